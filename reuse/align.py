@@ -1,0 +1,205 @@
+"""Stage 6: verify candidate passages, merge them into segments, align exactly.
+
+For one pair of documents (normalised texts ``A`` and ``B``) and its LSH
+candidate passage pairs:
+
+1. **Verify.** A candidate is a *seed* when the normalised Indel similarity of
+   the two passages, ``1 - indel(p, q) / (|p| + |q|)`` (rapidfuzz
+   ``fuzz.ratio`` / 100), is at least ``verify_similarity``. This is exact,
+   not estimated, and removes LSH false positives.
+2. **Chain.** Seeds are sorted by their start in ``A`` and chained into
+   clusters that run along one diagonal: a seed joins a cluster when it
+   starts at most ``max_gap`` characters after the cluster's end in both
+   documents and its diagonal ``b_start - a_start`` differs from the
+   cluster's by at most ``max_gap`` (an insertion of up to ``max_gap``
+   characters on one side, such as a photo caption, shifts the diagonal by
+   its length).
+3. **Align.** Each cluster's span, widened by ``extend_chars`` on both sides
+   so that reuse starting or ending mid-sentence is not cut short, is aligned
+   with the Levenshtein edit script (rapidfuzz ``Levenshtein.opcodes``).
+   Identical runs of at least ``anchor_chars`` characters are *anchors*; the
+   segment runs from its first anchor to its last, and is split where the
+   text between two consecutive anchors exceeds ``max_gap`` characters in
+   either document (a replaced paragraph, not a caption).
+4. **Measure and filter.** Each piece gets its exact Levenshtein distance
+   ``d`` (unit-cost insert, delete, substitute, in characters) and similarity
+   ``1 - d / max(|a|, |b|)``; pieces shorter than ``min_match_chars`` in
+   either document or less similar than ``min_similarity`` are dropped, and
+   of pieces overlapping in both documents only the longest is kept.
+
+All positions are offsets into the normalised texts, end-exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from reuse.config import AlignConfig
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One reused segment between documents A and B (normalised offsets).
+
+    Attributes:
+        a_start, a_end, b_start, b_end: end-exclusive character offsets.
+        edit_distance: Levenshtein distance between the two texts.
+        similarity: ``1 - edit_distance / max(len_a, len_b)``.
+        seeds: verified passage pairs the segment grew from.
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    edit_distance: int
+    similarity: float
+    seeds: int = 1
+
+    @property
+    def length(self) -> int:
+        return max(self.a_end - self.a_start, self.b_end - self.b_start)
+
+
+def verify(
+    text_a: str,
+    text_b: str,
+    spans_a: np.ndarray,
+    spans_b: np.ndarray,
+    threshold: float,
+) -> np.ndarray:
+    """Boolean mask of candidate passage pairs whose Indel similarity >= ``threshold``.
+
+    ``spans_a`` and ``spans_b`` are ``(m, 2)`` arrays of passage spans.
+    """
+    if len(spans_a) == 0:
+        return np.zeros(0, dtype=bool)
+    left = [text_a[s:e] for s, e in spans_a.tolist()]
+    right = [text_b[s:e] for s, e in spans_b.tolist()]
+    scores = process.cpdist(left, right, scorer=fuzz.ratio, score_cutoff=threshold * 100.0)
+    return np.asarray(scores) >= threshold * 100.0
+
+
+def chain(seeds: np.ndarray, max_gap: int) -> list[np.ndarray]:
+    """Group seeds ``(a_start, a_end, b_start, b_end)`` into diagonal clusters.
+
+    Returns a list of index arrays into ``seeds``, each one cluster.
+
+    >>> s = np.array([[0, 60, 10, 70], [50, 110, 60, 120], [500, 560, 0, 60]])
+    >>> [c.tolist() for c in chain(s, max_gap=100)]
+    [[0, 1], [2]]
+    """
+    order = np.lexsort((seeds[:, 2], seeds[:, 0]))
+    clusters: list[list[int]] = []
+    # per cluster: a_end, b_start, b_end, diagonal of its last seed
+    state: list[list[int]] = []
+    active: list[int] = []
+    for idx in order.tolist():
+        a0, a1, b0, b1 = (int(v) for v in seeds[idx])
+        diag = b0 - a0
+        active = [c for c in active if state[c][0] + max_gap >= a0]
+        best = -1
+        best_dist = max_gap + 1
+        for c in active:
+            c_a1, c_b0, c_b1, c_diag = state[c]
+            if b0 > c_b1 + max_gap or b1 < c_b0:
+                continue
+            dist = abs(diag - c_diag)
+            if dist < best_dist:
+                best, best_dist = c, dist
+        if best < 0:
+            clusters.append([idx])
+            state.append([a1, b0, b1, diag])
+            active.append(len(clusters) - 1)
+        else:
+            clusters[best].append(idx)
+            st = state[best]
+            st[0] = max(st[0], a1)
+            st[1] = min(st[1], b0)
+            st[2] = max(st[2], b1)
+            st[3] = diag
+    return [np.array(sorted(c), dtype=np.int64) for c in clusters]
+
+
+def _anchored_pieces(
+    a: str, b: str, config: AlignConfig
+) -> list[tuple[int, int, int, int]]:
+    """Pieces ``(a0, a1, b0, b1)`` of the alignment of ``a`` and ``b`` (local offsets)."""
+    anchors: list[tuple[int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
+        if tag == "equal" and i2 - i1 >= config.anchor_chars:
+            anchors.append((i1, i2, j1, j2))
+    pieces: list[tuple[int, int, int, int]] = []
+    current: list[int] | None = None
+    for i1, i2, j1, j2 in anchors:
+        if current is not None and (
+            i1 - current[1] > config.max_gap or j1 - current[3] > config.max_gap
+        ):
+            pieces.append((current[0], current[1], current[2], current[3]))
+            current = None
+        if current is None:
+            current = [i1, i2, j1, j2]
+        else:
+            current[1], current[3] = i2, j2
+    if current is not None:
+        pieces.append((current[0], current[1], current[2], current[3]))
+    return pieces
+
+
+def align_pair(
+    text_a: str,
+    text_b: str,
+    seeds: np.ndarray,
+    config: AlignConfig | None = None,
+) -> list[Segment]:
+    """Reused segments between ``text_a`` and ``text_b`` grown from verified ``seeds``.
+
+    Args:
+        seeds: ``(m, 4)`` array of verified passage pairs ``(a0, a1, b0, b1)``.
+    """
+    config = config or AlignConfig()
+    if len(seeds) == 0:
+        return []
+    extend_chars = config.extend_chars
+    pieces: list[Segment] = []
+    for cluster in chain(seeds, config.max_gap):
+        part = seeds[cluster]
+        a0 = max(0, int(part[:, 0].min()) - extend_chars)
+        a1 = min(len(text_a), int(part[:, 1].max()) + extend_chars)
+        b0 = max(0, int(part[:, 2].min()) - extend_chars)
+        b1 = min(len(text_b), int(part[:, 3].max()) + extend_chars)
+        for p0, p1, q0, q1 in _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config):
+            sa, ea, sb, eb = a0 + p0, a0 + p1, b0 + q0, b0 + q1
+            if min(ea - sa, eb - sb) < config.min_match_chars:
+                continue
+            seg_a, seg_b = text_a[sa:ea], text_b[sb:eb]
+            distance = Levenshtein.distance(seg_a, seg_b)
+            similarity = 1.0 - distance / max(len(seg_a), len(seg_b))
+            if similarity < config.min_similarity:
+                continue
+            pieces.append(Segment(sa, ea, sb, eb, int(distance), float(similarity), len(cluster)))
+    return _drop_overlaps(pieces)
+
+
+def _overlap(s0: int, e0: int, s1: int, e1: int) -> int:
+    return max(0, min(e0, e1) - max(s0, s1))
+
+
+def _drop_overlaps(pieces: list[Segment]) -> list[Segment]:
+    """Keep the longest of segments that overlap by half in *both* documents."""
+    kept: list[Segment] = []
+    for seg in sorted(pieces, key=lambda s: (-s.length, s.a_start, s.b_start)):
+        redundant = False
+        for other in kept:
+            oa = _overlap(seg.a_start, seg.a_end, other.a_start, other.a_end)
+            ob = _overlap(seg.b_start, seg.b_end, other.b_start, other.b_end)
+            if oa * 2 > seg.a_end - seg.a_start and ob * 2 > seg.b_end - seg.b_start:
+                redundant = True
+                break
+        if not redundant:
+            kept.append(seg)
+    return sorted(kept, key=lambda s: (s.a_start, s.b_start))

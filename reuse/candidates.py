@@ -1,0 +1,163 @@
+"""Stage 5: candidate passage pairs by locality-sensitive hashing (banding).
+
+A signature of ``num_perm = b * r`` entries is cut into ``b`` bands of ``r``
+rows; two passages are a candidate pair when all rows of at least one band
+agree. For Jaccard similarity ``s`` that happens with probability
+``1 - (1 - s**r)**b`` (the LSH S-curve, *Mining of Massive Datasets* 3.4);
+``b`` and ``r`` are chosen for the configured threshold by datasketch's own
+``_optimal_param``, so the candidate set is the one ``datasketch.MinHashLSH``
+with the same parameters returns (:func:`candidate_pairs_datasketch` computes
+it that way; a test checks both agree).
+
+The default path bands all passages at once with numpy: each band's ``r``
+rows are hashed to one 64-bit key (a collision adds a false candidate with
+probability about ``2**-64`` per pair, removed by verification), keys are
+sorted, and pairs are read off runs of equal keys. Only pairs of passages of
+*different* documents are produced, and with ``dirty`` given only pairs with
+at least one dirty passage (incremental scans). No pair of passages is ever
+compared outside a shared bucket.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_B = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix64(h: np.ndarray) -> np.ndarray:
+    """SplitMix64 step: add the golden-ratio increment, then finalise (a bijection)."""
+    h = h + _B
+    h = (h ^ (h >> np.uint64(30))) * _M1
+    h = (h ^ (h >> np.uint64(27))) * _M2
+    return h ^ (h >> np.uint64(31))
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """``(n, bands)`` uint64 keys: band ``j`` hashes signature rows ``[j*rows, (j+1)*rows)``."""
+    n = signatures.shape[0]
+    if signatures.shape[1] < bands * rows:
+        raise ValueError(
+            f"signatures have {signatures.shape[1]} entries, fewer than bands*rows={bands * rows}"
+        )
+    sig = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    with np.errstate(over="ignore"):
+        h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _B, (n, bands)).copy()
+        for k in range(rows):
+            h = _mix64(h ^ sig[:, :, k])
+    return h
+
+
+def _pairs_in_sorted_runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs ``(i, j)``, ``i < j``, of equal values in a sorted array; O(pairs)."""
+    n = len(sorted_keys)
+    if n < 2:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e
+    boundary = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    run_starts = np.concatenate(([0], boundary))
+    run_ends = np.concatenate((boundary, [n]))
+    sizes = run_ends - run_starts
+    multi = sizes > 1
+    if not multi.any():
+        e = np.zeros(0, dtype=np.int64)
+        return e, e
+    run_of = np.repeat(np.arange(len(sizes)), sizes)
+    remaining = run_ends[run_of] - np.arange(n) - 1
+    active = np.flatnonzero(remaining > 0)
+    out_i: list[np.ndarray] = []
+    out_j: list[np.ndarray] = []
+    d = 1
+    while len(active):
+        out_i.append(active)
+        out_j.append(active + d)
+        d += 1
+        active = active[remaining[active] >= d]
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def candidate_pairs(
+    keys: np.ndarray,
+    doc_ids: np.ndarray,
+    dirty: np.ndarray | None = None,
+    max_bucket: int = 0,
+) -> np.ndarray:
+    """Candidate passage pairs from band keys.
+
+    Args:
+        keys: ``(n, bands)`` uint64 band keys of ``n`` passages.
+        doc_ids: document of each passage (int64, length ``n``).
+        dirty: optional boolean mask; pairs need at least one dirty passage.
+        max_bucket: skip buckets holding more than this many passages (0: no limit).
+
+    Returns:
+        ``(m, 2)`` int64 array of passage indices ``(i, j)`` with
+        ``doc_ids[i] < doc_ids[j]``, unique, sorted.
+    """
+    n = keys.shape[0]
+    if n == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    found: list[np.ndarray] = []
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")
+        sorted_keys = column[order]
+        if max_bucket:
+            boundary = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+            starts = np.concatenate(([0], boundary))
+            sizes = np.diff(np.concatenate((starts, [n])))
+            small = np.repeat(sizes <= max_bucket, sizes)
+            order = order[small]
+            sorted_keys = sorted_keys[small]
+        ii, jj = _pairs_in_sorted_runs(sorted_keys)
+        a = order[ii]
+        b = order[jj]
+        da = doc_ids[a]
+        db = doc_ids[b]
+        keep = da != db
+        if dirty is not None:
+            keep &= dirty[a] | dirty[b]
+        a, b, da, db = a[keep], b[keep], da[keep], db[keep]
+        swap = da > db
+        lo = np.where(swap, b, a)
+        hi = np.where(swap, a, b)
+        found.append(lo * np.int64(n) + hi)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    flat = np.unique(np.concatenate(found))
+    return np.stack((flat // n, flat % n), axis=1)
+
+
+def candidate_pairs_datasketch(
+    signatures: np.ndarray,
+    doc_ids: np.ndarray,
+    threshold: float,
+    weights: tuple[float, float],
+    seed: int = 1,
+) -> np.ndarray:
+    """The same candidate set through ``datasketch.MinHashLSH`` (slow; for checks and benchmarks)."""
+    from datasketch import MinHashLSH
+
+    from reuse.sketch import EMPTY, to_datasketch
+
+    num_perm = signatures.shape[1]
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
+    minhashes = {}
+    with lsh.insertion_session() as session:
+        for i in range(signatures.shape[0]):
+            if (signatures[i] == EMPTY).all():
+                continue
+            m = to_datasketch(signatures[i], seed)
+            minhashes[i] = m
+            session.insert(i, m, check_duplication=False)
+    pairs = set()
+    for i, m in minhashes.items():
+        for j in lsh.query(m):
+            if doc_ids[i] != doc_ids[j]:
+                a, b = (i, j) if doc_ids[i] < doc_ids[j] else (j, i)
+                pairs.add((a, b))
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.array(sorted(pairs), dtype=np.int64)

@@ -1,0 +1,384 @@
+"""The command line: a thin typer layer over the library.
+
+Each command turns options into library calls and library errors into a
+message and an exit code, in one place (:func:`_fail`). Exit codes:
+
+- 0: success;
+- 1: failure (bad configuration, unreadable database, bad query);
+- 2: wrong usage (typer's own);
+- 3: the scan finished but rejected some files (they are in the ``errors`` table).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from reuse import __version__
+from reuse.config import Config
+from reuse.errors import ReuseError
+from reuse.pipeline import scan as run_scan
+from reuse.report import (
+    available_queries,
+    find_query,
+    match_detail,
+    pair_report,
+    query_description,
+    run_query,
+)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_REJECTED = 3
+
+app = typer.Typer(
+    name="reuse",
+    help="Find reused and plagiarised passages across a corpus of reports, stored in DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    Path, typer.Option("--db", help="DuckDB file of the scan.", envvar="REUSE_DB")
+]
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Kind(str, Enum):
+    reuse = "reuse"
+    boilerplate = "boilerplate"
+    all = "all"
+
+
+def _fail(exc: Exception) -> NoReturn:
+    err.print(f"reuse: error: {escape(str(exc))}")
+    raise typer.Exit(EXIT_FAILURE)
+
+
+def _display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"reuse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Find reused and plagiarised passages across a corpus of reports, stored in DuckDB."""
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Folders (read recursively) or files.")],
+    db: DbOption = Path("reuse.duckdb"),
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML file of detection parameters.")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="LSH Jaccard threshold (candidates.threshold).")
+    ] = None,
+    num_perm: Annotated[
+        int | None, typer.Option(help="MinHash permutations (sketch.num_perm).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+) -> None:
+    """Scan folders of reports into the database; unchanged files are skipped.
+
+    Example: reuse scan data/ --db reuse.duckdb
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        cfg = Config.load(
+            config,
+            {"candidates.threshold": threshold, "sketch.num_perm": num_perm},
+        )
+        show = not quiet and err.is_terminal
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not show,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            result = run_scan([str(p) for p in paths], db, cfg, progress)
+    except ReuseError as exc:
+        _fail(exc)
+    except duckdb.Error as exc:
+        _fail(exc)
+    summary = Table(title=f"scan {result.scan_id} into {db}", show_header=False)
+    summary.add_column("what")
+    summary.add_column("count", justify="right")
+    for label, value in (
+        ("files", result.n_files),
+        ("new", result.n_new),
+        ("changed", result.n_changed),
+        ("unchanged (skipped)", result.n_unchanged),
+        ("deleted", result.n_deleted),
+        ("rejected", result.n_errors),
+        ("candidate passage pairs", result.n_candidates),
+        ("reuse matches", result.n_reuse),
+        ("boilerplate matches", result.n_boilerplate),
+        ("seconds", round(sum(result.timings.values()), 2)),
+    ):
+        summary.add_row(label, str(value))
+    err.print(summary)
+    for e in result.errors[:20]:
+        err.print(f"rejected: {escape(e.path)}: {e.stage}: {escape(e.message)}")
+    if len(result.errors) > 20:
+        err.print(f"... and {len(result.errors) - 20} more (SELECT * FROM errors)")
+    if result.errors:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _connect(db: Path) -> duckdb.DuckDBPyConnection:
+    if not db.exists():
+        _fail(FileNotFoundError(f"no database at {db}; run 'reuse scan PATH --db {db}' first"))
+    try:
+        return duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        _fail(exc)
+
+
+def _marked(text: str, base: int, diff: list[list[Any]], side: str, plain: bool) -> Text:
+    """Text of one side with its differing stretches marked."""
+    out = Text()
+    pos = base
+    for op, a0, a1, b0, b1 in diff:
+        s, e = (a0, a1) if side == "a" else (b0, b1)
+        s, e = s - base, e - base
+        if s > pos - base:
+            out.append(text[pos - base : s])
+        chunk = text[max(s, pos - base) : e]
+        if op == "equal" or not chunk:
+            out.append(chunk)
+        elif plain:
+            out.append(f"[-{chunk}-]" if side == "a" else f"{{+{chunk}+}}")
+        else:
+            out.append(chunk, style="bold red" if side == "a" else "bold green")
+        pos = base + max(e, pos - base)
+    out.append(text[pos - base :])
+    return out
+
+
+def _clip(text: Text, max_chars: int) -> Text:
+    if max_chars and len(text.plain) > max_chars:
+        rest = len(text.plain) - max_chars
+        clipped = text[:max_chars]
+        clipped.append(f" ... ({rest} more characters)", style="dim")
+        return clipped
+    return text
+
+
+@app.command()
+def report(
+    db: DbOption = Path("reuse.duckdb"),
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Only pairs with this document (path or file name).")
+    ] = None,
+    min_chars: Annotated[int, typer.Option(help="Only passages of at least N characters.")] = 0,
+    kind: Annotated[Kind, typer.Option(help="Which matches.")] = Kind.reuse,
+    limit: Annotated[int | None, typer.Option(help="At most N document pairs.")] = None,
+    max_chars: Annotated[
+        int, typer.Option(help="Show at most N characters of a passage (0: all).")
+    ] = 400,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Document pairs with reused passages: share of each document, then each passage side by side.
+
+    Differences inside a passage are marked: red in the first document, green
+    in the second ([-deleted-] and {+inserted+} when the output is not a terminal).
+
+    Example: reuse report --doc data/004_481eeca183cd7a2c.txt --min-chars 100
+    """
+    con = _connect(db)
+    try:
+        data = pair_report(con, doc, min_chars, kind.value, with_text=True, limit=limit)
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    if fmt is Format.json:
+        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    plain = not out.is_terminal
+    if not data["pairs"]:
+        out.print(f"No {kind.value} matches among {data['documents']} documents.")
+        return
+    out.print(f"{len(data['pairs'])} document pairs with {kind.value} among {data['documents']} documents\n")
+    for pair in data["pairs"]:
+        a, b = pair["doc_a"], pair["doc_b"]
+        out.print(
+            Text.assemble(
+                ("A ", "bold"), (_display_path(a["path"]), "cyan"),
+                f"  {a['share']:.1%} reused ({a['reused_chars']} of {a['n_norm_chars']} chars)\n",
+                ("B ", "bold"), (_display_path(b["path"]), "cyan"),
+                f"  {b['share']:.1%} reused ({b['reused_chars']} of {b['n_norm_chars']} chars)",
+            )
+        )
+        for m in pair["matches"]:
+            table = Table(
+                title=(
+                    f"match {m['match_id']} ({m['kind']}): A[{m['a_start']}:{m['a_end']}] "
+                    f"B[{m['b_start']}:{m['b_end']}]  similarity {m['similarity']:.3f}  "
+                    f"edit distance {m['edit_distance']}"
+                ),
+                expand=True,
+                show_lines=False,
+            )
+            table.add_column("A", ratio=1, overflow="fold")
+            table.add_column("B", ratio=1, overflow="fold")
+            table.add_row(
+                _clip(_marked(m["text_a"], m["a_start"], m["diff"], "a", plain), max_chars),
+                _clip(_marked(m["text_b"], m["b_start"], m["diff"], "b", plain), max_chars),
+            )
+            out.print(table)
+        out.print()
+
+
+@app.command()
+def show(
+    match_id: Annotated[int, typer.Argument(help="match_id from 'reuse report' or SQL.")],
+    db: DbOption = Path("reuse.duckdb"),
+    context: Annotated[int, typer.Option(help="Characters of context on each side.")] = 40,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """One match in full: both passages in context, differences marked.
+
+    Example: reuse show 5 --context 80
+    """
+    con = _connect(db)
+    try:
+        m = match_detail(con, match_id, context)
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    if fmt is Format.json:
+        out.print_json(json.dumps(m, ensure_ascii=False, default=str))
+        return
+    plain = not out.is_terminal
+    out.print(
+        f"match {m['match_id']} ({m['kind']})  similarity {m['similarity']:.3f}  "
+        f"edit distance {m['edit_distance']}  first seen in scan {m['first_seen_scan']}"
+    )
+    for side in ("a", "b"):
+        s, e = m[f"{side}_start"], m[f"{side}_end"]
+        body = _marked(m[f"text_{side}"], s, m["diff"], side, plain)
+        text = Text.assemble(
+            (f"{side.upper()} ", "bold"),
+            (f"{_display_path(m[f'path_{side}'])} [{s}:{e}]\n", "cyan"),
+            (m[f"before_{side}"], "dim"),
+            ("[[" if plain else "", ""),
+            body,
+            ("]]" if plain else "", ""),
+            (m[f"after_{side}"], "dim"),
+        )
+        out.print(text)
+        out.print()
+
+
+@app.command()
+def query(
+    query_arg: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME|FILE|SQL",
+            help="A query of queries/ by name, a .sql file, or SQL text.",
+        ),
+    ] = "",
+    db: DbOption = Path("reuse.duckdb"),
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Named parameter NAME=VALUE for $NAME in the SQL."),
+    ] = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", help="table, csv or json.")] = QueryFormat.table,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the shipped queries.")] = False,
+) -> None:
+    """Run SQL on a read-only connection: a shipped query by name, a file, or SQL text.
+
+    Writes (DROP, UPDATE, ...) are refused. Example: reuse query top_pairs -p min_chars=200
+    """
+    if list_queries or not query_arg:
+        for name in available_queries():
+            _, sql = find_query(name)
+            first = query_description(sql).splitlines()
+            out.print(f"{name:28} {first[0] if first else ''}")
+        return
+    params: dict[str, Any] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            _fail(ValueError(f"--param takes NAME=VALUE, got {item!r}"))
+        params[key] = value
+    try:
+        _, sql = find_query(query_arg)
+        columns, rows = run_query(str(db), sql, params)
+    except ReuseError as exc:
+        _fail(exc)
+    if fmt is QueryFormat.json:
+        out.print_json(
+            json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=str)
+        )
+    elif fmt is QueryFormat.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(*columns)
+        for r in rows:
+            table.add_row(*(escape("" if v is None else str(v)) for v in r))
+        out.print(table)
+        out.print(f"{len(rows)} rows")

@@ -1,0 +1,325 @@
+"""One typed configuration tree for a scan.
+
+Every stage receives only its own section. The whole tree is validated once,
+when it is built, and stored (as JSON) with each scan so a result can always be
+traced to the parameters that produced it. A TOML file may set any field::
+
+    [sketch]
+    num_perm = 128
+
+    [candidates]
+    threshold = 0.4
+
+and command-line flags override the file. Units are stated per field:
+"characters" always means code points of the *normalised* text unless said
+otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from reuse.errors import ConfigError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """Which files a scan reads.
+
+    Attributes:
+        suffixes: file name endings read (case-insensitive).
+        max_bytes: larger files are rejected with an error row, in bytes.
+    """
+
+    suffixes: tuple[str, ...] = (".txt", ".md")
+    max_bytes: int = 64 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        _check(len(self.suffixes) > 0, "ingest.suffixes must name at least one ending, e.g. ['.txt']")
+        _check(self.max_bytes > 0, "ingest.max_bytes must be positive")
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    """How normalised text is cut into sentences and passages.
+
+    Attributes:
+        min_passage_chars: a passage is a run of whole sentences that starts at
+            each sentence and grows until it has at least this many characters.
+        max_sentence_chars: sentences longer than this (laws without a full
+            stop, tables) are cut at the last comma before the limit, or hard.
+    """
+
+    min_passage_chars: int = 60
+    max_sentence_chars: int = 200
+
+    def __post_init__(self) -> None:
+        _check(self.min_passage_chars >= 8, "segment.min_passage_chars must be >= 8")
+        _check(
+            self.max_sentence_chars >= self.min_passage_chars,
+            "segment.max_sentence_chars must be >= segment.min_passage_chars",
+        )
+
+
+@dataclass(frozen=True)
+class ShingleConfig:
+    """What a shingle is.
+
+    Attributes:
+        kind: ``"char"`` for character n-grams of the normalised text (default:
+            script-independent, 10x faster than word segmentation) or
+            ``"word"`` for n-grams of jieba tokens.
+        n: characters (or words) per shingle.
+    """
+
+    kind: str = "char"
+    n: int = 3
+
+    def __post_init__(self) -> None:
+        _check(self.kind in ("char", "word"), "shingle.kind must be 'char' or 'word'")
+        _check(1 <= self.n <= 16, "shingle.n must be between 1 and 16")
+
+
+@dataclass(frozen=True)
+class SketchConfig:
+    """MinHash parameters (datasketch's ``affine32`` scheme).
+
+    Attributes:
+        num_perm: permutations per signature; the standard error of a Jaccard
+            estimate is about sqrt(J(1-J)/num_perm).
+        seed: seed of the permutations, fixed so results are reproducible.
+    """
+
+    num_perm: int = 128
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        _check(8 <= self.num_perm <= 1024, "sketch.num_perm must be between 8 and 1024")
+
+
+@dataclass(frozen=True)
+class CandidatesConfig:
+    """Locality-sensitive hashing of passage signatures.
+
+    Attributes:
+        threshold: Jaccard similarity at which the LSH S-curve is tuned; with
+            ``b`` bands of ``r`` rows a pair of Jaccard ``s`` becomes a
+            candidate with probability ``1 - (1 - s**r)**b``.
+        false_positive_weight / false_negative_weight: the weights datasketch
+            uses to choose ``b`` and ``r`` for the threshold.
+        max_bucket: bands whose bucket holds passages of more than this many
+            documents are skipped (they are formulaic text shared corpus-wide);
+            0 means no limit.
+    """
+
+    threshold: float = 0.4
+    false_positive_weight: float = 0.3
+    false_negative_weight: float = 0.7
+    max_bucket: int = 0
+
+    def __post_init__(self) -> None:
+        _check(0.0 < self.threshold < 1.0, "candidates.threshold must be in (0, 1)")
+        _check(self.max_bucket >= 0, "candidates.max_bucket must be >= 0")
+
+    def bands(self, num_perm: int) -> tuple[int, int]:
+        """(b, r) minimising the weighted error for ``num_perm``, as datasketch does."""
+        from datasketch.lsh import _optimal_param
+
+        b, r = _optimal_param(
+            self.threshold, num_perm, self.false_positive_weight, self.false_negative_weight
+        )
+        return int(b), int(r)
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Verification, merging and exact alignment of candidate passages.
+
+    Attributes:
+        verify_similarity: a candidate passage pair is kept when its
+            normalised Indel similarity (rapidfuzz ``ratio``/100) is at least this.
+        max_gap: neighbouring verified passages are merged into one segment
+            when the text between them is at most this many characters on
+            either side; a stretch of at most this many unmatched characters
+            (a caption, a byline, a page number) inside a segment is tolerated.
+        anchor_chars: an identical run of at least this many characters
+            anchors a segment's boundary; shorter runs at the edges are trimmed.
+        min_match_chars: segments shorter than this (in both documents) are dropped.
+        min_similarity: segments whose Levenshtein similarity
+            ``1 - d / max(len_a, len_b)`` is below this are dropped.
+        extend_chars: characters added on each side of a chain of verified
+            passages before alignment, so reuse that starts or ends inside a
+            sentence is found to its real boundary.
+    """
+
+    verify_similarity: float = 0.5
+    max_gap: int = 120
+    anchor_chars: int = 6
+    min_match_chars: int = 40
+    min_similarity: float = 0.5
+    extend_chars: int = 60
+
+    def __post_init__(self) -> None:
+        _check(0.0 < self.verify_similarity <= 1.0, "align.verify_similarity must be in (0, 1]")
+        _check(0.0 <= self.min_similarity <= 1.0, "align.min_similarity must be in [0, 1]")
+        _check(self.max_gap >= 0, "align.max_gap must be >= 0")
+        _check(self.anchor_chars >= 1, "align.anchor_chars must be >= 1")
+        _check(self.min_match_chars >= 1, "align.min_match_chars must be >= 1")
+        _check(self.extend_chars >= 0, "align.extend_chars must be >= 0")
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """Formulaic lines ("尊敬的各位领导，同志们：") that are not reuse.
+
+    A line (or sentence) of ``min_chars`` to ``max_chars`` normalised
+    characters is formulaic when its normalised text is in the list file, or
+    when it occurs in at least ``max(min_df, ceil(df_fraction * n_documents))``
+    documents. A reuse segment whose characters are at least
+    ``segment_share`` formulaic is stored with kind 'boilerplate'.
+
+    Attributes:
+        list_path: a UTF-8 file, one formulaic line per line ('#' comments);
+            empty string for none.
+        min_df / df_fraction: the document-frequency rule above.
+        min_chars / max_chars: lengths of lines considered, in characters.
+        segment_share: share of a segment that makes it boilerplate.
+    """
+
+    list_path: str = str(DATA_DIR / "boilerplate.list")
+    min_df: int = 3
+    df_fraction: float = 0.01
+    min_chars: int = 4
+    max_chars: int = 80
+    segment_share: float = 0.8
+
+    def __post_init__(self) -> None:
+        _check(self.min_df >= 2, "boilerplate.min_df must be >= 2")
+        _check(0.0 <= self.df_fraction <= 1.0, "boilerplate.df_fraction must be in [0, 1]")
+        _check(1 <= self.min_chars <= self.max_chars, "boilerplate.min_chars must be <= max_chars")
+        _check(0.0 < self.segment_share <= 1.0, "boilerplate.segment_share must be in (0, 1]")
+
+    def min_documents(self, n_documents: int) -> int:
+        """Document frequency at which a line is formulaic in a corpus of this size."""
+        import math
+
+        return max(self.min_df, math.ceil(self.df_fraction * n_documents))
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """Resources of a scan.
+
+    Attributes:
+        workers: processes used for the per-document stages (1 = in process).
+        batch_documents: documents per store transaction.
+    """
+
+    workers: int = 1
+    batch_documents: int = 256
+
+    def __post_init__(self) -> None:
+        _check(self.workers >= 1, "scan.workers must be >= 1")
+        _check(self.batch_documents >= 1, "scan.batch_documents must be >= 1")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; see each section's class for its fields."""
+
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    sketch: SketchConfig = field(default_factory=SketchConfig)
+    candidates: CandidatesConfig = field(default_factory=CandidatesConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    scan: ScanConfig = field(default_factory=ScanConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    def detection_fingerprint(self) -> str:
+        """JSON of the parameters stored results depend on (not resources or paths)."""
+        d = self.to_dict()
+        d.pop("scan")
+        d.pop("ingest")
+        return json.dumps(d, ensure_ascii=False, sort_keys=True)
+
+    @cached_property
+    def lsh_bands(self) -> tuple[int, int]:
+        """(bands, rows) of the LSH stage, derived once from threshold and num_perm."""
+        return self.candidates.bands(self.sketch.num_perm)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        sections = {f.name: f.type for f in dataclasses.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for name, values in data.items():
+            if name not in sections:
+                raise ConfigError(f"unknown config section [{name}]; known: {', '.join(sections)}")
+            section_cls = _SECTION_CLASSES[name]
+            known = {f.name for f in dataclasses.fields(section_cls)}
+            if not isinstance(values, dict):
+                raise ConfigError(f"config section [{name}] must be a table")
+            unknown = set(values) - known
+            if unknown:
+                raise ConfigError(
+                    f"unknown key(s) {', '.join(sorted(unknown))} in [{name}]; "
+                    f"known: {', '.join(sorted(known))}"
+                )
+            values = dict(values)
+            if "suffixes" in values:
+                values["suffixes"] = tuple(values["suffixes"])
+            try:
+                kwargs[name] = section_cls(**values)
+            except TypeError as exc:
+                raise ConfigError(f"bad value in [{name}]: {exc}") from exc
+        return cls(**kwargs)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+        """Read a TOML file (optional) and apply ``{"section.key": value}`` overrides."""
+        data: dict[str, Any] = {}
+        if path is not None:
+            try:
+                with open(path, "rb") as fh:
+                    data = tomllib.load(fh)
+            except OSError as exc:
+                raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        for dotted, value in (overrides or {}).items():
+            if value is None:
+                continue
+            section, _, key = dotted.partition(".")
+            data.setdefault(section, {})[key] = value
+        return cls.from_dict(data)
+
+
+_SECTION_CLASSES: dict[str, type] = {
+    "ingest": IngestConfig,
+    "segment": SegmentConfig,
+    "shingle": ShingleConfig,
+    "sketch": SketchConfig,
+    "candidates": CandidatesConfig,
+    "align": AlignConfig,
+    "boilerplate": BoilerplateConfig,
+    "scan": ScanConfig,
+}

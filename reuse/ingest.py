@@ -1,0 +1,648 @@
+"""Find input files and decode them to text: the first pipeline stage.
+
+This is the only module that reads input files. It does two things:
+
+* :func:`iter_source_files` walks the scan roots and lists the files to read,
+  in a deterministic order, each file once;
+* :func:`read_document` reads one file (refusing files above a size limit) and
+  :func:`decode_bytes` turns its bytes into text, guessing the encoding.
+
+Sizes are in **bytes** (``SourceFile.size``, ``DecodedDocument.n_bytes``,
+``max_bytes``); lengths of text are in **characters** (Unicode code points).
+The decoded text is kept exactly as decoded -- no newline translation, no
+stripping, only a leading byte-order mark removed -- so that character offsets
+reported by later stages can be traced back to the file.
+
+Encoding detection, in order (the first rule that applies wins):
+
+1. empty input is an error;
+2. a byte-order mark decides: UTF-32, UTF-8 (``"utf-8-sig"``) or UTF-16;
+3. NUL bytes mean binary data, unless the bytes look like UTF-16 without a
+   BOM (NULs mostly in the high byte of each code unit, and a clean decode
+   into readable text);
+4. strict UTF-8 (pure ASCII is reported as ``"utf-8"``) -- the fast path;
+5. strict GB18030 and strict Big5 (or CP950), kept only if the result looks
+   like Chinese (most non-ASCII characters are Han ideographs or CJK
+   punctuation); when both decode, the one whose Han characters are more often
+   among the ~500 most common characters wins. A plain "which decodes" test
+   cannot tell them apart: almost any Big5 file is also valid GB18030;
+6. ``charset_normalizer`` for everything else (Japanese, Latin-1, ...);
+7. otherwise, or when more than 10 % of the decoded characters are control
+   characters or U+FFFD, the file is rejected as binary or undecodable.
+
+Every failure is a :class:`~reuse.errors.DocumentError` with stage
+``"ingest"`` and a one-line message meant for the end user.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import hashlib
+import logging
+import os
+import re
+import stat
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
+
+import charset_normalizer
+
+from reuse.errors import DocumentError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_SUFFIXES",
+    "DecodedDocument",
+    "SourceFile",
+    "decode_bytes",
+    "iter_source_files",
+    "read_document",
+    "sha256_hex",
+]
+
+STAGE = "ingest"
+
+DEFAULT_SUFFIXES: tuple[str, ...] = (".txt", ".md")
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file found by :func:`iter_source_files`, not yet read.
+
+    Attributes:
+        path: absolute path (``os.path.abspath``; symbolic links are *not*
+            resolved), as a POSIX string.
+        root: the absolute scan root the file was found under (the file itself
+            when the root was a file).
+        size: size in bytes when the directory was listed.
+        mtime_ns: modification time in nanoseconds since the epoch.
+    """
+
+    path: str
+    root: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class DecodedDocument:
+    """One file's text, decoded.
+
+    Attributes:
+        path: the path the file was read from.
+        sha256: hex SHA-256 of the raw bytes (before decoding).
+        text: the text exactly as decoded: line endings kept (``\\r\\n`` stays
+            ``\\r\\n``), nothing stripped, only a leading byte-order mark removed.
+        encoding: canonical codec name actually used, e.g. ``"utf-8"``,
+            ``"utf-8-sig"``, ``"gb18030"``, ``"big5"``, ``"utf-16-le"``.
+        n_bytes: size of the raw file in bytes.
+    """
+
+    path: str
+    sha256: str
+    text: str
+    encoding: str
+    n_bytes: int
+
+
+# ---------------------------------------------------------------------------
+# Character classes used by the decoder. Every test below is a regular
+# expression or a str/bytes method, so it runs at C speed over whole texts.
+
+# Control characters (Unicode category Cc: C0, DEL and C1) except tab, line
+# feed, carriage return and form feed, plus U+FFFD (what a lossy decoder
+# leaves behind). Later stages drop stray controls; a text made largely of
+# them is binary data or a wrong guess of encoding.
+_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]+")
+_MAX_BAD_FRACTION = 0.10
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# CJK symbols and punctuation, bopomofo, vertical and small forms, full-width
+# forms, the general punctuation Chinese text uses (dashes, curly quotes,
+# ellipsis) and the middle dot.
+_CJK_PUNCT = "\u3000-\u303f\u3100-\u312f\ufe10-\ufe1f\ufe30-\ufe6f\uff00-\uffef\u2010-\u2027\u00b7"
+# Runs of ASCII or Chinese characters; removing them leaves the non-ASCII
+# characters that are *not* Chinese.
+_ASCII_OR_CHINESE_RE = re.compile(f"[\x00-\x7f{_HAN}{_CJK_PUNCT}]+")
+_HAN_BASIC_RE = re.compile("[\u4e00-\u9fff]+")
+
+# The most frequent Han characters of modern written Chinese (after Jun Da's
+# frequency list, about 560, plus a few dozen that are frequent in government
+# reports), then the traditional forms of those that differ. In a real Chinese
+# text about 80 % of the Han characters are in this set; in Big5 bytes read as
+# GB18030 (or the reverse) almost none are. It only has to rank two decodings.
+_COMMON_SIMPLIFIED = (
+    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对"
+    "生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学"
+    "如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想"
+    "实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将"
+    "两高间由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果"
+    "加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及"
+    "比员解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数"
+    "安少报才结反受目太量再感建务做接必场件计管期市直德资命山金指克许统"
+    "区保至队形社便空决治展马科司五基眼书非则听白却界达光放强即像难且权"
+    "思王象完设式色路记南品住告类求据程北边死张该交规万取拉格望觉术领共"
+    "确传师观清今切院让识候带导争运笑飞风步改收根干造言联持组每济车亲极"
+    "林服快办议往元英士证近失转夫令准布始怎呢存未远叫台单影具罗字爱击流"
+    "备兵连调深商算质团集百需价花党华城石级整府离况亚请技际约示复病息究"
+    "线似官火断精满支视消越器容照须九增研写称企八功吗包片史委乎查轻易早"
+    "曾除农找装广显吧阿李标谈吃图念六引历首医局突专费号尽另周较注语仅考"
+    "落青随选列武红响虽推势参希古众构房半节土投某案黑维革划敢"
+    "坚续施育善策积稳项继创村效亿财促群护益扩严营础防优族源职环健努域融"
+    "障税控央"
+)
+_COMMON_TRADITIONAL = (
+    "這個們來為國說時會對發後裡過經麼學現當沒動見樣開種實從軍無與長機關"
+    "點業將兩間問應戰頭體產製話東門聲員論處義認條氣題爾別變總電數報結場"
+    "計務資許統區隊決馬書則聽權難設記類據邊張該規萬覺術領確傳師觀讓識帶"
+    "導爭運飛風幹聯組濟車親極辦議證轉準遠臺單羅愛擊備連調團價黨華級離況"
+    "亞請際約復複線斷滿視須寫稱嗎眾構劃參勢響雖隨選紅維節語僅農裝廣顯標"
+    "談圖歷醫專費號盡較輕質達內並強卻兒幾於著"
+    "堅續積穩項繼創億財護擴嚴營礎優職環稅"
+)
+_COMMON_HAN: frozenset[str] = frozenset(_COMMON_SIMPLIFIED + _COMMON_TRADITIONAL)
+_COMMON_HAN_RE = re.compile("[" + "".join(sorted(_COMMON_HAN)) + "]+")
+
+# A GB18030/Big5 decoding is taken without asking charset_normalizer only if
+# at least this fraction of its Han characters are common ones. Real Chinese
+# scores 0.6-0.85; Shift_JIS or Big5 bytes misread as GB18030 score < 0.1.
+_MIN_COMMON_FRACTION = 0.25
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of ``data`` (64 lowercase hex digits).
+
+    >>> sha256_hex(b"")[:16]
+    'e3b0c44298fc1c14'
+    >>> len(sha256_hex("政府工作报告".encode("utf-8")))
+    64
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Decoding
+
+
+def _error(path: str, message: str) -> DocumentError:
+    return DocumentError(path, STAGE, message)
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """Characters of ``text`` matched by ``pattern`` (a class with ``+``)."""
+    if pattern.search(text) is None:  # the common case, no copy made
+        return 0
+    return len(text) - len(pattern.sub("", text))
+
+
+def _bad_fraction(text: str) -> float:
+    """Fraction of ``text``'s characters that are controls or U+FFFD."""
+    return _count(_BAD_CHARS_RE, text) / len(text) if text else 0.0
+
+
+def _looks_chinese(text: str) -> bool:
+    """True if most non-ASCII characters are Han ideographs or CJK punctuation.
+
+    >>> _looks_chinese("各位代表：现在，我代表国务院")
+    True
+    >>> _looks_chinese("Straße, ½ café")
+    False
+    """
+    n_non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if n_non_ascii == 0:
+        return False
+    n_other = len(_ASCII_OR_CHINESE_RE.sub("", text))
+    return 2 * n_other < n_non_ascii
+
+
+def _common_han_fraction(text: str) -> float:
+    """Fraction of the Han characters (U+4E00-U+9FFF) that are common ones.
+
+    Common means in ``_COMMON_HAN``, the ~500 most frequent characters in
+    simplified and traditional forms. Returns 0.0 for a text without Han
+    characters. Used to choose between decodings; not a language detector.
+
+    >>> _common_han_fraction("政府工作报告")
+    1.0
+    >>> _common_han_fraction("政府工作報告")
+    1.0
+    >>> round(_common_han_fraction("淉葬馱釬惆豢"), 2)  # Big5 bytes read as GB18030
+    0.0
+    """
+    n_han = _count(_HAN_BASIC_RE, text)
+    if n_han == 0:
+        return 0.0
+    return _count(_COMMON_HAN_RE, text) / n_han
+
+
+def _canonical(encoding: str) -> str:
+    """Python's canonical codec name: ``"utf_8"`` -> ``"utf-8"``."""
+    return codecs.lookup(encoding).name
+
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _decode_with_bom(data: bytes, path: str) -> tuple[str, str] | None:
+    """Decode ``data`` by its byte-order mark, or return None if it has none."""
+    for bom, encoding in _BOMS:
+        if not data.startswith(bom):
+            continue
+        body = data if encoding == "utf-8-sig" else data[len(bom) :]
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if encoding.startswith("utf-32"):
+                continue  # FF FE 00 00 may be a UTF-16-LE BOM and a U+0000
+            offset = exc.start + (0 if encoding == "utf-8-sig" else len(bom))
+            label = "UTF-8" if encoding == "utf-8-sig" else encoding.upper()
+            raise _error(
+                path,
+                f"undecodable bytes: starts with a {label} byte-order mark"
+                f" but is not valid {label} (at byte offset {offset})",
+            ) from exc
+        if not text:
+            raise _error(path, "empty file (only a byte-order mark)")
+        return text, encoding
+    return None
+
+
+# Readable characters: ASCII, Latin, Greek, Cyrillic, Han, CJK punctuation.
+_TEXT_LIKE_RE = re.compile(f"[\t\n\r\f\x20-\x7e\u00a0-\u024f\u0370-\u04ff{_HAN}{_CJK_PUNCT}]+")
+# Characters a real report is mostly made of.
+_PLAUSIBLE_RE = re.compile("[\t\n\r\f\x20-\x7e" + _CJK_PUNCT + "".join(sorted(_COMMON_HAN)) + "]+")
+
+
+def _sniff_utf16(data: bytes) -> tuple[str, str] | None:
+    """Recognise UTF-16 without a BOM in data that contains NUL bytes.
+
+    ASCII characters (digits, newlines) put a NUL in the high byte of their
+    code unit: odd offsets for little-endian, even for big-endian. Chinese
+    text can also put NULs in the other column (U+3000, the ideographic
+    space, is ``00 30`` in little-endian), so both byte orders are tried and
+    the decoded text is judged: it must decode strictly (random binary data
+    seldom does: unpaired surrogates), contain no U+0000 and be at least 95 %
+    readable characters. If both orders pass, the one with more ASCII, CJK
+    punctuation and common Han characters wins (a byte-swapped text is mostly
+    rare ideographs), then the one the NUL columns point to.
+    """
+    if len(data) % 2:
+        return None
+    nul_even = data[0::2].count(0)
+    nul_odd = data[1::2].count(0)
+    best: tuple[int, int, str, str] | None = None
+    for encoding, nuls_high in (("utf-16-le", nul_odd), ("utf-16-be", nul_even)):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or _bad_fraction(text) > 0.01:
+            continue
+        if _count(_TEXT_LIKE_RE, text) < 0.95 * len(text):
+            continue
+        candidate = (_count(_PLAUSIBLE_RE, text), nuls_high, text, encoding)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    return None if best is None else (best[2], best[3])
+
+
+def _decode_chinese(data: bytes) -> list[tuple[float, str, str]]:
+    """Strict GB18030 and Big5/CP950 decodings that look like Chinese text.
+
+    Returns ``(common-character fraction, text, encoding)`` for each, best first;
+    GB18030 wins ties (our reports are mostly mainland ones).
+    """
+    found: list[tuple[float, int, str, str]] = []
+    for rank, encodings in enumerate((("gb18030",), ("big5", "cp950"))):
+        for encoding in encodings:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _looks_chinese(text):
+                found.append((_common_han_fraction(text), -rank, text, encoding))
+            break  # cp950 is only tried when big5 fails
+    found.sort(reverse=True)
+    return [(score, text, encoding) for score, _, text, encoding in found]
+
+
+def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode a report's raw bytes; return ``(text, encoding)``.
+
+    ``text`` is exactly what the codec produced (line endings untouched), with
+    only a leading byte-order mark removed. ``encoding`` is Python's canonical
+    codec name. See the module docstring for the order of the rules.
+
+    Raises:
+        DocumentError: (stage ``"ingest"``, ``path`` as given) for empty,
+            binary or undecodable input.
+
+    >>> decode_bytes("政府工作报告".encode("utf-8"))
+    ('政府工作报告', 'utf-8')
+    >>> decode_bytes("政府工作报告".encode("gb18030"))
+    ('政府工作报告', 'gb18030')
+    >>> decode_bytes("政府工作報告".encode("big5"))
+    ('政府工作報告', 'big5')
+    >>> decode_bytes(codecs.BOM_UTF8 + "各位代表\\r\\n".encode("utf-8"))
+    ('各位代表\\r\\n', 'utf-8-sig')
+    >>> decode_bytes(b"")
+    Traceback (most recent call last):
+    ...
+    reuse.errors.DocumentError: <bytes>: ingest: empty file (0 bytes)
+    """
+    if not data:
+        raise _error(path, "empty file (0 bytes)")
+
+    decoded = _decode_with_bom(data, path)
+    if decoded is None and b"\x00" in data:
+        decoded = _sniff_utf16(data)
+        if decoded is None:
+            raise _error(
+                path,
+                f"binary file (NUL bytes, the first at byte offset {data.index(0)}),"
+                " not a text report",
+            )
+    if decoded is None:
+        try:
+            decoded = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            decoded = _decode_legacy(data, path, exc)
+
+    text, encoding = decoded
+    bad = _bad_fraction(text)
+    if bad > _MAX_BAD_FRACTION:
+        raise _error(
+            path,
+            f"binary or undecodable: {bad:.0%} of the {len(text):,} characters decoded as"
+            f" {encoding} are control characters or U+FFFD",
+        )
+    return text, encoding
+
+
+def _decode_legacy(data: bytes, path: str, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+    """Decode bytes that are not UTF-8: Chinese legacy encodings, then others."""
+    chinese = _decode_chinese(data)
+    if chinese and chinese[0][0] >= _MIN_COMMON_FRACTION:
+        _, text, encoding = chinese[0]
+        return text, encoding
+
+    match = charset_normalizer.from_bytes(data).best()
+    if match is not None and match.encoding is not None:
+        text = str(match)
+        if text and _bad_fraction(text) <= _MAX_BAD_FRACTION:
+            return text, _canonical(match.encoding)
+
+    if chinese:  # looks Chinese but unusual vocabulary; still the best guess
+        _, text, encoding = chinese[0]
+        return text, encoding
+    raise _error(
+        path,
+        f"undecodable bytes: not UTF-8 (invalid byte at offset {utf8_error.start}),"
+        " not GB18030 or Big5 Chinese, and no other encoding fits",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Reading one file
+
+
+def _describe(exc: OSError) -> str:
+    """A short, user-facing reason for an OS error."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file (it may have been moved or deleted)"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a directory, not a file"
+    if isinstance(exc, NotADirectoryError):
+        return "a parent of the path is not a directory"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def read_document(
+    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> DecodedDocument:
+    """Read one file and decode it.
+
+    Args:
+        path: the file to read; stored as given in the result.
+        max_bytes: files larger than this many bytes are refused without being
+            read (and so is a file that grows past it while being read).
+
+    Raises:
+        DocumentError: (stage ``"ingest"``) if the file is too large, cannot
+            be read (permission denied, vanished, a directory, I/O error), or
+            is empty, binary or undecodable (see :func:`decode_bytes`).
+        ValueError: if ``max_bytes`` is not positive.
+    """
+    if max_bytes <= 0:
+        raise ValueError(f"max_bytes must be positive, got {max_bytes}")
+    name = os.fspath(path)
+    try:
+        st = os.stat(name)
+        if stat.S_ISDIR(st.st_mode):
+            raise _error(name, "cannot read: it is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise _error(name, "cannot read: not a regular file (a device, pipe or socket)")
+        if st.st_size > max_bytes:
+            raise _error(name, f"file too large: {st.st_size} bytes > limit {max_bytes}")
+        with open(name, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise _error(name, f"cannot read: {_describe(exc)}") from exc
+    if len(data) > max_bytes:
+        raise _error(name, f"file too large: more than {max_bytes} bytes > limit {max_bytes}")
+    text, encoding = decode_bytes(data, name)
+    return DecodedDocument(
+        path=name, sha256=sha256_hex(data), text=text, encoding=encoding, n_bytes=len(data)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Finding files
+
+
+def _posix(path: str) -> str:
+    return path if os.sep == "/" else PureWindowsPath(path).as_posix()
+
+
+def _log_error(error: DocumentError) -> None:
+    logger.warning("%s", error)
+
+
+def _check_suffixes(suffixes: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(suffixes, str):
+        raise TypeError(f"suffixes must be a sequence of endings, e.g. ('{suffixes}',)")
+    endings = tuple(s.lower() for s in suffixes)
+    if not endings:
+        raise ValueError("suffixes must name at least one ending, e.g. ('.txt',)")
+    for ending in endings:
+        if not ending.startswith(".") or len(ending) < 2:
+            raise ValueError(f"suffix {ending!r} must start with '.', e.g. '.txt'")
+    return endings
+
+
+def iter_source_files(
+    roots: Sequence[str | Path],
+    suffixes: Sequence[str] = DEFAULT_SUFFIXES,
+    on_error: Callable[[DocumentError], None] | None = None,
+) -> Iterator[SourceFile]:
+    """List the files to scan under ``roots``, sorted by path, each file once.
+
+    Each root is a directory, walked recursively, or a single file. A file is
+    listed if its name ends with one of ``suffixes`` (compared
+    case-insensitively, so ``.TXT`` matches ``.txt``).
+
+    * Hidden entries (names starting with ``.``) are skipped, directories and
+      files alike (``.git``, editor lock files, macOS ``._*`` files); a root is
+      never skipped, even a hidden one.
+    * Symbolic links to directories are followed, but each real directory is
+      listed once, so link loops terminate. Directories reachable without a
+      link are walked first, so a file's path avoids links when it can.
+    * A file reached by several paths (overlapping roots, links) is listed once
+      under the smallest path; ``root`` is the root it was found under, the
+      outermost one when roots are nested.
+    * A missing root, an unreadable directory, a broken or looping link, a
+      special file (pipe, device) with a matching name, and a root file whose
+      name does not match are reported through ``on_error`` as
+      :class:`DocumentError` (stage ``"ingest"``) and skipped; nothing is
+      raised. Without ``on_error`` they are logged as warnings.
+
+    The roots and suffixes are checked when called; the walk runs when
+    iteration starts, and finishes before the first file is yielded (the
+    result is sorted).
+
+    Raises:
+        TypeError: if ``roots`` is a single path instead of a sequence.
+        ValueError: if a suffix does not start with ``.``.
+    """
+    if isinstance(roots, str | bytes | os.PathLike):
+        raise TypeError(f"roots must be a list of paths, e.g. [{os.fspath(roots)!r}]")
+    endings = _check_suffixes(suffixes)
+    report = on_error if on_error is not None else _log_error
+    return _Walk(endings, report).run([os.path.abspath(os.fspath(r)) for r in roots])
+
+
+class _Walk:
+    """The state of one :func:`iter_source_files` call."""
+
+    def __init__(self, endings: tuple[str, ...], report: Callable[[DocumentError], None]) -> None:
+        self.endings = endings
+        self.report = report
+        self.visited: set[str] = set()  # real paths of directories listed
+        self.found: dict[object, SourceFile] = {}  # file identity -> file
+        self.linked: deque[tuple[str, str]] = deque()  # (path, root) of linked dirs, for later
+
+    def run(self, roots: list[str]) -> Iterator[SourceFile]:
+        # Sorted so that the outcome does not depend on the order of the
+        # arguments: an outer root is walked before a root nested in it.
+        for root in sorted(set(roots)):
+            self._root(root)
+        while self.linked:
+            path, root = self.linked.popleft()
+            real = os.path.realpath(path)
+            if real not in self.visited:
+                self._tree(path, real, root)
+        yield from sorted(self.found.values(), key=lambda f: f.path)
+
+    def _fail(self, path: str, message: str) -> None:
+        self.report(DocumentError(_posix(path), STAGE, message))
+
+    def _root(self, root: str) -> None:
+        try:
+            st = os.stat(root)
+        except OSError as exc:
+            self._link_or_missing(root, exc, "root")
+            return
+        if stat.S_ISDIR(st.st_mode):
+            real = os.path.realpath(root)
+            if real not in self.visited:
+                self._tree(root, real, root)
+        elif not stat.S_ISREG(st.st_mode):
+            self._fail(root, "root is not a regular file or directory")
+        elif root.lower().endswith(self.endings):
+            self._add(root, root, st)
+        else:
+            wanted = ", ".join(self.endings)
+            self._fail(root, f"skipped: file name does not end with {wanted}")
+
+    def _link_or_missing(self, path: str, exc: OSError, what: str) -> None:
+        if not os.path.islink(path):
+            if isinstance(exc, FileNotFoundError):
+                self._fail(path, f"{what} does not exist")
+            else:
+                self._fail(path, f"cannot read {what}: {_describe(exc)}")
+            return
+        if exc.errno == errno.ELOOP:
+            reason = "it leads back to itself (a link loop)"
+        elif isinstance(exc, FileNotFoundError):
+            try:
+                reason = f"its target {os.readlink(path)!r} does not exist"
+            except OSError:
+                reason = "its target does not exist"
+        else:
+            reason = _describe(exc)
+        self._fail(path, f"broken symbolic link: {reason}")
+
+    def _tree(self, top: str, real_top: str, root: str) -> None:
+        """Walk ``top`` without following links; queue linked dirs for later."""
+        stack = [(top, real_top)]
+        while stack:
+            path, real = stack.pop()
+            if real in self.visited:
+                continue
+            self.visited.add(real)
+            try:
+                with os.scandir(path) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                self._fail(path, f"cannot list directory: {_describe(exc)}")
+                continue
+            subdirs = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                child = os.path.join(path, entry.name)
+                try:
+                    is_link = entry.is_symlink()
+                    if entry.is_dir():
+                        if is_link:
+                            self.linked.append((child, root))
+                        else:
+                            subdirs.append((child, os.path.join(real, entry.name)))
+                        continue
+                    matches = entry.name.lower().endswith(self.endings)
+                    if entry.is_file():
+                        if matches:
+                            self._add(child, root, entry.stat())
+                        continue
+                    os.stat(child)  # raises for a broken link
+                except OSError as exc:
+                    self._link_or_missing(child, exc, "file")
+                    continue
+                if matches:
+                    self._fail(child, "skipped: not a regular file (a device, pipe or socket)")
+            stack.extend(reversed(subdirs))
+
+    def _add(self, path: str, root: str, st: os.stat_result) -> None:
+        found = SourceFile(
+            path=_posix(path), root=_posix(root), size=st.st_size, mtime_ns=st.st_mtime_ns
+        )
+        # The same file reached twice (nested roots, links) has one identity.
+        key: object = (st.st_dev, st.st_ino) if st.st_ino else found.path
+        seen = self.found.get(key)
+        if seen is None or found.path < seen.path:
+            self.found[key] = found

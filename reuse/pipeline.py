@@ -1,0 +1,442 @@
+"""The scan: the stages composed, from files to the DuckDB store.
+
+``scan()`` runs, in order::
+
+    ingest -> normalise -> segment -> shingle -> sketch      (per new/changed document)
+    candidates -> align -> boilerplate -> store              (per scan)
+
+Per-document results are committed in batches, so a killed scan resumes where
+it stopped; the match set is committed in one transaction together with the
+documents' ``matched`` status. Unchanged files (same SHA-256) are not indexed
+again, and only document pairs with at least one new or changed document are
+aligned again. When the detection parameters differ from those the database
+was built with, every document is indexed again from its stored text.
+
+Each stage runs in a named timer; ``ScanResult.timings`` holds seconds per stage.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from rapidfuzz.distance import Levenshtein
+
+from reuse import __version__
+from reuse.align import Segment, align_pair, verify
+from reuse.boilerplate import covered_share, find_units, load_list
+from reuse.candidates import band_keys, candidate_pairs
+from reuse.config import Config
+from reuse.errors import DocumentError
+from reuse.ingest import DecodedDocument, iter_source_files, read_document
+from reuse.normalise import NormalisedText, normalise
+from reuse.segment import segment
+from reuse.shingle import shingle
+from reuse.sketch import passage_signatures
+from reuse.store import MATCH_SCHEMA, IndexedDocument, Store
+
+log = logging.getLogger("reuse")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ScanResult:
+    """What a scan did: counts, rejected files and seconds per stage."""
+
+    scan_id: int = 0
+    status: str = "running"
+    n_files: int = 0
+    n_new: int = 0
+    n_changed: int = 0
+    n_unchanged: int = 0
+    n_deleted: int = 0
+    n_errors: int = 0
+    n_sketched: int = 0
+    n_candidates: int = 0
+    n_matches: int = 0
+    n_reuse: int = 0
+    n_boilerplate: int = 0
+    rebuilt: bool = False
+    errors: list[DocumentError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int | bool]:
+        return {
+            "n_files": self.n_files,
+            "n_new": self.n_new,
+            "n_changed": self.n_changed,
+            "n_unchanged": self.n_unchanged,
+            "n_deleted": self.n_deleted,
+            "n_errors": self.n_errors,
+            "n_sketched": self.n_sketched,
+            "n_candidates": self.n_candidates,
+            "n_matches": self.n_matches,
+            "rebuilt": self.rebuilt,
+        }
+
+
+class Timers:
+    """Accumulated wall-clock seconds per named stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - t0
+
+
+def index_document(
+    doc: DecodedDocument,
+    config: Config,
+    listed: frozenset[int] = frozenset(),
+    timers: Timers | None = None,
+) -> IndexedDocument:
+    """Normalise, segment, shingle and sketch one document; band its passages."""
+    timers = timers or Timers()
+    with timers("normalise"):
+        norm = normalise(doc.text)
+    with timers("segment"):
+        seg = segment(norm.text, config.segment)
+    with timers("shingle"):
+        shingles = shingle(norm.text, config.shingle)
+    with timers("sketch"):
+        sigs, counts = passage_signatures(
+            shingles,
+            seg.passage_starts,
+            seg.passage_ends,
+            config.sketch.num_perm,
+            config.sketch.seed,
+        )
+        b, r = config.lsh_bands
+        keys = band_keys(sigs, b, r)
+    with timers("boilerplate"):
+        units = find_units(doc.text, norm, seg, config.boilerplate, listed)
+    return IndexedDocument(
+        path=doc.path,
+        sha256=doc.sha256,
+        text=doc.text,
+        encoding=doc.encoding,
+        n_bytes=doc.n_bytes,
+        n_norm_chars=len(norm.text),
+        passage_spans=np.stack((seg.passage_starts, seg.passage_ends), axis=1),
+        passage_shingles=counts,
+        band_keys=keys,
+        units=units,
+    )
+
+
+def _under(path: str, roots: Sequence[str]) -> bool:
+    for root in roots:
+        if path == root or path.startswith(root.rstrip("/") + "/"):
+            return True
+    return False
+
+
+class _NormCache:
+    """Normalised texts of stored documents, least recently used evicted."""
+
+    def __init__(self, store: Store, size: int = 256) -> None:
+        self.store = store
+        self.size = size
+        self.items: OrderedDict[int, NormalisedText] = OrderedDict()
+
+    def get(self, doc_id: int) -> NormalisedText:
+        if doc_id in self.items:
+            self.items.move_to_end(doc_id)
+            return self.items[doc_id]
+        norm = normalise(self.store.document_text(doc_id))
+        self.items[doc_id] = norm
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return norm
+
+
+def _segment_row(
+    seg: Segment, doc_a: int, doc_b: int, na: NormalisedText, nb: NormalisedText
+) -> dict:
+    a0, a1 = na.snap(seg.a_start, seg.a_end)
+    b0, b1 = nb.snap(seg.b_start, seg.b_end)
+    if (a0, a1, b0, b1) != (seg.a_start, seg.a_end, seg.b_start, seg.b_end):
+        distance = Levenshtein.distance(na.text[a0:a1], nb.text[b0:b1])
+        similarity = 1.0 - distance / max(a1 - a0, b1 - b0)
+    else:
+        distance, similarity = seg.edit_distance, seg.similarity
+    oa0, oa1 = na.to_original(a0, a1)
+    ob0, ob1 = nb.to_original(b0, b1)
+    return {
+        "doc_a": doc_a,
+        "a_start": oa0,
+        "a_end": oa1,
+        "doc_b": doc_b,
+        "b_start": ob0,
+        "b_end": ob1,
+        "similarity": similarity,
+        "edit_distance": distance,
+        "kind": "reuse",
+        "a_norm_start": a0,
+        "a_norm_end": a1,
+        "b_norm_start": b0,
+        "b_norm_end": b1,
+        "seeds": seg.seeds,
+        "source": "align",
+    }
+
+
+def find_matches(
+    store: Store,
+    config: Config,
+    dirty_docs: set[int],
+    timers: Timers,
+    progress: Progress | None = None,
+) -> tuple[list[dict], int]:
+    """Aligned reuse segments of every document pair with a dirty document.
+
+    Returns ``(rows, n_candidate_passage_pairs)``.
+    """
+    b, _ = config.lsh_bands
+    with timers("candidates"):
+        doc_ids, spans, keys = store.load_passages(b)
+        dirty = np.isin(doc_ids, np.fromiter(dirty_docs, dtype=np.int64, count=len(dirty_docs)))
+        pairs = candidate_pairs(keys, doc_ids, dirty, config.candidates.max_bucket)
+    log.info("candidates: %d passages, %d candidate pairs", len(doc_ids), len(pairs))
+    rows: list[dict] = []
+    if len(pairs) == 0:
+        return rows, 0
+    with timers("align"):
+        da = doc_ids[pairs[:, 0]]
+        db = doc_ids[pairs[:, 1]]
+        order = np.lexsort((pairs[:, 1], pairs[:, 0], db, da))
+        pairs, da, db = pairs[order], da[order], db[order]
+        cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
+        starts = np.concatenate(([0], cut))
+        ends = np.concatenate((cut, [len(pairs)]))
+        cache = _NormCache(store)
+        for k, (s, e) in enumerate(zip(starts.tolist(), ends.tolist())):
+            doc_a, doc_b = int(da[s]), int(db[s])
+            na, nb = cache.get(doc_a), cache.get(doc_b)
+            group = pairs[s:e]
+            spans_a, spans_b = spans[group[:, 0]], spans[group[:, 1]]
+            ok = verify(na.text, nb.text, spans_a, spans_b, config.align.verify_similarity)
+            if ok.any():
+                seeds = np.concatenate((spans_a[ok], spans_b[ok]), axis=1)
+                for seg in align_pair(na.text, nb.text, seeds, config.align):
+                    rows.append(_segment_row(seg, doc_a, doc_b, na, nb))
+            if progress:
+                progress("align", k + 1, len(starts))
+    return rows, len(pairs)
+
+
+def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[dict]:
+    """Line-derived boilerplate matches; relabels ``aligned`` rows in place."""
+    bp = config.boilerplate
+    min_docs = bp.min_documents(store.count_live_documents())
+    spans = store.formulaic_spans(min_docs)
+    for row in aligned:
+        share_a = covered_share(row["a_norm_start"], row["a_norm_end"], spans.get(row["doc_a"], []))
+        share_b = covered_share(row["b_norm_start"], row["b_norm_end"], spans.get(row["doc_b"], []))
+        row["kind"] = "boilerplate" if min(share_a, share_b) >= bp.segment_share else "reuse"
+    covered: dict[tuple[int, int], list[tuple[int, int, int, int]]] = defaultdict(list)
+    for row in aligned:
+        covered[(row["doc_a"], row["doc_b"])].append(
+            (row["a_norm_start"], row["a_norm_end"], row["b_norm_start"], row["b_norm_end"])
+        )
+    units = store.formulaic_units(min_docs)
+    by_key: dict[int, list[tuple]] = defaultdict(list)
+    for unit in units:
+        by_key[unit[0]].append(unit)
+    texts: dict[int, NormalisedText] = {}
+    rows = []
+    for members in by_key.values():
+        members.sort(key=lambda u: u[1])
+        head = members[0]
+        for other in members[1:]:
+            doc_a, doc_b = head[1], other[1]
+            if any(
+                a0 < head[3] and head[2] < a1 and b0 < other[3] and other[2] < b1
+                for a0, a1, b0, b1 in covered.get((doc_a, doc_b), [])
+            ):
+                continue
+            for d in (doc_a, doc_b):
+                if d not in texts:
+                    texts[d] = normalise(store.document_text(d))
+            ta = texts[doc_a].text[head[2] : head[3]]
+            tb = texts[doc_b].text[other[2] : other[3]]
+            distance = Levenshtein.distance(ta, tb)
+            rows.append(
+                {
+                    "doc_a": doc_a,
+                    "a_start": head[4],
+                    "a_end": head[5],
+                    "doc_b": doc_b,
+                    "b_start": other[4],
+                    "b_end": other[5],
+                    "similarity": 1.0 - distance / max(len(ta), len(tb)),
+                    "edit_distance": distance,
+                    "kind": "boilerplate",
+                    "a_norm_start": head[2],
+                    "a_norm_end": head[3],
+                    "b_norm_start": other[2],
+                    "b_norm_end": other[3],
+                    "seeds": 0,
+                    "source": "line",
+                }
+            )
+    return rows
+
+
+def _existing_aligned(store: Store, scope: set[int]) -> list[dict]:
+    names = (
+        "doc_a a_start a_end doc_b b_start b_end source kind a_norm_start a_norm_end "
+        "b_norm_start b_norm_end similarity edit_distance seeds"
+    ).split()
+    rows = []
+    for values in store.live_aligned_matches():
+        row = dict(zip(names, values))
+        if row["doc_a"] in scope or row["doc_b"] in scope:
+            continue
+        rows.append(row)
+    return rows
+
+
+def scan(
+    roots: Sequence[str | Path],
+    db_path: str | Path = "reuse.duckdb",
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> ScanResult:
+    """Scan ``roots`` (folders or files) into the DuckDB file ``db_path``.
+
+    Bad files never stop a scan: each is recorded in the ``errors`` table and
+    in ``ScanResult.errors``.
+    """
+    config = config or Config()
+    timers = Timers()
+    result = ScanResult()
+    abs_roots = [str(Path(r).absolute()) for r in roots]
+    listed = load_list(config.boilerplate.list_path)
+    with Store(db_path) as store:
+        result.scan_id = scan_id = store.begin_scan(abs_roots, config.to_json(), __version__)
+        log.info("scan %d of %s into %s", scan_id, ", ".join(abs_roots), db_path)
+        fingerprint = config.detection_fingerprint()
+        stored = store.get_meta("detection_parameters")
+        if stored != fingerprint:
+            if stored is not None:
+                log.warning("detection parameters changed: every document is indexed again")
+                result.rebuilt = True
+                store.invalidate_all()
+            store.set_meta("detection_parameters", fingerprint)
+
+        def reject(err: DocumentError) -> None:
+            log.warning("rejected %s", err)
+            result.errors.append(err)
+            store.record_error(scan_id, err.path, err.stage, err.message)
+
+        known = store.known_documents()
+        with timers("ingest"):
+            files = list(iter_source_files(abs_roots, config.ingest.suffixes, on_error=reject))
+        result.n_files = len(files)
+        log.info("ingest: %d files", len(files))
+        seen: set[str] = set()
+        batch: list[IndexedDocument] = []
+        unchanged_ids: list[int] = []
+
+        def flush() -> None:
+            with timers("store"):
+                store.write_indexed(batch, scan_id)
+            batch.clear()
+
+        for i, source in enumerate(files):
+            seen.add(source.path)
+            try:
+                with timers("ingest"):
+                    doc = read_document(source.path, config.ingest.max_bytes)
+            except DocumentError as err:
+                reject(err)
+                continue
+            finally:
+                if progress:
+                    progress("index", i + 1, len(files))
+            old = known.get(source.path)
+            if old is not None and old.sha256 == doc.sha256 and not old.deleted:
+                if old.status != "stale":
+                    result.n_unchanged += 1
+                    unchanged_ids.append(old.doc_id)
+                    continue
+            if old is None:
+                result.n_new += 1
+            elif old.sha256 != doc.sha256 or old.deleted:
+                result.n_changed += 1
+            try:
+                batch.append(index_document(doc, config, listed, timers))
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the scan
+                reject(DocumentError(source.path, "index", f"{type(exc).__name__}: {exc}"))
+                continue
+            result.n_sketched += 1
+            if len(batch) >= config.scan.batch_documents:
+                flush()
+        flush()
+        # Stale documents outside the scanned roots are indexed from their stored text.
+        for doc_id, path in store.stale_documents():
+            text = store.document_text(doc_id)
+            old = known[path]
+            stored_doc = DecodedDocument(path, old.sha256, text, "stored", len(text.encode()))
+            batch.append(index_document(stored_doc, config, listed, timers))
+            result.n_sketched += 1
+            if len(batch) >= config.scan.batch_documents:
+                flush()
+        flush()
+        store.touch(unchanged_ids, scan_id)
+
+        gone = [
+            k.doc_id
+            for path, k in known.items()
+            if not k.deleted and path not in seen and _under(path, abs_roots)
+            and not Path(path).exists()
+        ]
+        if gone:
+            store.soft_delete(gone)
+            result.n_deleted = len(gone)
+            log.info("deleted: %d documents no longer on disk", len(gone))
+
+        dirty = set(store.unmatched_documents())
+        log.info("sketched %d documents; %d to compare", result.n_sketched, len(dirty))
+        changed_corpus = bool(dirty) or bool(gone)
+        if changed_corpus:
+            aligned, result.n_candidates = find_matches(store, config, dirty, timers, progress)
+            aligned += _existing_aligned(store, dirty)
+            with timers("boilerplate"):
+                lines = boilerplate_rows(store, config, aligned)
+            rows = aligned + lines
+            with timers("store"):
+                table = pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
+                store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
+        counts = store.con.execute(
+            "SELECT count(*) FILTER (kind = 'reuse'), count(*) FILTER (kind = 'boilerplate') "
+            "FROM live_matches"
+        ).fetchone()
+        result.n_reuse, result.n_boilerplate = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+        result.n_matches = result.n_reuse + result.n_boilerplate
+        result.n_errors = len(result.errors)
+        result.status = "ok_with_errors" if result.errors else "ok"
+        result.timings = dict(timers.seconds)
+        store.finish_scan(scan_id, result.status, result.counts)
+        log.info(
+            "scan %d %s: %d files, %d new, %d changed, %d deleted, %d errors, %d matches",
+            scan_id, result.status, result.n_files, result.n_new, result.n_changed,
+            result.n_deleted, result.n_errors, result.n_matches,
+        )
+    return result

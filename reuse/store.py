@@ -1,0 +1,498 @@
+"""Stage 8: the DuckDB store. The only module that writes the database.
+
+Writes are bulk (Arrow tables registered with DuckDB, never row by row) and
+grouped into transactions that leave the database consistent at every
+commit: a batch of indexed documents with their passages and lines, or the
+whole match set of a scan with the documents' status. A scan killed between
+two commits is resumed by the next scan: documents already indexed are not
+indexed again, and documents not yet marked ``matched`` are compared again.
+
+Matches are written as a *difference*: rows that a scan finds again keep
+their ``match_id`` and ``first_seen_scan``; rows it no longer finds are
+removed; new rows get ids above the current maximum, in a deterministic order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from reuse import schema
+from reuse.errors import StoreError
+
+MATCH_KEY = ("doc_a", "a_start", "a_end", "doc_b", "b_start", "b_end", "source")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    doc_id: int
+    path: str
+    sha256: str
+    status: str
+    deleted: bool
+
+
+@dataclass
+class IndexedDocument:
+    """Everything a scan stores for one document (built by :mod:`reuse.pipeline`)."""
+
+    path: str
+    sha256: str
+    text: str
+    encoding: str
+    n_bytes: int
+    n_norm_chars: int
+    passage_spans: np.ndarray  # (p, 2) int64, normalised offsets
+    passage_shingles: np.ndarray  # (p,) int64
+    band_keys: np.ndarray  # (p, bands) uint64
+    units: list  # list[boilerplate.Unit]
+
+
+class Store:
+    """A DuckDB file holding documents, passages, matches and scan history."""
+
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise StoreError(f"no database at {self.path}; run 'reuse scan' first")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+        if not read_only:
+            self._create()
+        self._check_version()
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def _create(self) -> None:
+        self.con.execute("BEGIN")
+        self.con.execute(schema.DDL)
+        self.con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+            [str(schema.SCHEMA_VERSION)],
+        )
+        self.con.execute("COMMIT")
+
+    def _check_version(self) -> None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException as exc:
+            raise StoreError(f"{self.path} is not a reuse database (no meta table)") from exc
+        if row is None or int(row[0]) != schema.SCHEMA_VERSION:
+            found = row[0] if row else "none"
+            raise StoreError(
+                f"{self.path} has schema version {found}; this reuse expects "
+                f"{schema.SCHEMA_VERSION}. Scan into a new --db file."
+            )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    # -- scans ---------------------------------------------------------------
+
+    def begin_scan(self, roots: Sequence[str], parameters: str, version: str) -> int:
+        row = self.con.execute("SELECT coalesce(max(scan_id), 0) + 1 FROM scans").fetchone()
+        scan_id = int(row[0]) if row else 1
+        self.con.execute(
+            "INSERT INTO scans (scan_id, started, status, roots, parameters, version) "
+            "VALUES (?, ?, 'running', ?, ?, ?)",
+            [scan_id, _now(), list(roots), parameters, version],
+        )
+        return scan_id
+
+    def finish_scan(self, scan_id: int, status: str, counts: dict[str, int | bool]) -> None:
+        columns = ", ".join(f"{name} = ?" for name in counts)
+        self.con.execute(
+            f"UPDATE scans SET finished = ?, status = ?, {columns} WHERE scan_id = ?",
+            [_now(), status, *counts.values(), scan_id],
+        )
+
+    def record_error(self, scan_id: int, path: str, stage: str, message: str) -> None:
+        self.con.execute(
+            "INSERT INTO errors SELECT coalesce(max(error_id), 0) + 1, ?, ?, ?, ?, ? FROM errors",
+            [scan_id, path, stage, message, _now()],
+        )
+
+    # -- documents -----------------------------------------------------------
+
+    def known_documents(self) -> dict[str, KnownDocument]:
+        rows = self.con.execute(
+            "SELECT doc_id, path, sha256, status, deleted_at IS NOT NULL FROM documents"
+        ).fetchall()
+        return {r[1]: KnownDocument(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+
+    def write_indexed(self, docs: Iterable[IndexedDocument], scan_id: int) -> list[int]:
+        """Insert or replace documents with their passages and lines, in one transaction."""
+        docs = list(docs)
+        if not docs:
+            return []
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            known = {
+                r[0]: r[1]
+                for r in con.execute(
+                    "SELECT path, doc_id FROM documents WHERE path IN (SELECT unnest(?))",
+                    [[d.path for d in docs]],
+                ).fetchall()
+            }
+            row = con.execute("SELECT coalesce(max(doc_id), 0) FROM documents").fetchone()
+            next_id = int(row[0]) + 1 if row else 1
+            ids = []
+            for d in docs:
+                if d.path in known:
+                    ids.append(known[d.path])
+                else:
+                    ids.append(next_id)
+                    next_id += 1
+            id_list = list(ids)
+            con.execute("DELETE FROM passages WHERE doc_id IN (SELECT unnest(?))", [id_list])
+            con.execute("DELETE FROM lines WHERE doc_id IN (SELECT unnest(?))", [id_list])
+            # A changed document's old matches point into its old text: remove them.
+            con.execute(
+                "DELETE FROM matches WHERE doc_a IN (SELECT unnest(?)) "
+                "OR doc_b IN (SELECT unnest(?))",
+                [id_list, id_list],
+            )
+            con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [id_list])
+            doc_table = pa.table(
+                {
+                    "doc_id": pa.array(ids, pa.int32()),
+                    "path": [d.path for d in docs],
+                    "sha256": [d.sha256 for d in docs],
+                    "n_chars": pa.array([len(d.text) for d in docs], pa.int32()),
+                    "text": [d.text for d in docs],
+                    "encoding": [d.encoding for d in docs],
+                    "n_bytes": pa.array([d.n_bytes for d in docs], pa.int64()),
+                    "n_norm_chars": pa.array([d.n_norm_chars for d in docs], pa.int32()),
+                    "n_passages": pa.array([len(d.passage_spans) for d in docs], pa.int32()),
+                }
+            )
+            con.register("new_documents", doc_table)
+            con.execute(
+                "INSERT INTO documents SELECT doc_id, path, sha256, n_chars, text, encoding, "
+                "n_bytes, n_norm_chars, n_passages, 'indexed', ?, ?, NULL FROM new_documents",
+                [scan_id, scan_id],
+            )
+            con.unregister("new_documents")
+            self._insert_passages(ids, docs)
+            self._insert_lines(ids, docs)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return ids
+
+    def _insert_passages(self, ids: list[int], docs: list[IndexedDocument]) -> None:
+        doc_col, no_col, start_col, end_col, count_col, key_col = [], [], [], [], [], []
+        for doc_id, d in zip(ids, docs):
+            p = len(d.passage_spans)
+            if p == 0:
+                continue
+            doc_col.append(np.full(p, doc_id, dtype=np.int32))
+            no_col.append(np.arange(p, dtype=np.int32))
+            start_col.append(d.passage_spans[:, 0].astype(np.int32))
+            end_col.append(d.passage_spans[:, 1].astype(np.int32))
+            count_col.append(d.passage_shingles.astype(np.int32))
+            keys = np.ascontiguousarray(d.band_keys, dtype="<u8")
+            key_col.extend(keys[i].tobytes() for i in range(p))
+        if not doc_col:
+            return
+        table = pa.table(
+            {
+                "doc_id": np.concatenate(doc_col),
+                "passage_no": np.concatenate(no_col),
+                "norm_start": np.concatenate(start_col),
+                "norm_end": np.concatenate(end_col),
+                "n_shingles": np.concatenate(count_col),
+                "band_keys": pa.array(key_col, pa.binary()),
+            }
+        )
+        self.con.register("new_passages", table)
+        self.con.execute("INSERT INTO passages SELECT * FROM new_passages")
+        self.con.unregister("new_passages")
+
+    def _insert_lines(self, ids: list[int], docs: list[IndexedDocument]) -> None:
+        rows = [
+            (doc_id, u.norm_start, u.norm_end, u.start, u.end, u.key, u.listed)
+            for doc_id, d in zip(ids, docs)
+            for u in d.units
+        ]
+        if not rows:
+            return
+        cols = list(zip(*rows))
+        table = pa.table(
+            {
+                "doc_id": pa.array(cols[0], pa.int32()),
+                "norm_start": pa.array(cols[1], pa.int32()),
+                "norm_end": pa.array(cols[2], pa.int32()),
+                "start_offset": pa.array(cols[3], pa.int32()),
+                "end_offset": pa.array(cols[4], pa.int32()),
+                "line_key": pa.array(cols[5], pa.uint64()),
+                "listed": pa.array(cols[6], pa.bool_()),
+            }
+        )
+        self.con.register("new_lines", table)
+        self.con.execute("INSERT INTO lines SELECT * FROM new_lines")
+        self.con.unregister("new_lines")
+
+    def soft_delete(self, doc_ids: Sequence[int]) -> None:
+        """Mark documents (and their live matches) deleted, keeping them for history."""
+        if not doc_ids:
+            return
+        now = _now()
+        ids = list(doc_ids)
+        self.con.execute("BEGIN")
+        self.con.execute(
+            "UPDATE documents SET deleted_at = ? WHERE doc_id IN (SELECT unnest(?))", [now, ids]
+        )
+        self.con.execute(
+            "UPDATE matches SET deleted_at = ? WHERE deleted_at IS NULL AND "
+            "(doc_a IN (SELECT unnest(?)) OR doc_b IN (SELECT unnest(?)))",
+            [now, ids, ids],
+        )
+        self.con.execute("COMMIT")
+
+    def touch(self, doc_ids: Sequence[int], scan_id: int) -> None:
+        if doc_ids:
+            self.con.execute(
+                "UPDATE documents SET last_scan = ? WHERE doc_id IN (SELECT unnest(?))",
+                [scan_id, list(doc_ids)],
+            )
+
+    def invalidate_all(self) -> None:
+        """Forget every document's index (detection parameters changed)."""
+        self.con.execute("BEGIN")
+        self.con.execute("DELETE FROM passages")
+        self.con.execute("DELETE FROM lines")
+        self.con.execute("UPDATE documents SET status = 'stale' WHERE deleted_at IS NULL")
+        self.con.execute("COMMIT")
+
+    def stale_documents(self) -> list[tuple[int, str]]:
+        return self.con.execute(
+            "SELECT doc_id, path FROM documents WHERE status = 'stale' AND deleted_at IS NULL "
+            "ORDER BY path"
+        ).fetchall()
+
+    def document_text(self, doc_id: int) -> str:
+        row = self.con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no document {doc_id}")
+        return str(row[0])
+
+    def unmatched_documents(self) -> list[int]:
+        rows = self.con.execute(
+            "SELECT doc_id FROM documents WHERE status <> 'matched' AND deleted_at IS NULL"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def count_live_documents(self) -> int:
+        row = self.con.execute("SELECT count(*) FROM live_documents").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- candidates ----------------------------------------------------------
+
+    def load_passages(self, bands: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Live passages as ``(doc_ids, spans (n, 2), band_keys (n, bands))`` in key order."""
+        table = self.con.sql(
+            "SELECT p.doc_id, p.norm_start, p.norm_end, p.band_keys FROM passages p "
+            "JOIN live_documents d USING (doc_id) WHERE p.n_shingles > 0 "
+            "ORDER BY p.doc_id, p.passage_no"
+        ).to_arrow_table()
+        n = table.num_rows
+        doc_ids = table.column("doc_id").to_numpy().astype(np.int64)
+        spans = np.stack(
+            (
+                table.column("norm_start").to_numpy().astype(np.int64),
+                table.column("norm_end").to_numpy().astype(np.int64),
+            ),
+            axis=1,
+        ) if n else np.zeros((0, 2), dtype=np.int64)
+        blob = table.column("band_keys").combine_chunks() if n else None
+        if n and blob is not None:
+            buffers = blob.buffers()
+            offsets = np.frombuffer(buffers[1], dtype=np.int32)[blob.offset : blob.offset + n + 1]
+            data = np.frombuffer(buffers[2], dtype=np.uint8)
+            if np.all(np.diff(offsets) == bands * 8):
+                start = offsets[0]
+                keys = data[start : start + n * bands * 8].view("<u8").reshape(n, bands)
+            else:
+                raise StoreError("stored band keys do not match the configured bands; rescan")
+        else:
+            keys = np.zeros((0, bands), dtype=np.uint64)
+        return doc_ids, spans, keys.astype(np.uint64)
+
+    def formulaic_units(self, min_documents: int) -> list[tuple]:
+        """Units whose key is listed or shared by at least ``min_documents`` live documents.
+
+        Returns rows ``(line_key, doc_id, norm_start, norm_end, start, end)`` of
+        the first occurrence per document, for keys in two or more documents.
+        """
+        return self.con.execute(
+            """
+            WITH live AS (
+                SELECT l.* FROM lines l JOIN live_documents d USING (doc_id)
+            ), keys AS (
+                SELECT line_key FROM live GROUP BY line_key
+                HAVING count(DISTINCT doc_id) >= 2
+                   AND (bool_or(listed) OR count(DISTINCT doc_id) >= ?)
+            ), firsts AS (
+                SELECT line_key, doc_id,
+                       arg_min(norm_start, norm_start) AS norm_start,
+                       arg_min(norm_end, norm_start) AS norm_end,
+                       arg_min(start_offset, norm_start) AS start_offset,
+                       arg_min(end_offset, norm_start) AS end_offset
+                FROM live WHERE line_key IN (SELECT line_key FROM keys)
+                GROUP BY line_key, doc_id
+            )
+            SELECT * FROM firsts ORDER BY line_key, doc_id
+            """,
+            [min_documents],
+        ).fetchall()
+
+    def formulaic_spans(self, min_documents: int) -> dict[int, list[tuple[int, int]]]:
+        """Per document, the normalised spans of all its formulaic units (every occurrence)."""
+        rows = self.con.execute(
+            """
+            WITH live AS (
+                SELECT l.* FROM lines l JOIN live_documents d USING (doc_id)
+            ), keys AS (
+                SELECT line_key FROM live GROUP BY line_key
+                HAVING bool_or(listed) OR count(DISTINCT doc_id) >= ?
+            )
+            SELECT doc_id, norm_start, norm_end FROM live
+            WHERE line_key IN (SELECT line_key FROM keys)
+            """,
+            [min_documents],
+        ).fetchall()
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for doc_id, s, e in rows:
+            spans.setdefault(doc_id, []).append((s, e))
+        return spans
+
+    # -- matches -------------------------------------------------------------
+
+    def replace_matches(
+        self,
+        rows: pa.Table,
+        scope_docs: Sequence[int],
+        scan_id: int,
+        matched_docs: Sequence[int],
+    ) -> dict[str, int]:
+        """Make the live matches in scope equal ``rows``, atomically.
+
+        Scope: aligned matches touching ``scope_docs``, and all line-derived
+        boilerplate. Rows kept keep their id; ``kind`` of every live aligned
+        match is refreshed from ``rows`` where present. ``matched_docs`` are
+        marked ``matched`` in the same transaction.
+        """
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            con.register("new_matches", rows)
+            con.execute("CREATE OR REPLACE TEMP TABLE scope_docs (doc_id INTEGER)")
+            if scope_docs:
+                con.execute(
+                    "INSERT INTO scope_docs SELECT unnest(?)", [list(scope_docs)]
+                )
+            key = " AND ".join(f"m.{c} = n.{c}" for c in MATCH_KEY)
+            in_scope = (
+                "m.deleted_at IS NULL AND (m.source = 'line' OR m.doc_a IN "
+                "(SELECT doc_id FROM scope_docs) OR m.doc_b IN (SELECT doc_id FROM scope_docs))"
+            )
+            removed = con.execute(
+                f"DELETE FROM matches m WHERE {in_scope} AND NOT EXISTS "
+                f"(SELECT 1 FROM new_matches n WHERE {key})"
+            ).fetchone()
+            con.execute(
+                f"UPDATE matches m SET kind = n.kind, similarity = n.similarity, "
+                f"edit_distance = n.edit_distance, seeds = n.seeds "
+                f"FROM new_matches n WHERE m.deleted_at IS NULL AND {key}"
+            )
+            row = con.execute("SELECT coalesce(max(match_id), 0) FROM matches").fetchone()
+            base = int(row[0]) if row else 0
+            added = con.execute(
+                f"""
+                INSERT INTO matches
+                SELECT ? + row_number() OVER (ORDER BY n.doc_a, n.doc_b, n.a_start, n.b_start,
+                                              n.a_end, n.b_end, n.source),
+                       n.doc_a, n.a_start, n.a_end, n.doc_b, n.b_start, n.b_end,
+                       n.similarity, n.edit_distance, n.kind,
+                       n.a_norm_start, n.a_norm_end, n.b_norm_start, n.b_norm_end,
+                       n.seeds, n.source, ?, NULL
+                FROM new_matches n
+                WHERE NOT EXISTS (SELECT 1 FROM matches m WHERE m.deleted_at IS NULL AND {key})
+                """,
+                [base, scan_id],
+            ).fetchone()
+            if matched_docs:
+                con.execute(
+                    "UPDATE documents SET status = 'matched' WHERE doc_id IN (SELECT unnest(?))",
+                    [list(matched_docs)],
+                )
+            con.unregister("new_matches")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return {
+            "removed": int(removed[0]) if removed else 0,
+            "added": int(added[0]) if added else 0,
+        }
+
+    def live_aligned_matches(self) -> list[tuple]:
+        """Live aligned matches not in the current scope (for relabelling kinds)."""
+        return self.con.execute(
+            "SELECT doc_a, a_start, a_end, doc_b, b_start, b_end, source, kind, "
+            "a_norm_start, a_norm_end, b_norm_start, b_norm_end, similarity, edit_distance, seeds "
+            "FROM live_matches WHERE source = 'align'"
+        ).fetchall()
+
+
+MATCH_SCHEMA = pa.schema(
+    [
+        ("doc_a", pa.int32()),
+        ("a_start", pa.int32()),
+        ("a_end", pa.int32()),
+        ("doc_b", pa.int32()),
+        ("b_start", pa.int32()),
+        ("b_end", pa.int32()),
+        ("similarity", pa.float64()),
+        ("edit_distance", pa.int32()),
+        ("kind", pa.string()),
+        ("a_norm_start", pa.int32()),
+        ("a_norm_end", pa.int32()),
+        ("b_norm_start", pa.int32()),
+        ("b_norm_end", pa.int32()),
+        ("seeds", pa.int32()),
+        ("source", pa.string()),
+    ]
+)
