@@ -147,7 +147,22 @@ def _anchored_pieces(
             current[1], current[3] = i2, j2
     if current is not None:
         pieces.append((current[0], current[1], current[2], current[3]))
-    return pieces
+    # An optimal edit script may align a piece's first word with an equal
+    # word further out ("by *the* mayor. the committee"); identical characters
+    # just outside a piece belong to it.
+    grown = []
+    floor_a = floor_b = 0
+    for k, (i1, i2, j1, j2) in enumerate(pieces):
+        while i1 > floor_a and j1 > floor_b and a[i1 - 1] == b[j1 - 1]:
+            i1, j1 = i1 - 1, j1 - 1
+        ceil_a, ceil_b = (
+            (pieces[k + 1][0], pieces[k + 1][2]) if k + 1 < len(pieces) else (len(a), len(b))
+        )
+        while i2 < ceil_a and j2 < ceil_b and a[i2] == b[j2]:
+            i2, j2 = i2 + 1, j2 + 1
+        grown.append((i1, i2, j1, j2))
+        floor_a, floor_b = i2, j2
+    return grown
 
 
 def align_pair(
@@ -173,7 +188,8 @@ def align_pair(
         b0 = max(0, int(part[:, 2].min()) - extend_chars)
         b1 = min(len(text_b), int(part[:, 3].max()) + extend_chars)
         for p0, p1, q0, q1 in _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config):
-            sa, ea, sb, eb = a0 + p0, a0 + p1, b0 + q0, b0 + q1
+            sa, ea = _strip_spaces(text_a, a0 + p0, a0 + p1)
+            sb, eb = _strip_spaces(text_b, b0 + q0, b0 + q1)
             if min(ea - sa, eb - sb) < config.min_match_chars:
                 continue
             seg_a, seg_b = text_a[sa:ea], text_b[sb:eb]
@@ -183,6 +199,14 @@ def align_pair(
                 continue
             pieces.append(Segment(sa, ea, sb, eb, int(distance), float(similarity), len(cluster)))
     return _drop_overlaps(pieces)
+
+
+def _strip_spaces(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return start, end
 
 
 def _overlap(s0: int, e0: int, s1: int, e1: int) -> int:

@@ -17,18 +17,22 @@ Encoding detection, in order (the first rule that applies wins):
 
 1. empty input is an error;
 2. a byte-order mark decides: UTF-32, UTF-8 (``"utf-8-sig"``) or UTF-16;
-3. NUL bytes mean binary data, unless the bytes look like UTF-16 without a
-   BOM (NULs mostly in the high byte of each code unit, and a clean decode
-   into readable text);
+3. NUL bytes mean binary data, unless the bytes are UTF-16 without a BOM
+   (they decode strictly, little- or big-endian, into readable text with no
+   U+0000; ASCII puts its NULs in the high byte of each code unit);
 4. strict UTF-8 (pure ASCII is reported as ``"utf-8"``) -- the fast path;
-5. strict GB18030 and strict Big5 (or CP950), kept only if the result looks
-   like Chinese (most non-ASCII characters are Han ideographs or CJK
-   punctuation); when both decode, the one whose Han characters are more often
-   among the ~500 most common characters wins. A plain "which decodes" test
-   cannot tell them apart: almost any Big5 file is also valid GB18030;
+5. strict GB18030 and strict Big5 (or CP950 when Big5 fails), kept only if
+   the result looks like Chinese (most non-ASCII characters are Han
+   ideographs or CJK punctuation); when both decode, the one whose Han
+   characters are more often among the ~560 most common characters wins. A
+   plain "which decodes" test cannot tell them apart: almost any Big5 file is
+   also valid GB18030. A winner with fewer than 25 % common characters
+   (Shift_JIS read as GB18030 looks like Chinese too) is used only if
+   ``charset_normalizer`` finds nothing better;
 6. ``charset_normalizer`` for everything else (Japanese, Latin-1, ...);
 7. otherwise, or when more than 10 % of the decoded characters are control
-   characters or U+FFFD, the file is rejected as binary or undecodable.
+   characters (Unicode category Cc, except tab, LF, CR and FF) or U+FFFD, the
+   input is rejected as binary or undecodable.
 
 Every failure is a :class:`~reuse.errors.DocumentError` with stage
 ``"ingest"`` and a one-line message meant for the end user.
@@ -132,11 +136,12 @@ _CJK_PUNCT = "\u3000-\u303f\u3100-\u312f\ufe10-\ufe1f\ufe30-\ufe6f\uff00-\uffef\
 _ASCII_OR_CHINESE_RE = re.compile(f"[\x00-\x7f{_HAN}{_CJK_PUNCT}]+")
 _HAN_BASIC_RE = re.compile("[\u4e00-\u9fff]+")
 
-# The most frequent Han characters of modern written Chinese (after Jun Da's
-# frequency list, about 560, plus a few dozen that are frequent in government
-# reports), then the traditional forms of those that differ. In a real Chinese
-# text about 80 % of the Han characters are in this set; in Big5 bytes read as
-# GB18030 (or the reverse) almost none are. It only has to rank two decodings.
+# The ~520 most frequent Han characters of modern written Chinese (after Jun
+# Da's frequency list) plus 40 that are frequent in government reports (560
+# simplified in all), then the traditional forms of those that differ (203).
+# In a real Chinese text about 80 % of the Han characters are in this set; in
+# Big5 bytes read as GB18030 (or the reverse) almost none are. It only has to
+# rank two decodings.
 _COMMON_SIMPLIFIED = (
     "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对"
     "生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学"
@@ -224,7 +229,7 @@ def _looks_chinese(text: str) -> bool:
 def _common_han_fraction(text: str) -> float:
     """Fraction of the Han characters (U+4E00-U+9FFF) that are common ones.
 
-    Common means in ``_COMMON_HAN``, the ~500 most frequent characters in
+    Common means in ``_COMMON_HAN``, the ~560 most frequent characters in
     simplified and traditional forms. Returns 0.0 for a text without Han
     characters. Used to choose between decodings; not a language detector.
 

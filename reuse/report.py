@@ -238,13 +238,13 @@ def match_detail(con: duckdb.DuckDBPyConnection, match_id: int, context: int = 4
 def find_query(name_or_file_or_sql: str, queries_dir: Path = QUERIES_DIR) -> tuple[str, str]:
     """``(label, sql)`` for a query given by name (``queries/NAME.sql``), file, or SQL text."""
     arg = name_or_file_or_sql.strip()
+    if any(ch.isspace() for ch in arg) and not arg.endswith(".sql"):
+        return "sql", arg
     candidate = queries_dir / f"{arg}.sql"
-    if candidate.is_file():
+    if "/" not in arg and candidate.is_file():
         return arg, candidate.read_text(encoding="utf-8")
     if arg.endswith(".sql") and Path(arg).is_file():
         return arg, Path(arg).read_text(encoding="utf-8")
-    if " " in arg or "\n" in arg:
-        return "sql", arg
     known = ", ".join(available_queries(queries_dir)) or "none"
     raise QueryError(f"no query named {arg!r} (known: {known}) and it is not a file or SQL")
 
