@@ -265,7 +265,7 @@ def query_description(sql: str) -> str:
 
 
 def query_defaults(sql: str) -> dict[str, Any]:
-    """Parameter defaults declared in a query's header as ``-- param: NAME = VALUE``.
+    r"""Parameter defaults declared in a query's header as ``-- param: NAME = VALUE``.
 
     >>> query_defaults("-- param: min_chars = 50\n-- param: kind = reuse\nSELECT 1")
     {'min_chars': 50, 'kind': 'reuse'}

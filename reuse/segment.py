@@ -11,8 +11,9 @@ at least ``min_passage_chars`` characters. Passages therefore overlap: each
 sentence is in about ``1 + min_passage_chars / mean_sentence_length``
 passages, and a copied run of sentences in one document has a passage with
 the same first sentence in the other, which is what lets LSH find it.
-Passages shorter than the minimum exist only at a document's end, and are
-kept only when the document has no full-length passage.
+Passages shorter than the minimum exist only at a document's end; the
+longest of them is kept when it has at least half the minimum (or when the
+document has no full-length passage).
 
 All positions are character offsets into the *normalised* text,
 end-exclusive; :meth:`reuse.normalise.NormalisedText.to_original` maps them back.
@@ -102,6 +103,8 @@ def segment(text: str, config: SegmentConfig | None = None) -> Segmentation:
     >>> seg = segment("甲" * 30 + "。" + "乙" * 40 + "。" + "丙" * 10 + "。")
     >>> seg.n_sentences, list(zip(seg.passage_starts.tolist(), seg.passage_ends.tolist()))
     (3, [(0, 72), (31, 83)])
+    >>> segment("甲" * 80 + "。" + "乙" * 10 + "。").n_passages
+    1
     """
     config = config or SegmentConfig()
     spans = split_sentences(text, config.max_sentence_chars)
@@ -116,12 +119,13 @@ def segment(text: str, config: SegmentConfig | None = None) -> Segmentation:
     first = np.arange(len(spans), dtype=np.int64)
     p_starts = starts
     p_ends = ends[last]
-    full = (p_ends - p_starts) >= config.min_passage_chars
-    if full.any():
-        keep = full
-    else:
-        keep = np.zeros(len(spans), dtype=bool)
-        keep[0] = True
+    lengths = p_ends - p_starts
+    keep = lengths >= config.min_passage_chars
+    # The longest short passage at the end is kept too when it has half the
+    # minimum, so that a short copied ending still has a passage of its own.
+    short = np.flatnonzero(~keep)
+    if len(short) and (not keep.any() or lengths[short[0]] * 2 >= config.min_passage_chars):
+        keep[short[0]] = True
     return Segmentation(
         sentence_starts=starts,
         sentence_ends=ends,
