@@ -125,9 +125,7 @@ def chain(seeds: np.ndarray, max_gap: int) -> list[np.ndarray]:
     return [np.array(sorted(c), dtype=np.int64) for c in clusters]
 
 
-def _anchored_pieces(
-    a: str, b: str, config: AlignConfig
-) -> list[tuple[int, int, int, int]]:
+def _anchored_pieces(a: str, b: str, config: AlignConfig) -> list[tuple[int, int, int, int]]:
     """Pieces ``(a0, a1, b0, b1)`` of the alignment of ``a`` and ``b`` (local offsets)."""
     anchors: list[tuple[int, int, int, int]] = []
     for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):

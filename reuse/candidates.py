@@ -137,7 +137,7 @@ def candidate_pairs_datasketch(
     weights: tuple[float, float],
     seed: int = 1,
 ) -> np.ndarray:
-    """The same candidate set through ``datasketch.MinHashLSH`` (slow; for checks and benchmarks)."""
+    """The same candidate set through ``datasketch.MinHashLSH`` (slow; for checks)."""
     from datasketch import MinHashLSH
 
     from reuse.sketch import EMPTY, to_datasketch

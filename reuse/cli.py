@@ -54,9 +54,7 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
-DbOption = Annotated[
-    Path, typer.Option("--db", help="DuckDB file of the scan.", envvar="REUSE_DB")
-]
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file of the scan.", envvar="REUSE_DB")]
 
 
 class Format(str, Enum):
@@ -255,14 +253,19 @@ def report(
     if not data["pairs"]:
         out.print(f"No {kind.value} matches among {data['documents']} documents.")
         return
-    out.print(f"{len(data['pairs'])} document pairs with {kind.value} among {data['documents']} documents\n")
+    out.print(
+        f"{len(data['pairs'])} document pairs with {kind.value} "
+        f"among {data['documents']} documents\n"
+    )
     for pair in data["pairs"]:
         a, b = pair["doc_a"], pair["doc_b"]
         out.print(
             Text.assemble(
-                ("A ", "bold"), (_display_path(a["path"]), "cyan"),
+                ("A ", "bold"),
+                (_display_path(a["path"]), "cyan"),
                 f"  {a['share']:.1%} reused ({a['reused_chars']} of {a['n_norm_chars']} chars)\n",
-                ("B ", "bold"), (_display_path(b["path"]), "cyan"),
+                ("B ", "bold"),
+                (_display_path(b["path"]), "cyan"),
                 f"  {b['share']:.1%} reused ({b['reused_chars']} of {b['n_norm_chars']} chars)",
             )
         )
@@ -342,7 +345,9 @@ def query(
         list[str] | None,
         typer.Option("--param", "-p", help="Named parameter NAME=VALUE for $NAME in the SQL."),
     ] = None,
-    fmt: Annotated[QueryFormat, typer.Option("--format", help="table, csv or json.")] = QueryFormat.table,
+    fmt: Annotated[
+        QueryFormat, typer.Option("--format", help="table, csv or json.")
+    ] = QueryFormat.table,
     list_queries: Annotated[bool, typer.Option("--list", help="List the shipped queries.")] = False,
 ) -> None:
     """Run SQL on a read-only connection: a shipped query by name, a file, or SQL text.

@@ -48,7 +48,9 @@ class IngestConfig:
     max_bytes: int = 64 * 1024 * 1024
 
     def __post_init__(self) -> None:
-        _check(len(self.suffixes) > 0, "ingest.suffixes must name at least one ending, e.g. ['.txt']")
+        _check(
+            len(self.suffixes) > 0, "ingest.suffixes must name at least one ending, e.g. ['.txt']"
+        )
         _check(self.max_bytes > 0, "ingest.max_bytes must be positive")
 
 
@@ -294,7 +296,9 @@ class Config:
         return cls(**kwargs)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    def load(
+        cls, path: str | Path | None = None, overrides: dict[str, Any] | None = None
+    ) -> Config:
         """Read a TOML file (optional) and apply ``{"section.key": value}`` overrides."""
         data: dict[str, Any] = {}
         if path is not None:

@@ -404,7 +404,9 @@ def scan(
         gone = [
             k.doc_id
             for path, k in known.items()
-            if not k.deleted and path not in seen and _under(path, abs_roots)
+            if not k.deleted
+            and path not in seen
+            and _under(path, abs_roots)
             and not Path(path).exists()
         ]
         if gone:
@@ -428,7 +430,9 @@ def scan(
             "SELECT count(*) FILTER (kind = 'reuse'), count(*) FILTER (kind = 'boilerplate') "
             "FROM live_matches"
         ).fetchone()
-        result.n_reuse, result.n_boilerplate = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+        result.n_reuse, result.n_boilerplate = (
+            (int(counts[0]), int(counts[1])) if counts else (0, 0)
+        )
         result.n_matches = result.n_reuse + result.n_boilerplate
         result.n_errors = len(result.errors)
         result.status = "ok_with_errors" if result.errors else "ok"
@@ -436,7 +440,13 @@ def scan(
         store.finish_scan(scan_id, result.status, result.counts)
         log.info(
             "scan %d %s: %d files, %d new, %d changed, %d deleted, %d errors, %d matches",
-            scan_id, result.status, result.n_files, result.n_new, result.n_changed,
-            result.n_deleted, result.n_errors, result.n_matches,
+            scan_id,
+            result.status,
+            result.n_files,
+            result.n_new,
+            result.n_changed,
+            result.n_deleted,
+            result.n_errors,
+            result.n_matches,
         )
     return result

@@ -53,9 +53,7 @@ def union_length(spans: Iterable[tuple[int, int]]) -> int:
 def resolve_document(con: duckdb.DuckDBPyConnection, path: str) -> int:
     """doc_id of a live document given its path, absolute or relative, or its file name."""
     absolute = os.path.abspath(path)
-    row = con.execute(
-        "SELECT doc_id FROM live_documents WHERE path = ?", [absolute]
-    ).fetchone()
+    row = con.execute("SELECT doc_id FROM live_documents WHERE path = ?", [absolute]).fetchone()
     if row:
         return int(row[0])
     name = Path(path).as_posix().lstrip("./")
@@ -69,7 +67,8 @@ def resolve_document(con: duckdb.DuckDBPyConnection, path: str) -> int:
     if not rows:
         raise QueryError(f"no scanned document matches {path!r}")
     raise QueryError(
-        f"{path!r} matches {len(rows)} documents ({rows[0][1]}, {rows[1][1]}, ...); give more of the path"
+        f"{path!r} matches {len(rows)} documents ({rows[0][1]}, {rows[1][1]}, ...); "
+        "give more of the path"
     )
 
 
@@ -157,9 +156,7 @@ def pair_report(
     )
     docs = {
         r[0]: {"doc_id": r[0], "path": r[1], "n_chars": r[2], "n_norm_chars": r[3]}
-        for r in con.execute(
-            "SELECT doc_id, path, n_chars, n_norm_chars FROM documents"
-        ).fetchall()
+        for r in con.execute("SELECT doc_id, path, n_chars, n_norm_chars FROM documents").fetchall()
     }
     pairs: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for m in matches:
@@ -179,28 +176,48 @@ def pair_report(
         reused_a = union_length((m["a_norm_start"], m["a_norm_end"]) for m in ms)
         reused_b = union_length((m["b_norm_start"], m["b_norm_end"]) for m in ms)
         entry: dict[str, Any] = {
-            "doc_a": {**da, "reused_chars": reused_a,
-                      "share": reused_a / da["n_norm_chars"] if da["n_norm_chars"] else 0.0},
-            "doc_b": {**db, "reused_chars": reused_b,
-                      "share": reused_b / db["n_norm_chars"] if db["n_norm_chars"] else 0.0},
+            "doc_a": {
+                **da,
+                "reused_chars": reused_a,
+                "share": reused_a / da["n_norm_chars"] if da["n_norm_chars"] else 0.0,
+            },
+            "doc_b": {
+                **db,
+                "reused_chars": reused_b,
+                "share": reused_b / db["n_norm_chars"] if db["n_norm_chars"] else 0.0,
+            },
             "matches": [],
         }
         for m in ms:
-            item = {k: m[k] for k in ("match_id", "a_start", "a_end", "b_start", "b_end",
-                                      "similarity", "edit_distance", "kind")}
+            item = {
+                k: m[k]
+                for k in (
+                    "match_id",
+                    "a_start",
+                    "a_end",
+                    "b_start",
+                    "b_end",
+                    "similarity",
+                    "edit_distance",
+                    "kind",
+                )
+            }
             if with_text:
                 ta, na = text_of(a)
                 tb, nb = text_of(b)
-                item["text_a"] = ta[m["a_start"]:m["a_end"]]
-                item["text_b"] = tb[m["b_start"]:m["b_end"]]
+                item["text_a"] = ta[m["a_start"] : m["a_end"]]
+                item["text_b"] = tb[m["b_start"] : m["b_end"]]
                 item["diff"] = _diff(
                     na, m["a_norm_start"], m["a_norm_end"], nb, m["b_norm_start"], m["b_norm_end"]
                 )
             entry["matches"].append(item)
         out.append(entry)
     out.sort(
-        key=lambda e: (-max(e["doc_a"]["share"], e["doc_b"]["share"]),
-                       e["doc_a"]["path"], e["doc_b"]["path"])
+        key=lambda e: (
+            -max(e["doc_a"]["share"], e["doc_b"]["share"]),
+            e["doc_a"]["path"],
+            e["doc_b"]["path"],
+        )
     )
     if limit is not None:
         out = out[:limit]
@@ -208,7 +225,9 @@ def pair_report(
     return {"documents": int(n_docs[0]) if n_docs else 0, "doc_id": doc_id, "pairs": out}
 
 
-def match_detail(con: duckdb.DuckDBPyConnection, match_id: int, context: int = 40) -> dict[str, Any]:
+def match_detail(
+    con: duckdb.DuckDBPyConnection, match_id: int, context: int = 40
+) -> dict[str, Any]:
     """One match with both passages, their context and differences."""
     rows = con.execute(
         f"SELECT {_MATCH_COLUMNS} FROM matches WHERE match_id = ?", [match_id]
@@ -227,10 +246,15 @@ def match_detail(con: duckdb.DuckDBPyConnection, match_id: int, context: int = 4
         norms[side] = normalise(text)
         out[f"path_{side}"] = path
         out[f"text_{side}"] = text[s:e]
-        out[f"before_{side}"] = text[max(0, s - context):s]
-        out[f"after_{side}"] = text[e:e + context]
+        out[f"before_{side}"] = text[max(0, s - context) : s]
+        out[f"after_{side}"] = text[e : e + context]
     out["diff"] = _diff(
-        norms["a"], m["a_norm_start"], m["a_norm_end"], norms["b"], m["b_norm_start"], m["b_norm_end"]
+        norms["a"],
+        m["a_norm_start"],
+        m["a_norm_end"],
+        norms["b"],
+        m["b_norm_start"],
+        m["b_norm_end"],
     )
     return out
 
@@ -273,7 +297,7 @@ def query_defaults(sql: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for line in sql.splitlines():
         if line.startswith("-- param:"):
-            name, _, value = line[len("-- param:"):].partition("=")
+            name, _, value = line[len("-- param:") :].partition("=")
             out[name.strip()] = _literal(value.strip())
     return out
 
@@ -308,7 +332,9 @@ def run_query(
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             if "read-only" in message.lower():
-                raise QueryError(f"refused: the query would write to the database ({message})") from exc
+                raise QueryError(
+                    f"refused: the query would write to the database ({message})"
+                ) from exc
             raise QueryError(message) from exc
         if cur.description is None:
             return [], []

@@ -329,13 +329,17 @@ class Store:
         ).to_arrow_table()
         n = table.num_rows
         doc_ids = table.column("doc_id").to_numpy().astype(np.int64)
-        spans = np.stack(
-            (
-                table.column("norm_start").to_numpy().astype(np.int64),
-                table.column("norm_end").to_numpy().astype(np.int64),
-            ),
-            axis=1,
-        ) if n else np.zeros((0, 2), dtype=np.int64)
+        spans = (
+            np.stack(
+                (
+                    table.column("norm_start").to_numpy().astype(np.int64),
+                    table.column("norm_end").to_numpy().astype(np.int64),
+                ),
+                axis=1,
+            )
+            if n
+            else np.zeros((0, 2), dtype=np.int64)
+        )
         blob = table.column("band_keys").combine_chunks() if n else None
         if n and blob is not None:
             buffers = blob.buffers()
@@ -420,9 +424,7 @@ class Store:
             con.register("new_matches", rows)
             con.execute("CREATE OR REPLACE TEMP TABLE scope_docs (doc_id INTEGER)")
             if scope_docs:
-                con.execute(
-                    "INSERT INTO scope_docs SELECT unnest(?)", [list(scope_docs)]
-                )
+                con.execute("INSERT INTO scope_docs SELECT unnest(?)", [list(scope_docs)])
             key = " AND ".join(f"m.{c} = n.{c}" for c in MATCH_KEY)
             in_scope = (
                 "m.deleted_at IS NULL AND (m.source = 'line' OR m.doc_a IN "

@@ -68,8 +68,19 @@ def test_report_json_has_stable_shape(scanned: Path) -> None:
     (pair,) = data["pairs"]
     assert {Path(pair["doc_a"]["path"]).name, Path(pair["doc_b"]["path"]).name} == {SEED_A, SEED_B}
     match = pair["matches"][0]
-    assert set(match) >= {"match_id", "a_start", "a_end", "b_start", "b_end", "similarity",
-                          "edit_distance", "kind", "text_a", "text_b", "diff"}
+    assert set(match) >= {
+        "match_id",
+        "a_start",
+        "a_end",
+        "b_start",
+        "b_end",
+        "similarity",
+        "edit_distance",
+        "kind",
+        "text_a",
+        "text_b",
+        "diff",
+    }
     assert pair["doc_a"]["share"] > 0.95 and pair["doc_b"]["share"] > 0.9
 
 
@@ -105,7 +116,9 @@ def test_query_results(scanned: Path) -> None:
     assert {Path(rows[0]["path_a"]).name, Path(rows[0]["path_b"]).name} == {SEED_A, SEED_B}
     lines = json.loads(invoke("query", "boilerplate_lines", "--format", "json").output)
     assert {r["line"] for r in lines} >= {"尊敬的各位领导，同志们："}
-    few = json.loads(invoke("query", "passages", "-p", "min_chars=100000", "--format", "json").output)
+    few = json.loads(
+        invoke("query", "passages", "-p", "min_chars=100000", "--format", "json").output
+    )
     assert few == []
 
 

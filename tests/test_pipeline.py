@@ -113,12 +113,16 @@ def test_rescan_skips_unchanged_and_duplicates_nothing(seed_dir: Path, tmp_path:
     first = scan([seed_dir], db)
     assert first.n_new == 5
     con = duckdb.connect(str(db), read_only=True)
-    before = con.execute("SELECT * EXCLUDE (first_seen_scan) FROM matches ORDER BY match_id").fetchall()
+    before = con.execute(
+        "SELECT * EXCLUDE (first_seen_scan) FROM matches ORDER BY match_id"
+    ).fetchall()
     con.close()
     second = scan([seed_dir], db)
     assert (second.n_new, second.n_unchanged, second.n_sketched) == (0, 5, 0)
     con = duckdb.connect(str(db), read_only=True)
-    after = con.execute("SELECT * EXCLUDE (first_seen_scan) FROM matches ORDER BY match_id").fetchall()
+    after = con.execute(
+        "SELECT * EXCLUDE (first_seen_scan) FROM matches ORDER BY match_id"
+    ).fetchall()
     assert after == before
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
     con.close()
@@ -135,7 +139,10 @@ def test_rescan_after_edit_and_delete(seed_dir: Path, tmp_path: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     docs = _docs(con)
     assert "003_632305c238c50ae2.txt" not in docs
-    assert con.execute("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL").fetchone()[0] == 1
+    assert (
+        con.execute("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL").fetchone()[0]
+        == 1
+    )
     pair = {docs[SEED_A][0], docs[SEED_B][0]}
     reuse = [m for m in _matches(con, "reuse") if {m["doc_a"], m["doc_b"]} == pair]
     assert reuse, "the edited article still matches the speech"
@@ -188,9 +195,7 @@ def test_noisy_copy_found_with_exact_offsets(tmp_path: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     docs = _docs(con)
     src_id, tgt_id = docs["source.txt"][0], docs["target.txt"][0]
-    found = [
-        m for m in _matches(con, "reuse") if {m["doc_a"], m["doc_b"]} == {src_id, tgt_id}
-    ]
+    found = [m for m in _matches(con, "reuse") if {m["doc_a"], m["doc_b"]} == {src_id, tgt_id}]
     con.close()
     assert len(found) == 1, "caption and page number tolerated inside one segment"
     m = found[0]
@@ -229,7 +234,9 @@ def test_results_are_deterministic(seed_dir: Path, tmp_path: Path) -> None:
     def dump(db: Path) -> list[tuple]:
         scan([seed_dir], db)
         con = duckdb.connect(str(db), read_only=True)
-        rows = con.execute("SELECT * EXCLUDE (deleted_at) FROM matches ORDER BY match_id").fetchall()
+        rows = con.execute(
+            "SELECT * EXCLUDE (deleted_at) FROM matches ORDER BY match_id"
+        ).fetchall()
         con.close()
         return rows
 
