@@ -40,6 +40,8 @@ from rapidfuzz.distance import Levenshtein
 
 from reuse.config import AlignConfig
 
+_CLAUSE_END = frozenset("。!?;,:.")
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -153,6 +155,11 @@ def _anchored_pieces(a: str, b: str, config: AlignConfig) -> list[tuple[int, int
     for k, (i1, i2, j1, j2) in enumerate(pieces):
         while i1 > floor_a and j1 > floor_b and a[i1 - 1] == b[j1 - 1]:
             i1, j1 = i1 - 1, j1 - 1
+        # ... but the punctuation that ends the sentence before does not.
+        while i1 < i2 and a[i1] in _CLAUSE_END:
+            i1 += 1
+        while j1 < j2 and b[j1] in _CLAUSE_END:
+            j1 += 1
         ceil_a, ceil_b = (
             (pieces[k + 1][0], pieces[k + 1][2]) if k + 1 < len(pieces) else (len(a), len(b))
         )

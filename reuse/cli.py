@@ -254,7 +254,7 @@ def report(
         out.print(f"No {kind.value} matches among {data['documents']} documents.")
         return
     out.print(
-        f"{len(data['pairs'])} document pairs with {kind.value} "
+        f"{len(data['pairs'])} document pair{'s' if len(data['pairs']) != 1 else ''} with {kind.value} "
         f"among {data['documents']} documents\n"
     )
     for pair in data["pairs"]:

@@ -322,11 +322,15 @@ class Store:
 
     def load_passages(self, bands: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Live passages as ``(doc_ids, spans (n, 2), band_keys (n, bands))`` in key order."""
-        table = self.con.sql(
-            "SELECT p.doc_id, p.norm_start, p.norm_end, p.band_keys FROM passages p "
-            "JOIN live_documents d USING (doc_id) WHERE p.n_shingles > 0 "
-            "ORDER BY p.doc_id, p.passage_no"
-        ).to_arrow_table()
+        table = (
+            self.con.cursor()
+            .sql(
+                "SELECT p.doc_id, p.norm_start, p.norm_end, p.band_keys FROM passages p "
+                "JOIN live_documents d USING (doc_id) WHERE p.n_shingles > 0 "
+                "ORDER BY p.doc_id, p.passage_no"
+            )
+            .to_arrow_table()
+        )
         n = table.num_rows
         doc_ids = table.column("doc_id").to_numpy().astype(np.int64)
         spans = (
@@ -439,7 +443,13 @@ class Store:
                 f"edit_distance = n.edit_distance, seeds = n.seeds "
                 f"FROM new_matches n WHERE m.deleted_at IS NULL AND {key}"
             )
-            row = con.execute("SELECT coalesce(max(match_id), 0) FROM matches").fetchone()
+            # Ids are never reused, even those of removed matches: a reviewer's
+            # note on match 17 must not come to mean another passage.
+            row = con.execute(
+                "SELECT greatest(coalesce((SELECT max(match_id) FROM matches), 0), "
+                "coalesce((SELECT CAST(value AS BIGINT) FROM meta "
+                "WHERE key = 'max_match_id'), 0))"
+            ).fetchone()
             base = int(row[0]) if row else 0
             added = con.execute(
                 f"""
@@ -455,6 +465,11 @@ class Store:
                 """,
                 [base, scan_id],
             ).fetchone()
+            con.execute(
+                "INSERT INTO meta SELECT 'max_match_id', CAST(coalesce(max(match_id), 0) AS VARCHAR) "
+                "FROM matches ON CONFLICT (key) DO UPDATE SET value = greatest("
+                "CAST(meta.value AS BIGINT), CAST(excluded.value AS BIGINT))::VARCHAR"
+            )
             if matched_docs:
                 con.execute(
                     "UPDATE documents SET status = 'matched' WHERE doc_id IN (SELECT unnest(?))",

@@ -1,0 +1,100 @@
+"""Verification, chaining and exact alignment of candidate passages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from reuse.align import Segment, _drop_overlaps, align_pair, chain, verify
+from reuse.config import AlignConfig
+from reuse.normalise import normalise
+from reuse.segment import segment
+
+BODY = normalise(
+    "经济开发区始终坚持多元协同、融合发展、资源共享的原则，打破单一的传统树状组织架构，"
+    "以党建融合为引领，通过建立区域党建联盟、党建网格、社区功能型党组织等，形成上下贯通、"
+    "横向联动的组织体系，开拓共建共治共享的治理新局面。出台实施意见等文件，通过把党组织建在"
+    "网格上，推进党建网格与政法、民政、警务等网格多网融合，打造党建加网格治理新模式。"
+).text
+OTHER_A = normalise(
+    "高新区加强三级联动，形成工作合力，每季度召开会议研究部署城市基层党建工作。"
+).text
+OTHER_B = normalise(
+    "完善组织体系，延伸服务触角，聚焦居民需求，开展为民服务，提升服务水平和质量。"
+).text
+
+
+def _seeds(a: str, b: str, cfg: AlignConfig) -> np.ndarray:
+    """All passage pairs of a and b that verify (what LSH would hand over, at most)."""
+    sa, sb = segment(a), segment(b)
+    pa = np.stack((sa.passage_starts, sa.passage_ends), 1)
+    pb = np.stack((sb.passage_starts, sb.passage_ends), 1)
+    ia, ib = np.meshgrid(np.arange(len(pa)), np.arange(len(pb)), indexing="ij")
+    ia, ib = ia.ravel(), ib.ravel()
+    ok = verify(a, b, pa[ia], pb[ib], cfg.verify_similarity)
+    return np.concatenate((pa[ia[ok]], pb[ib[ok]]), axis=1)
+
+
+def test_verify_keeps_similar_and_drops_different() -> None:
+    spans = np.array([[0, 40]])
+    assert verify(BODY, BODY, spans, spans, 0.9).tolist() == [True]
+    assert verify(OTHER_A, OTHER_B, np.array([[0, 30]]), np.array([[0, 30]]), 0.5).tolist() == [
+        False
+    ]
+
+
+def test_chain_splits_off_diagonal_seeds() -> None:
+    seeds = np.array([[0, 60, 100, 160], [50, 110, 150, 210], [0, 60, 900, 960]])
+    clusters = [c.tolist() for c in chain(seeds, max_gap=50)]
+    assert sorted(clusters) == [[0, 1], [2]]
+
+
+@pytest.mark.parametrize(
+    "insert",
+    ["", "（图为活动现场。记者 张三 摄）", "-12-", "本报记者李四报道。"],
+    ids=["verbatim", "caption", "page-number", "byline"],
+)
+def test_inserted_piece_is_tolerated_inside_one_segment(insert: str) -> None:
+    cfg = AlignConfig()
+    mid = len(BODY) // 2
+    a = OTHER_A + BODY + OTHER_A
+    b = OTHER_B + BODY[:mid] + normalise(insert).text + BODY[mid:] + OTHER_B
+    segs = align_pair(a, b, _seeds(a, b, cfg), cfg)
+    assert len(segs) == 1
+    s = segs[0]
+    assert a[s.a_start : s.a_end] == BODY
+    assert s.b_start == len(OTHER_B)
+    assert s.b_end == len(OTHER_B) + len(BODY) + len(normalise(insert).text)
+    assert s.edit_distance == Levenshtein.distance(a[s.a_start : s.a_end], b[s.b_start : s.b_end])
+    assert s.similarity == pytest.approx(1 - s.edit_distance / s.length)
+
+
+def test_long_replacement_splits_the_segment() -> None:
+    cfg = AlignConfig(max_gap=30)
+    first, second = BODY[:90], BODY[90:]
+    filler_a = OTHER_A * 2
+    filler_b = OTHER_B * 2
+    a = first + filler_a + second
+    b = first + filler_b + second
+    segs = align_pair(a, b, _seeds(a, b, cfg), cfg)
+    assert len(segs) == 2
+    assert all(s.similarity > 0.9 for s in segs)
+
+
+def test_short_or_dissimilar_pieces_are_dropped() -> None:
+    cfg = AlignConfig(min_match_chars=500)
+    a = OTHER_A + BODY
+    b = BODY + OTHER_B
+    assert align_pair(a, b, _seeds(a, b, AlignConfig()), cfg) == []
+
+
+def test_no_seeds_no_segments() -> None:
+    assert align_pair(BODY, BODY, np.zeros((0, 4), dtype=np.int64)) == []
+
+
+def test_overlapping_duplicates_keep_the_longest() -> None:
+    long = Segment(0, 100, 0, 100, 0, 1.0)
+    inner = Segment(10, 60, 10, 60, 0, 1.0)
+    elsewhere = Segment(10, 60, 500, 550, 0, 1.0)
+    assert _drop_overlaps([inner, long, elsewhere]) == [long, elsewhere]

@@ -1,0 +1,89 @@
+"""Formulaic lines: keys, units, the list file and the document-frequency rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import write
+
+from reuse import Config, scan
+from reuse.boilerplate import covered_share, find_units, key_hash, load_list, unit_key
+from reuse.config import BoilerplateConfig
+from reuse.normalise import normalise
+from reuse.segment import segment
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("谢谢大家！", "谢谢大家。"),
+        ("尊敬的各位领导，同志们：", "尊敬的各位领导,同志们:"),
+        ("以上报告，请予审议。", "以上报告 请予审议"),
+    ],
+    ids=["punctuation", "width", "spacing"],
+)
+def test_unit_key_ignores_punctuation_and_width(a: str, b: str) -> None:
+    assert unit_key(normalise(a).text) == unit_key(normalise(b).text)
+
+
+def test_units_are_lines_and_sentences_with_original_offsets() -> None:
+    text = "尊敬的各位领导，同志们：\n近年来，我区坚持党建引领。取得了明显成效。\n谢谢大家！"
+    norm = normalise(text)
+    units = find_units(text, norm, segment(norm.text), BoilerplateConfig(), frozenset())
+    originals = {text[u.start : u.end] for u in units}
+    assert "尊敬的各位领导，同志们：" in originals
+    assert "谢谢大家！" in originals
+    assert "取得了明显成效。" in originals
+    for u in units:
+        assert normalise(text[u.start : u.end]).text == norm.text[u.norm_start : u.norm_end]
+
+
+def test_list_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "list", "# comment\n\n汇报完毕，请批评指正。\n")
+    assert load_list(path) == frozenset({key_hash("汇报完毕请批评指正")})
+    assert load_list("") == frozenset()
+
+
+def test_covered_share() -> None:
+    assert covered_share(0, 10, []) == 0.0
+    assert covered_share(0, 10, [(0, 10)]) == 1.0
+    assert covered_share(10, 20, [(0, 12), (18, 30)]) == pytest.approx(0.4)
+
+
+def _corpus(root: Path, n: int, line: str) -> None:
+    bodies = [
+        "城市更新行动稳步推进，完成老旧小区改造一百二十个，新增停车泊位三千个。",
+        "农业生产总体平稳，粮食总产量连续五年稳定在一百万吨以上，农民收入持续增长。",
+        "科技创新能力增强，新增高新技术企业八十家，研发投入占比提高零点三个百分点。",
+        "生态环境持续改善，空气质量优良天数比例达到百分之九十，河湖水质稳定达标。",
+        "社会事业全面进步，新建中小学校十二所，基层医疗服务能力明显提升。",
+    ]
+    for i in range(n):
+        write(root / f"d{i}.txt", f"{line}\n{bodies[i % len(bodies)]}第{i}项工作按期完成。\n")
+
+
+def test_document_frequency_makes_a_line_boilerplate(tmp_path: Path) -> None:
+    _corpus(tmp_path / "c", 4, "下面我就今年以来的主要工作作简要汇报")
+    db = tmp_path / "b.duckdb"
+    cfg = Config.load(overrides={"boilerplate.list_path": ""})
+    result = scan([tmp_path / "c"], db, cfg)
+    assert result.n_boilerplate == 3, "a star: 4 documents, 3 rows"
+    assert result.n_reuse == 0
+    con = duckdb.connect(str(db), read_only=True)
+    lines = con.execute(
+        "SELECT DISTINCT substr(d.text, a_start + 1, a_end - a_start) FROM matches m "
+        "JOIN documents d ON d.doc_id = m.doc_a"
+    ).fetchall()
+    con.close()
+    assert lines == [("下面我就今年以来的主要工作作简要汇报",)]
+
+
+def test_line_in_two_documents_is_not_boilerplate_unless_listed(tmp_path: Path) -> None:
+    _corpus(tmp_path / "c", 2, "下面我就今年以来的主要工作作简要汇报")
+    cfg = Config.load(overrides={"boilerplate.list_path": ""})
+    assert scan([tmp_path / "c"], tmp_path / "x.duckdb", cfg).n_boilerplate == 0
+    listed = write(tmp_path / "list", "下面我就今年以来的主要工作作简要汇报\n")
+    cfg = Config.load(overrides={"boilerplate.list_path": str(listed)})
+    assert scan([tmp_path / "c"], tmp_path / "y.duckdb", cfg).n_boilerplate == 1

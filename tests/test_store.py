@@ -1,0 +1,133 @@
+"""The DuckDB store: schema, versions, atomic writes, the match difference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from reuse import schema
+from reuse.errors import StoreError
+from reuse.store import MATCH_SCHEMA, IndexedDocument, Store
+
+
+def _doc(path: str, text: str = "正文内容。") -> IndexedDocument:
+    return IndexedDocument(
+        path=path,
+        sha256="0" * 64,
+        text=text,
+        encoding="utf-8",
+        n_bytes=len(text.encode()),
+        n_norm_chars=len(text),
+        passage_spans=np.array([[0, len(text)]], dtype=np.int64),
+        passage_shingles=np.array([3], dtype=np.int64),
+        band_keys=np.array([[1, 2, 3]], dtype=np.uint64),
+        units=[],
+    )
+
+
+def _match(doc_a: int, doc_b: int, a0: int, kind: str = "reuse") -> dict:
+    return {
+        "doc_a": doc_a,
+        "a_start": a0,
+        "a_end": a0 + 2,
+        "doc_b": doc_b,
+        "b_start": 0,
+        "b_end": 2,
+        "similarity": 1.0,
+        "edit_distance": 0,
+        "kind": kind,
+        "a_norm_start": a0,
+        "a_norm_end": a0 + 2,
+        "b_norm_start": 0,
+        "b_norm_end": 2,
+        "seeds": 1,
+        "source": "align",
+    }
+
+
+def test_schema_created_with_public_tables(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        names = {
+            r[0]
+            for r in store.con.execute(
+                "SELECT table_name FROM information_schema.tables"
+            ).fetchall()
+        }
+    assert set(schema.TABLES) | set(schema.VIEWS) <= names
+
+
+def test_wrong_schema_version_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="schema version 999"):
+        Store(db)
+
+
+def test_read_only_missing_database(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="reuse scan"):
+        Store(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_ids_are_stable_and_rewrites_replace(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.write_indexed([_doc("/a"), _doc("/b")], 1) == [1, 2]
+        assert store.write_indexed([_doc("/b", "新的正文。"), _doc("/c")], 2) == [2, 3]
+        rows = store.con.execute(
+            "SELECT doc_id, path, text FROM documents ORDER BY doc_id"
+        ).fetchall()
+        assert rows == [(1, "/a", "正文内容。"), (2, "/b", "新的正文。"), (3, "/c", "正文内容。")]
+        assert store.con.execute("SELECT count(*) FROM passages").fetchone()[0] == 3
+        doc_ids, spans, keys = store.load_passages(3)
+        assert (
+            doc_ids.tolist() == [1, 2, 3] and keys.shape == (3, 3) and keys[0].tolist() == [1, 2, 3]
+        )
+
+
+def test_replace_matches_keeps_ids_of_rows_found_again(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_indexed([_doc("/a"), _doc("/b"), _doc("/c")], 1)
+        first = pa.Table.from_pylist([_match(1, 2, 0), _match(1, 3, 0)], schema=MATCH_SCHEMA)
+        store.replace_matches(first, [1, 2, 3], 1, [1, 2, 3])
+        ids = dict(store.con.execute("SELECT doc_b, match_id FROM matches").fetchall())
+        second = pa.Table.from_pylist(
+            [_match(1, 2, 0, "boilerplate"), _match(2, 3, 1)], schema=MATCH_SCHEMA
+        )
+        result = store.replace_matches(second, [1, 2, 3], 2, [])
+        assert result == {"removed": 1, "added": 1}
+        rows = store.con.execute(
+            "SELECT match_id, doc_a, doc_b, kind, first_seen_scan FROM matches ORDER BY match_id"
+        ).fetchall()
+        assert rows == [(ids[2], 1, 2, "boilerplate", 1), (3, 2, 3, "reuse", 2)]
+
+
+def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        bad = _doc("/a")
+        bad.band_keys = "not an array"  # type: ignore[assignment]
+        with pytest.raises(Exception):
+            store.write_indexed([bad], 1)
+        assert store.con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+
+
+def test_soft_delete_hides_from_live_views(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_indexed([_doc("/a"), _doc("/b")], 1)
+        store.replace_matches(
+            pa.Table.from_pylist([_match(1, 2, 0)], schema=MATCH_SCHEMA), [1, 2], 1, [1, 2]
+        )
+        store.soft_delete([2])
+        assert store.con.execute("SELECT count(*) FROM live_documents").fetchone()[0] == 1
+        assert store.con.execute("SELECT count(*) FROM live_matches").fetchone()[0] == 0
+        assert (
+            store.con.execute(
+                "SELECT count(*) FROM matches WHERE deleted_at IS NOT NULL"
+            ).fetchone()[0]
+            == 1
+        )
