@@ -253,10 +253,9 @@ def report(
     if not data["pairs"]:
         out.print(f"No {kind.value} matches among {data['documents']} documents.")
         return
-    out.print(
-        f"{len(data['pairs'])} document pair{'s' if len(data['pairs']) != 1 else ''} with {kind.value} "
-        f"among {data['documents']} documents\n"
-    )
+    n_pairs = len(data["pairs"])
+    plural = "s" if n_pairs != 1 else ""
+    out.print(f"{n_pairs} document pair{plural} with {kind.value} among {data['documents']} documents\n")
     for pair in data["pairs"]:
         a, b = pair["doc_a"], pair["doc_b"]
         out.print(

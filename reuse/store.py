@@ -461,7 +461,8 @@ class Store:
                        n.a_norm_start, n.a_norm_end, n.b_norm_start, n.b_norm_end,
                        n.seeds, n.source, ?, NULL
                 FROM new_matches n
-                WHERE NOT EXISTS (SELECT 1 FROM matches m WHERE m.deleted_at IS NULL AND {key})
+                WHERE NOT EXISTS
+                    (SELECT 1 FROM matches m WHERE m.deleted_at IS NULL AND {key})
                 """,
                 [base, scan_id],
             ).fetchone()

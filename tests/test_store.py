@@ -111,7 +111,7 @@ def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         bad = _doc("/a")
         bad.band_keys = "not an array"  # type: ignore[assignment]
-        with pytest.raises(Exception):
+        with pytest.raises((TypeError, AttributeError, ValueError)):
             store.write_indexed([bad], 1)
         assert store.con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
 
