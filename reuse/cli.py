@@ -255,7 +255,8 @@ def report(
         return
     n_pairs = len(data["pairs"])
     plural = "s" if n_pairs != 1 else ""
-    out.print(f"{n_pairs} document pair{plural} with {kind.value} among {data['documents']} documents\n")
+    among = f"among {data['documents']} documents"
+    out.print(f"{n_pairs} document pair{plural} with {kind.value} {among}\n")
     for pair in data["pairs"]:
         a, b = pair["doc_a"], pair["doc_b"]
         out.print(

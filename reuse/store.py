@@ -467,7 +467,8 @@ class Store:
                 [base, scan_id],
             ).fetchone()
             con.execute(
-                "INSERT INTO meta SELECT 'max_match_id', CAST(coalesce(max(match_id), 0) AS VARCHAR) "
+                "INSERT INTO meta SELECT 'max_match_id', "
+                "CAST(coalesce(max(match_id), 0) AS VARCHAR) "
                 "FROM matches ON CONFLICT (key) DO UPDATE SET value = greatest("
                 "CAST(meta.value AS BIGINT), CAST(excluded.value AS BIGINT))::VARCHAR"
             )
