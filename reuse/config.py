@@ -91,7 +91,9 @@ class ShingleConfig:
     n: int = 3
 
     def __post_init__(self) -> None:
-        _check(self.kind in ("char", "word"), "shingle.kind must be 'char' or 'word'")
+        _check(
+            self.kind in ("char", "unit", "word"), "shingle.kind must be 'char', 'unit' or 'word'"
+        )
         _check(1 <= self.n <= 16, "shingle.n must be between 1 and 16")
 
 
