@@ -25,7 +25,8 @@ candidate passage pairs:
    ``d`` (unit-cost insert, delete, substitute, in characters) and similarity
    ``1 - d / max(|a|, |b|)``; pieces shorter than ``min_match_chars`` in
    either document or less similar than ``min_similarity`` are dropped, and
-   of pieces overlapping in both documents only the longest is kept.
+   of pieces overlapping by more than half in either document only the
+   longest is kept.
 
 All positions are offsets into the normalised texts, end-exclusive.
 """
@@ -185,7 +186,8 @@ def align_pair(
     if len(seeds) == 0:
         return []
     extend_chars = config.extend_chars
-    pieces: list[Segment] = []
+    # Raw pieces (a0, a1, b0, b1, seeds) from each chain of verified passages.
+    raw: list[list[int]] = []
     for cluster in chain(seeds, config.max_gap):
         part = seeds[cluster]
         a0 = max(0, int(part[:, 0].min()) - extend_chars)
@@ -193,17 +195,67 @@ def align_pair(
         b0 = max(0, int(part[:, 2].min()) - extend_chars)
         b1 = min(len(text_b), int(part[:, 3].max()) + extend_chars)
         for p0, p1, q0, q1 in _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config):
-            sa, ea = _strip_spaces(text_a, a0 + p0, a0 + p1)
-            sb, eb = _strip_spaces(text_b, b0 + q0, b0 + q1)
-            if min(ea - sa, eb - sb) < config.min_match_chars:
-                continue
-            seg_a, seg_b = text_a[sa:ea], text_b[sb:eb]
-            distance = Levenshtein.distance(seg_a, seg_b)
-            similarity = 1.0 - distance / max(len(seg_a), len(seg_b))
-            if similarity < config.min_similarity:
-                continue
-            pieces.append(Segment(sa, ea, sb, eb, int(distance), float(similarity), len(cluster)))
+            raw.append([a0 + p0, a0 + p1, b0 + q0, b0 + q1, len(cluster)])
+    pieces = [
+        seg
+        for a0, a1, b0, b1, n in _merge_neighbours(text_a, text_b, raw, config)
+        if (seg := _measure(text_a, text_b, a0, a1, b0, b1, n, config)) is not None
+    ]
     return _drop_overlaps(pieces)
+
+
+def _merge_neighbours(
+    text_a: str, text_b: str, raw: list[list[int]], config: AlignConfig
+) -> list[list[int]]:
+    """Join pieces that follow each other within ``max_gap`` in both documents.
+
+    Two chains can stop short of each other where LSH missed a passage (an
+    inserted caption lowers its similarity); their pieces are then aligned
+    again as one region, and split again only where the anchors say so.
+    """
+    raw = sorted(raw)
+    changed = True
+    while changed and len(raw) > 1:
+        changed = False
+        out: list[list[int]] = []
+        for piece in raw:
+            if out:
+                prev = out[-1]
+                gap_a = piece[0] - prev[1]
+                gap_b = piece[2] - prev[3]
+                if (
+                    -config.max_gap <= gap_a <= config.max_gap
+                    and -config.max_gap <= gap_b <= config.max_gap
+                    and piece[1] > prev[1]
+                    and piece[3] > prev[3]
+                ):
+                    a0, a1 = prev[0], piece[1]
+                    b0, b1 = min(prev[2], piece[2]), max(prev[3], piece[3])
+                    joined = _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config)
+                    if len(joined) == 1:
+                        p0, p1, q0, q1 = joined[0]
+                        out[-1] = [a0 + p0, a0 + p1, b0 + q0, b0 + q1, prev[4] + piece[4]]
+                        changed = True
+                        continue
+            out.append(piece)
+        raw = out
+    return raw
+
+
+def _measure(
+    text_a: str, text_b: str, a0: int, a1: int, b0: int, b1: int, seeds: int, config: AlignConfig
+) -> Segment | None:
+    """The piece as a :class:`Segment` with its exact distance, or None if filtered out."""
+    sa, ea = _strip_spaces(text_a, a0, a1)
+    sb, eb = _strip_spaces(text_b, b0, b1)
+    if min(ea - sa, eb - sb) < config.min_match_chars:
+        return None
+    seg_a, seg_b = text_a[sa:ea], text_b[sb:eb]
+    distance = Levenshtein.distance(seg_a, seg_b)
+    similarity = 1.0 - distance / max(len(seg_a), len(seg_b))
+    if similarity < config.min_similarity:
+        return None
+    return Segment(sa, ea, sb, eb, int(distance), float(similarity), seeds)
 
 
 def _strip_spaces(text: str, start: int, end: int) -> tuple[int, int]:
@@ -219,14 +271,18 @@ def _overlap(s0: int, e0: int, s1: int, e1: int) -> int:
 
 
 def _drop_overlaps(pieces: list[Segment]) -> list[Segment]:
-    """Keep the longest of segments that overlap by half in *both* documents."""
+    """Keep the longest of segments that overlap by more than half in either document.
+
+    Text repeated inside one document (a paragraph a source repeats) aligns
+    with the same copy twice; only the longer alignment is the copy's origin.
+    """
     kept: list[Segment] = []
     for seg in sorted(pieces, key=lambda s: (-s.length, s.a_start, s.b_start)):
         redundant = False
         for other in kept:
             oa = _overlap(seg.a_start, seg.a_end, other.a_start, other.a_end)
             ob = _overlap(seg.b_start, seg.b_end, other.b_start, other.b_end)
-            if oa * 2 > seg.a_end - seg.a_start and ob * 2 > seg.b_end - seg.b_start:
+            if oa * 2 > seg.a_end - seg.a_start or ob * 2 > seg.b_end - seg.b_start:
                 redundant = True
                 break
         if not redundant:

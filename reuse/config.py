@@ -81,13 +81,14 @@ class ShingleConfig:
     """What a shingle is.
 
     Attributes:
-        kind: ``"char"`` for character n-grams of the normalised text (default:
-            script-independent, 10x faster than word segmentation) or
-            ``"word"`` for n-grams of jieba tokens.
-        n: characters (or words) per shingle.
+        kind: ``"unit"`` (default) for n-grams of script-aware units: single
+            characters of unspaced scripts (Chinese), whole words of spaced
+            scripts (English), no dictionary; ``"char"`` for plain character
+            n-grams; ``"word"`` for n-grams of jieba tokens (slow).
+        n: units (characters, words) per shingle.
     """
 
-    kind: str = "char"
+    kind: str = "unit"
     n: int = 3
 
     def __post_init__(self) -> None:

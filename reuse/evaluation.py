@@ -470,6 +470,53 @@ def load_pan_cases(
     return cases, pairs
 
 
+def load_pan_excluded(
+    corpus_dir: str | os.PathLike[str], min_offset_check_ratio: float = 0.9
+) -> list[Case]:
+    """The PAN cases :func:`load_pan_cases` leaves out (offset check below the ratio)."""
+    out = []
+    with open(Path(corpus_dir) / "cases.tsv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if not float(row["offset_check_ratio"] or "nan") >= min_offset_check_ratio:
+                this_off, this_len = int(row["this_offset"]), int(row["this_length"])
+                src_off, src_len = int(row["source_offset"]), int(row["source_length"])
+                out.append(
+                    Case(
+                        row["susp"],
+                        this_off,
+                        this_off + this_len,
+                        row["src"],
+                        src_off,
+                        src_off + src_len,
+                        level=row["obfuscation"],
+                        band=length_band(src_len),
+                    )
+                )
+    return out
+
+
+def drop_detections_of(
+    detections: Iterable[Detection], excluded: Iterable[Case]
+) -> list[Detection]:
+    """Detections that do not overlap an excluded case in its suspicious document.
+
+    A case left out of scoring (its annotation is unreliable) is still real
+    reuse; a detection of it is neither a hit nor a false positive, so it is
+    left out too rather than counted against precision.
+    """
+    by_pair: dict[Pair, list[Case]] = {}
+    for c in excluded:
+        by_pair.setdefault(c.pair, []).append(c)
+    kept = []
+    for d in detections:
+        if any(
+            c.susp_start < d.susp_end and d.susp_start < c.susp_end for c in by_pair.get(d.pair, ())
+        ):
+            continue
+        kept.append(d)
+    return kept
+
+
 def load_cases_tsv(path: str | os.PathLike[str]) -> list[Case]:
     """Cases from a TSV with columns susp, susp_start, susp_end, src, src_start, src_end.
 

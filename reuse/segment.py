@@ -4,7 +4,7 @@ A *sentence* ends after a run of terminal punctuation (``。！？；`` and thei
 ASCII forms after normalisation; ``.`` only before a space or the end, so
 ``3.5`` stays whole), followed by any closing quotes or brackets. Sentences
 longer than ``max_sentence_chars`` (legal articles without a full stop, lists)
-are cut at the last comma before the limit, or hard at the limit.
+are cut after every comma or colon, and pieces still longer hard at the limit.
 
 A *passage* starts at every sentence and takes whole sentences until it holds
 at least ``min_passage_chars`` characters. Passages therefore overlap: each
@@ -28,6 +28,7 @@ import numpy as np
 
 from reuse.config import SegmentConfig
 
+_CLAUSE_END = re.compile(r"[,:]+[\"')\]>]*")
 _SENTENCE_END = re.compile(r"(?:[。!?;]+|\.(?=\s|$)|\.{3,})[\"')\]>]*")
 
 
@@ -78,13 +79,17 @@ def split_sentences(text: str, max_sentence_chars: int = 200) -> list[tuple[int,
         return spans
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        while e - s > max_sentence_chars:
-            limit = s + max_sentence_chars
-            cut = text.rfind(",", s + max_sentence_chars // 2, limit)
-            cut = cut + 1 if cut >= 0 else limit
-            out.append((s, cut))
-            s = cut
-        out.append((s, e))
+        if e - s <= max_sentence_chars:
+            out.append((s, e))
+            continue
+        # A long sentence is cut at *every* comma, not at the last one before
+        # the limit: clause boundaries depend only on the text, so a copy that
+        # starts in the middle of the sentence is cut at the same places.
+        for cs, ce in _clauses(text, s, e):
+            while ce - cs > max_sentence_chars:
+                out.append((cs, cs + max_sentence_chars))
+                cs += max_sentence_chars
+            out.append((cs, ce))
     # White space at a sentence's edges belongs to no sentence.
     trimmed = []
     for s, e in out:
@@ -95,6 +100,18 @@ def split_sentences(text: str, max_sentence_chars: int = 200) -> list[tuple[int,
         if e > s:
             trimmed.append((s, e))
     return trimmed
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of ``text[start:end]`` ending after each comma (or colon)."""
+    out = []
+    for m in _CLAUSE_END.finditer(text, start, end):
+        if m.end() > start:
+            out.append((start, m.end()))
+            start = m.end()
+    if start < end:
+        out.append((start, end))
+    return out
 
 
 def segment(text: str, config: SegmentConfig | None = None) -> Segmentation:

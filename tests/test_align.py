@@ -96,5 +96,6 @@ def test_no_seeds_no_segments() -> None:
 def test_overlapping_duplicates_keep_the_longest() -> None:
     long = Segment(0, 100, 0, 100, 0, 1.0)
     inner = Segment(10, 60, 10, 60, 0, 1.0)
-    elsewhere = Segment(10, 60, 500, 550, 0, 1.0)
-    assert _drop_overlaps([inner, long, elsewhere]) == [long, elsewhere]
+    repeated_in_b = Segment(10, 60, 500, 550, 0, 1.0)
+    elsewhere = Segment(200, 260, 700, 760, 0, 1.0)
+    assert _drop_overlaps([inner, long, repeated_in_b, elsewhere]) == [long, elsewhere]
