@@ -109,20 +109,77 @@ COMMON_CHARS = (
     "提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见"
 )
 PLACES = (
-    "江苏", "浙江", "无锡", "苏州", "南京", "杭州", "山东", "广东", "四川", "湖北", "河南",
-    "福建", "安徽", "江西", "湖南", "滨湖区", "梁溪区", "新吴区", "锡山区", "惠山区", "江阴",
+    "江苏",
+    "浙江",
+    "无锡",
+    "苏州",
+    "南京",
+    "杭州",
+    "山东",
+    "广东",
+    "四川",
+    "湖北",
+    "河南",
+    "福建",
+    "安徽",
+    "江西",
+    "湖南",
+    "滨湖区",
+    "梁溪区",
+    "新吴区",
+    "锡山区",
+    "惠山区",
+    "江阴",
 )
 CAPTION_PLACES = (
-    "滨湖区", "梁溪区", "新吴区", "锡山区", "惠山区", "江阴市", "宜兴市", "太湖街道",
-    "华庄街道", "万欣社区", "金城湾社区", "东亭街道", "鹅湖镇", "羊尖镇", "洛社镇", "玉祁街道",
-    "硕放街道", "旺庄街道", "梅村街道", "鸿山街道", "蠡园开发区", "马山街道", "雪浪街道",
+    "滨湖区",
+    "梁溪区",
+    "新吴区",
+    "锡山区",
+    "惠山区",
+    "江阴市",
+    "宜兴市",
+    "太湖街道",
+    "华庄街道",
+    "万欣社区",
+    "金城湾社区",
+    "东亭街道",
+    "鹅湖镇",
+    "羊尖镇",
+    "洛社镇",
+    "玉祁街道",
+    "硕放街道",
+    "旺庄街道",
+    "梅村街道",
+    "鸿山街道",
+    "蠡园开发区",
+    "马山街道",
+    "雪浪街道",
     "河埒街道",
 )
 CAPTION_EVENTS = (
-    "举办党建成果展评会", "开展志愿服务", "举办招聘会", "召开推进会", "举行签约仪式",
-    "开展消防演练", "举办丰收节", "开展义诊", "举办读书会", "开展文明实践活动", "举行团拜会",
-    "召开观摩会", "开展防汛演练", "开展垃圾分类宣传", "举办文艺汇演", "开展安全检查",
-    "举办技能大赛", "开展普法宣传", "举行开工仪式", "召开座谈会", "举办运动会", "开展走访慰问",
+    "举办党建成果展评会",
+    "开展志愿服务",
+    "举办招聘会",
+    "召开推进会",
+    "举行签约仪式",
+    "开展消防演练",
+    "举办丰收节",
+    "开展义诊",
+    "举办读书会",
+    "开展文明实践活动",
+    "举行团拜会",
+    "召开观摩会",
+    "开展防汛演练",
+    "开展垃圾分类宣传",
+    "举办文艺汇演",
+    "开展安全检查",
+    "举办技能大赛",
+    "开展普法宣传",
+    "举行开工仪式",
+    "召开座谈会",
+    "举办运动会",
+    "开展走访慰问",
 )
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文斌宇浩凯晨欣雪琳晓峰"
@@ -210,7 +267,8 @@ class TextPool:
         for row in news:
             days[row["date"]].append(root / "xwlb_news" / row["file"])
         reports = [
-            row for row in self._manifest("gov_reports")
+            row
+            for row in self._manifest("gov_reports")
             if row["script"] == "simplified" and row["level"] != "national-resolution"
         ]
         laws = [row for row in self._manifest("cn_laws_regs") if int(row["chars"]) >= 1500]
@@ -258,8 +316,9 @@ class TextPool:
             kinds.remove(kind)
         return None
 
-    def take(self, min_chars: int, max_chars: int, kinds: Iterable[str],
-             max_tries: int = 200) -> Taken:
+    def take(
+        self, min_chars: int, max_chars: int, kinds: Iterable[str], max_tries: int = 200
+    ) -> Taken:
         """A text of ``min_chars``-``max_chars`` characters (paragraphs joined by newlines)
         sharing no 12-gram with anything taken before; its 12-grams are then claimed.
 
@@ -351,12 +410,14 @@ def caption(rng: random.Random, pool: TextPool, tries: int = 100) -> str:
     for _ in range(tries):
         place, event = rng.choice(CAPTION_PLACES), rng.choice(CAPTION_EVENTS)
         month, day = rng.randint(1, 12), rng.randint(1, 28)
-        text = rng.choice((
-            f"（图为{place}{event}现场。记者 {_person(rng)} 摄）",
-            f"（{month}月{day}日，{place}{event}。记者 {_person(rng)} 摄）",
-            f"图为{month}月{day}日，{place}{event}。{_person(rng)} 摄",
-            f"（{place}{event}。通讯员 {_person(rng)} 供图）",
-        ))
+        text = rng.choice(
+            (
+                f"（图为{place}{event}现场。记者 {_person(rng)} 摄）",
+                f"（{month}月{day}日，{place}{event}。记者 {_person(rng)} 摄）",
+                f"图为{month}月{day}日，{place}{event}。{_person(rng)} 摄",
+                f"（{place}{event}。通讯员 {_person(rng)} 供图）",
+            )
+        )
         if pool.claim(text):
             return text
     return f"（记者 {_person(rng)}）"  # shorter than a 12-gram: always safe
@@ -436,8 +497,10 @@ def swap_sentences(text: str, rng: random.Random) -> str:
 _TO_HALF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"}
 _TO_HALF.update({chr(0xFF10 + d): str(d) for d in range(10)})
 _TO_FULL = {v: k for k, v in _TO_HALF.items()}
-_SWAP_DIGIT = {**{k: v for k, v in _TO_HALF.items() if v.isdigit()},
-               **{k: v for k, v in _TO_FULL.items() if k.isdigit()}}
+_SWAP_DIGIT = {
+    **{k: v for k, v in _TO_HALF.items() if v.isdigit()},
+    **{k: v for k, v in _TO_FULL.items() if k.isdigit()},
+}
 
 
 def swap_widths(text: str, rng: random.Random, p: float = 0.6) -> str:
@@ -546,9 +609,11 @@ def plan(n_cases: int, rng: random.Random) -> list[list[_Spec]]:
         k = rng.choice((1, 2, 2, 3, 3))
         group = [others[i]]
         i += 1
-        while (len(group) < k and i < len(others)
-               and sum(BAND_CHARS[s.band][1] for s in [*group, others[i]])
-               <= MAX_CASE_CHARS_PER_DOC):
+        while (
+            len(group) < k
+            and i < len(others)
+            and sum(BAND_CHARS[s.band][1] for s in [*group, others[i]]) <= MAX_CASE_CHARS_PER_DOC
+        ):
             group.append(others[i])
             i += 1
         if len(group) >= 2 and rng.random() < 0.5:
@@ -559,8 +624,9 @@ def plan(n_cases: int, rng: random.Random) -> list[list[_Spec]]:
     return groups
 
 
-def pick_passages(body: str, bands: list[str], rng: random.Random,
-                  tries: int = 300) -> list[tuple[int, int]] | None:
+def pick_passages(
+    body: str, bands: list[str], rng: random.Random, tries: int = 300
+) -> list[tuple[int, int]] | None:
     """Disjoint runs of whole sentences of ``body``, one per band, ending with a terminator."""
     units = sentence_units(body)
     used: list[tuple[int, int]] = []  # unit index ranges, inclusive, with a one-unit margin
@@ -640,8 +706,12 @@ class _Doc:
     formulaic: bool = False
 
 
-def generate(out_dir: str | Path, seed: int = 1, n_cases: int = 100,
-             corpora_dir: str | Path = DEFAULT_CORPORA) -> list[Case]:
+def generate(
+    out_dir: str | Path,
+    seed: int = 1,
+    n_cases: int = 100,
+    corpora_dir: str | Path = DEFAULT_CORPORA,
+) -> list[Case]:
     """Write the corpus to ``out_dir`` (docs/, truth.tsv, docs.tsv) and return its cases.
 
     ``out_dir/docs`` must not exist or be empty. Raises FileNotFoundError when
@@ -666,8 +736,10 @@ def generate(out_dir: str | Path, seed: int = 1, n_cases: int = 100,
                 susp_name, f"src_{first_src[gi] + 1:04d}.txt", group[0], pool, rng
             )
         else:
-            src_names = [f"src_{first_src[gi] + si + 1:04d}.txt"
-                         for si in range(1 + max(s.src_index for s in group))]
+            src_names = [
+                f"src_{first_src[gi] + si + 1:04d}.txt"
+                for si in range(1 + max(s.src_index for s in group))
+            ]
             new_docs, new_cases = _reuse_group(
                 susp_name, src_names, group, with_formulaic, pool, rng
             )
@@ -675,8 +747,12 @@ def generate(out_dir: str | Path, seed: int = 1, n_cases: int = 100,
         cases += new_cases
     for di in range(n_distractors):
         taken = pool.take(1000, 4000, ["news", "report", "law"])
-        doc = _Doc(f"distractor_{di + 1:04d}.txt", "distractor", origin=taken.origin,
-                   formulaic=f"distractor_{di + 1:04d}.txt" in with_formulaic)
+        doc = _Doc(
+            f"distractor_{di + 1:04d}.txt",
+            "distractor",
+            origin=taken.origin,
+            formulaic=f"distractor_{di + 1:04d}.txt" in with_formulaic,
+        )
         prefix, suffix = _formulaic(rng) if doc.formulaic else ("", "")
         doc.text = prefix + taken.text + suffix + "\n"
         docs.append(doc)
@@ -689,8 +765,9 @@ def generate(out_dir: str | Path, seed: int = 1, n_cases: int = 100,
     return cases
 
 
-def _formulaic_plan(groups: list[list[_Spec]], n_distractors: int,
-                    rng: random.Random) -> tuple[list[int], set[str]]:
+def _formulaic_plan(
+    groups: list[list[_Spec]], n_distractors: int, rng: random.Random
+) -> tuple[list[int], set[str]]:
     """The first source number of each group, and the documents that get formulaic lines.
 
     Decided up front so that the share is exact (FORMULAIC_SHARE of all
@@ -711,22 +788,36 @@ def _formulaic_plan(groups: list[list[_Spec]], n_distractors: int,
     return first_src, set(chosen)
 
 
-def _republication(susp_name: str, src_name: str, spec: _Spec, pool: TextPool,
-                   rng: random.Random) -> tuple[list[_Doc], list[Case]]:
+def _republication(
+    susp_name: str, src_name: str, spec: _Spec, pool: TextPool, rng: random.Random
+) -> tuple[list[_Doc], list[Case]]:
     """A whole real text (news or report excerpt) and its republication as a news article."""
     lo, hi = (400, 600) if spec.band == "medium" else (601, 2400)
     taken = pool.take(lo, hi, ["news", "report"])
     src = _Doc(src_name, "src", taken.text + "\n", taken.origin)
     text, start, end, origin = republish(taken.text, rng, pool)
     susp = _Doc(susp_name, "susp", text + "\n", origin)
-    case = Case(susp_name, start, end, src_name, 0, len(taken.text),
-                "republication", length_band(len(taken.text)))
+    case = Case(
+        susp_name,
+        start,
+        end,
+        src_name,
+        0,
+        len(taken.text),
+        "republication",
+        length_band(len(taken.text)),
+    )
     return [susp, src], [case]
 
 
-def _reuse_group(susp_name: str, src_names: list[str], group: list[_Spec],
-                 with_formulaic: set[str], pool: TextPool,
-                 rng: random.Random) -> tuple[list[_Doc], list[Case]]:
+def _reuse_group(
+    susp_name: str,
+    src_names: list[str],
+    group: list[_Spec],
+    with_formulaic: set[str],
+    pool: TextPool,
+    rng: random.Random,
+) -> tuple[list[_Doc], list[Case]]:
     """One suspicious document with 1-3 obfuscated passages from its 1-2 sources."""
     passages = [""] * len(group)
     src_docs = []
@@ -763,8 +854,18 @@ def _reuse_group(susp_name: str, src_names: list[str], group: list[_Spec],
     for text, k in pieces:
         if k is not None:
             s, e = group[k].src_span
-            cases.append(Case(susp_name, pos, pos + len(text), src_names[group[k].src_index],
-                              s, e, group[k].level, length_band(e - s)))
+            cases.append(
+                Case(
+                    susp_name,
+                    pos,
+                    pos + len(text),
+                    src_names[group[k].src_index],
+                    s,
+                    e,
+                    group[k].level,
+                    length_band(e - s),
+                )
+            )
         pos += len(text)
     susp.text = "".join(t for t, _ in pieces)
     return [susp, *src_docs], cases
@@ -778,11 +879,33 @@ def _write(out: Path, docs: list[_Doc], cases: list[Case]) -> None:
             fh.write(d.text)
     with open(out / "truth.tsv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
-        w.writerow(["susp", "susp_start", "susp_end", "src", "src_start", "src_end",
-                    "level", "band", "chars"])
+        w.writerow(
+            [
+                "susp",
+                "susp_start",
+                "susp_end",
+                "src",
+                "src_start",
+                "src_end",
+                "level",
+                "band",
+                "chars",
+            ]
+        )
         for c in cases:
-            w.writerow([c.susp, c.susp_start, c.susp_end, c.src, c.src_start, c.src_end,
-                        c.level, c.band, c.src_end - c.src_start])
+            w.writerow(
+                [
+                    c.susp,
+                    c.susp_start,
+                    c.susp_end,
+                    c.src,
+                    c.src_start,
+                    c.src_end,
+                    c.level,
+                    c.band,
+                    c.src_end - c.src_start,
+                ]
+            )
     with open(out / "docs.tsv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
         w.writerow(["file", "role", "chars", "formulaic", "origin"])
@@ -810,8 +933,9 @@ def free_segments(text: str, excluded: Iterable[tuple[int, int]]) -> list[str]:
     return segments
 
 
-def shared_ngrams(texts: dict[str, str], cases: Iterable[Case],
-                  n: int = NGRAM) -> list[tuple[str, str, str]]:
+def shared_ngrams(
+    texts: dict[str, str], cases: Iterable[Case], n: int = NGRAM
+) -> list[tuple[str, str, str]]:
     """``(ngram, doc, other doc)`` for 12-grams found in two documents outside formulaic
     lines and outside the suspicious ranges of cases (source ranges are kept)."""
     excluded: dict[str, list[tuple[int, int]]] = defaultdict(list)

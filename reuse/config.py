@@ -18,6 +18,7 @@ otherwise.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -125,9 +126,8 @@ class CandidatesConfig:
             candidate with probability ``1 - (1 - s**r)**b``.
         false_positive_weight / false_negative_weight: the weights datasketch
             uses to choose ``b`` and ``r`` for the threshold.
-        max_bucket: bands whose bucket holds passages of more than this many
-            documents are skipped (they are formulaic text shared corpus-wide);
-            0 means no limit.
+        max_bucket: buckets holding more than this many passages are skipped
+            (formulaic text shared corpus-wide); 0 means no limit.
     """
 
     threshold: float = 0.4
@@ -137,6 +137,12 @@ class CandidatesConfig:
 
     def __post_init__(self) -> None:
         _check(0.0 < self.threshold < 1.0, "candidates.threshold must be in (0, 1)")
+        weights = (self.false_positive_weight, self.false_negative_weight)
+        _check(
+            all(0.0 <= w <= 1.0 for w in weights) and abs(sum(weights) - 1.0) < 1e-9,
+            "candidates.false_positive_weight and false_negative_weight must be in [0, 1] "
+            "and add up to 1",
+        )
         _check(self.max_bucket >= 0, "candidates.max_bucket must be >= 0")
 
     def bands(self, num_perm: int) -> tuple[int, int]:
@@ -265,6 +271,15 @@ class Config:
         d = self.to_dict()
         d.pop("scan")
         d.pop("ingest")
+        # The list file counts by content, not by where it lies.
+        path = d["boilerplate"].pop("list_path")
+        digest = ""
+        if path:
+            try:
+                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except OSError:
+                digest = "unreadable"
+        d["boilerplate"]["list_sha256"] = digest
         return json.dumps(d, ensure_ascii=False, sort_keys=True)
 
     @cached_property
@@ -291,7 +306,16 @@ class Config:
                 )
             values = dict(values)
             if "suffixes" in values:
-                values["suffixes"] = tuple(values["suffixes"])
+                suffixes = values["suffixes"]
+                values["suffixes"] = (suffixes,) if isinstance(suffixes, str) else tuple(suffixes)
+            for f in dataclasses.fields(section_cls):
+                if f.name in values and f.type in ("int", "float"):
+                    value = values[f.name]
+                    ok = isinstance(value, int) and not isinstance(value, bool)
+                    if f.type == "float":
+                        ok = ok or isinstance(value, float)
+                    if not ok:
+                        raise ConfigError(f"[{name}] {f.name} must be a {f.type}, got {value!r}")
             try:
                 kwargs[name] = section_cls(**values)
             except TypeError as exc:

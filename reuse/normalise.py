@@ -194,7 +194,8 @@ def normalise(text: str) -> NormalisedText:
     bmp_out = np.where(out < _BMP, out, 0)
     is_space = space_table[bmp_out] & (out < _BMP)
     if is_space.any():
-        is_wide = wide_table[bmp_out] | (out >= _BMP)
+        # Outside the BMP only the CJK extension planes (2, 3) and pictographs are wide.
+        is_wide = wide_table[bmp_out] | (out >= 0x1F000)
         m = len(out)
         run_start = is_space & ~np.concatenate(([False], is_space[:-1]))
         run_end = is_space & ~np.concatenate((is_space[1:], [False]))

@@ -29,7 +29,8 @@ import numpy as np
 from reuse.config import SegmentConfig
 
 _CLAUSE_END = re.compile(r"[,:]+[\"')\]>]*")
-_SENTENCE_END = re.compile(r"(?:[。!?;]+|\.(?=\s|$)|\.{3,})[\"')\]>]*")
+_SENTENCE_END = re.compile(r"(?:[。!?;]+|\.{3,}|\.(?=[\"')\]>]*(?:\s|$)))")
+_CLOSERS = re.compile(r"[\"')\]>]*")
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,18 @@ def split_sentences(text: str, max_sentence_chars: int = 200) -> list[tuple[int,
     n = len(text)
     for m in _SENTENCE_END.finditer(text):
         end = m.end()
-        if end > start:
-            spans.append((start, end))
-            start = end
+        if end <= start:
+            continue
+        # Closing quotes and brackets after the stop belong to the sentence;
+        # quotes fold to one '"' so a quote closes only when one is open.
+        closers = _CLOSERS.match(text, end)
+        if closers is not None:
+            for ch in closers.group():
+                if ch == '"' and text.count('"', start, end) % 2 == 0:
+                    break
+                end += 1
+        spans.append((start, end))
+        start = end
     if start < n:
         spans.append((start, n))
     if max_sentence_chars <= 0:

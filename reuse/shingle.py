@@ -189,6 +189,9 @@ def units(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ends = np.flatnonzero(~space & ~(word & next_word)) + 1
     # A unit's hash is the polynomial sum c_i * P^(end - 1 - i) mod 2^64 over
     # its characters, summed per unit with one reduceat (no Python loop).
+    if len(starts) == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), z, z
     members = np.flatnonzero(~space)
     is_start = np.zeros(m, dtype=bool)
     is_start[starts] = True

@@ -33,13 +33,20 @@ PAN_DIR = CORPORA / "pan13_textalign_noobf"
 CASE = Case("a.txt", 0, 100, "b.txt", 0, 100, level="verbatim", band="short")
 
 
-def det(susp_start: int, susp_end: int, src_start: int, src_end: int,
-        susp: str = "a.txt", src: str = "b.txt") -> Detection:
+def det(
+    susp_start: int,
+    susp_end: int,
+    src_start: int,
+    src_end: int,
+    susp: str = "a.txt",
+    src: str = "b.txt",
+) -> Detection:
     return Detection(susp, susp_start, susp_end, src, src_start, src_end)
 
 
-def assert_scores(s: Scores, precision: float, recall: float, granularity: float,
-                  plagdet: float) -> None:
+def assert_scores(
+    s: Scores, precision: float, recall: float, granularity: float, plagdet: float
+) -> None:
     got = (s.precision, s.recall, s.granularity, s.plagdet)
     assert got == pytest.approx((precision, recall, granularity, plagdet), nan_ok=True)
 
@@ -159,8 +166,9 @@ def test_all_pairs_lists_every_unordered_pair_once() -> None:
         pytest.param([CASE], [], (0.0, 0.0, 1.0, 0.0), id="no-detections"),
     ],
 )
-def test_edge_cases(cases: list[Case], detections: list[Detection],
-                    expected: tuple[float, float, float, float]) -> None:
+def test_edge_cases(
+    cases: list[Case], detections: list[Detection], expected: tuple[float, float, float, float]
+) -> None:
     s = score(cases, detections, pairs={("a.txt", "b.txt")})
     assert_scores(s, *expected)
 
@@ -177,7 +185,12 @@ def test_empty_or_negative_ranges_are_rejected(start: int, end: int) -> None:
 
 def test_length_bands() -> None:
     assert [length_band(n) for n in (1, 149, 150, 600, 601, 2000)] == [
-        "short", "short", "medium", "medium", "long", "long"
+        "short",
+        "short",
+        "medium",
+        "medium",
+        "long",
+        "long",
     ]
 
 
@@ -188,10 +201,10 @@ def test_score_by_groups() -> None:
     verbatim = Case("a", 0, 100, "b", 0, 100, level="verbatim")
     heavy = Case("c", 0, 100, "d", 0, 100, level="heavy")
     dets = [
-        Detection("a", 0, 100, "b", 0, 100),      # detects verbatim fully
-        Detection("c", 0, 50, "d", 0, 50),        # half of heavy
+        Detection("a", 0, 100, "b", 0, 100),  # detects verbatim fully
+        Detection("c", 0, 50, "d", 0, 50),  # half of heavy
         Detection("c", 500, 600, "d", 500, 600),  # false, in heavy's pair
-        Detection("e", 0, 10, "f", 0, 10),        # false, in a pair without cases
+        Detection("e", 0, 10, "f", 0, 10),  # false, in a pair without cases
     ]
     pairs = {("e", "f")}
     by = score_by([verbatim, heavy], dets, key=lambda c: c.level, pairs=pairs)
@@ -220,8 +233,11 @@ def test_score_by_precision_uses_all_cases() -> None:
 def test_score_by_false_detection_counts_in_every_level_of_its_pair() -> None:
     c1 = Case("a", 0, 100, "b", 0, 100, level="light")
     c2 = Case("a", 200, 300, "b", 200, 300, level="heavy")
-    dets = [Detection("a", 0, 100, "b", 0, 100), Detection("a", 200, 300, "b", 200, 300),
-            Detection("a", 900, 950, "b", 900, 950)]
+    dets = [
+        Detection("a", 0, 100, "b", 0, 100),
+        Detection("a", 200, 300, "b", 200, 300),
+        Detection("a", 900, 950, "b", 900, 950),
+    ]
     by = score_by([c1, c2], dets, key=lambda c: c.level)
     assert by["light"].n_detections == by["heavy"].n_detections == 2
     assert by["light"].precision == by["heavy"].precision == pytest.approx(0.5)
@@ -239,8 +255,16 @@ def test_thousand_cases_five_thousand_detections_is_fast() -> None:
         cases.append(Case(f"s{i % 300}", s, s + n, f"r{i % 200}", t, t + n))
         for _ in range(5):
             a, b = rng.randrange(-100, n), rng.randrange(-100, n)
-            dets.append(Detection(f"s{i % 300}", max(0, s + a), s + n + b + 200,
-                                  f"r{i % 200}", max(0, t + a), t + n + b + 200))
+            dets.append(
+                Detection(
+                    f"s{i % 300}",
+                    max(0, s + a),
+                    s + n + b + 200,
+                    f"r{i % 200}",
+                    max(0, t + a),
+                    t + n + b + 200,
+                )
+            )
     started = time.perf_counter()
     s = score(cases, dets)
     by = score_by(cases, dets, key=lambda c: length_band(c.src_end - c.src_start))
@@ -322,8 +346,10 @@ def test_load_detections_rejects_missing_file_and_key_clash(tmp_path: Path) -> N
 
 
 def test_load_pan_cases_drops_pairs_whose_cases_were_all_dropped(tmp_path: Path) -> None:
-    header = ("susp\tsrc\tthis_offset\tthis_length\tsource_offset\tsource_length\t"
-              "obfuscation\ttype\toffset_check_ratio\n")
+    header = (
+        "susp\tsrc\tthis_offset\tthis_length\tsource_offset\tsource_length\t"
+        "obfuscation\ttype\toffset_check_ratio\n"
+    )
     (tmp_path / "cases.tsv").write_text(
         header
         + "s1.txt\tr1.txt\t10\t700\t0\t690\tnone\tartificial\t0.95\n"
@@ -356,8 +382,9 @@ def test_load_pan_cases_real_corpus() -> None:
     susp = (PAN_DIR / "susp" / cases[0].susp).read_text(encoding="utf-8")
     assert cases[0].susp_end <= len(susp)
     # an oracle that reports the truth scores 1 everywhere
-    oracle = [Detection(c.susp, c.susp_start, c.susp_end, c.src, c.src_start, c.src_end)
-              for c in cases]
+    oracle = [
+        Detection(c.susp, c.susp_start, c.susp_end, c.src, c.src_start, c.src_end) for c in cases
+    ]
     assert_scores(score(cases, oracle, pairs=pairs), 1.0, 1.0, 1.0, 1.0)
 
 
@@ -374,13 +401,21 @@ def test_load_cases_tsv(tmp_path: Path) -> None:
 
 
 def test_format_table() -> None:
-    table = format_table({
-        "all": Scores(0.5, 1.0, 2.0, 2 / 3 / math.log2(3), 3, 4),
-        "republication": Scores(1.0, math.nan, 1.0, math.nan, 0, 0),
-    })
+    table = format_table(
+        {
+            "all": Scores(0.5, 1.0, 2.0, 2 / 3 / math.log2(3), 3, 4),
+            "republication": Scores(1.0, math.nan, 1.0, math.nan, 0, 0),
+        }
+    )
     lines = table.splitlines()
     assert lines[0].split() == [
-        "level", "cases", "detections", "precision", "recall", "granularity", "plagdet"
+        "level",
+        "cases",
+        "detections",
+        "precision",
+        "recall",
+        "granularity",
+        "plagdet",
     ]
     assert lines[1].split() == ["all", "3", "4", "0.500", "1.000", "2.000", "0.421"]
     assert lines[2].split()[4] == "nan"

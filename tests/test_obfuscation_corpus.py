@@ -16,8 +16,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
-if not all((CORPORA / sub / "MANIFEST.tsv").is_file()
-           for sub in ("xwlb_news", "gov_reports", "cn_laws_regs")):
+if not all(
+    (CORPORA / sub / "MANIFEST.tsv").is_file()
+    for sub in ("xwlb_news", "gov_reports", "cn_laws_regs")
+):
     pytest.skip(f"shared corpora not found at {CORPORA}", allow_module_level=True)
 
 from jobs import obfuscation_corpus as oc  # noqa: E402
@@ -45,8 +47,7 @@ def squeeze(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def test_same_seed_gives_identical_files(corpus: tuple[Path, list[Case]],
-                                         tmp_path: Path) -> None:
+def test_same_seed_gives_identical_files(corpus: tuple[Path, list[Case]], tmp_path: Path) -> None:
     out, cases = corpus
     again = oc.generate(tmp_path, seed=1, corpora_dir=CORPORA)
     assert again == cases
@@ -62,7 +63,8 @@ def test_other_seed_gives_other_corpus(corpus: tuple[Path, list[Case]], tmp_path
     out, _ = corpus
     oc.generate(tmp_path, seed=2, n_cases=10, corpora_dir=CORPORA)
     assert (tmp_path / "docs" / "susp_0001.txt").read_bytes() != (
-        out / "docs" / "susp_0001.txt").read_bytes()
+        out / "docs" / "susp_0001.txt"
+    ).read_bytes()
 
 
 def test_sizes_at_defaults(corpus: tuple[Path, list[Case]]) -> None:
@@ -87,8 +89,17 @@ def test_truth_file_matches_returned_cases(corpus: tuple[Path, list[Case]]) -> N
     out, cases = corpus
     assert load_cases_tsv(out / "truth.tsv") == cases
     header, *rows = (out / "truth.tsv").read_text(encoding="utf-8").splitlines()
-    assert header.split("\t") == ["susp", "susp_start", "susp_end", "src", "src_start",
-                                  "src_end", "level", "band", "chars"]
+    assert header.split("\t") == [
+        "susp",
+        "susp_start",
+        "susp_end",
+        "src",
+        "src_start",
+        "src_end",
+        "level",
+        "band",
+        "chars",
+    ]
     for row, case in zip(rows, cases, strict=True):
         assert int(row.split("\t")[-1]) == case.src_end - case.src_start
 
@@ -159,8 +170,9 @@ def test_layout_keeps_the_source_characters(corpus: tuple[Path, list[Case]]) -> 
 
 
 @pytest.mark.parametrize(("level", "lo", "hi"), [("light", 0.7, 0.99), ("heavy", 0.35, 0.92)])
-def test_light_and_heavy_change_some_characters(corpus: tuple[Path, list[Case]], level: str,
-                                                lo: float, hi: float) -> None:
+def test_light_and_heavy_change_some_characters(
+    corpus: tuple[Path, list[Case]], level: str, lo: float, hi: float
+) -> None:
     out, cases = corpus
     texts = texts_of(out)
     for c in (c for c in cases if c.level == level):
@@ -190,15 +202,16 @@ def test_republication_covers_the_whole_source(corpus: tuple[Path, list[Case]]) 
 def test_formulaic_lines_are_frequent_and_never_cases(corpus: tuple[Path, list[Case]]) -> None:
     out, cases = corpus
     texts = texts_of(out)
-    with_lines = {n for n, t in texts.items()
-                  if any(ln in oc.FORMULAIC for ln in t.splitlines())}
+    with_lines = {n for n, t in texts.items() if any(ln in oc.FORMULAIC for ln in t.splitlines())}
     assert len(with_lines) >= 0.3 * len(texts)
     assert {n.split("_")[0] for n in with_lines} == {"susp", "src", "distractor"}
     case_docs = {c.susp for c in cases} | {c.src for c in cases}
     assert with_lines - case_docs  # also in documents without a case
     for c in cases:
-        for name, start, end in ((c.susp, c.susp_start, c.susp_end),
-                                 (c.src, c.src_start, c.src_end)):
+        for name, start, end in (
+            (c.susp, c.susp_start, c.susp_end),
+            (c.src, c.src_start, c.src_end),
+        ):
             assert not any(line in texts[name][start:end] for line in oc.FORMULAIC), c
 
 
@@ -206,8 +219,9 @@ def test_reporting_formulaic_lines_costs_precision(corpus: tuple[Path, list[Case
     out, cases = corpus
     texts = texts_of(out)
     pairs = all_pairs(texts, cases)
-    oracle = [Detection(c.susp, c.susp_start, c.susp_end, c.src, c.src_start, c.src_end)
-              for c in cases]
+    oracle = [
+        Detection(c.susp, c.susp_start, c.susp_end, c.src, c.src_start, c.src_end) for c in cases
+    ]
     perfect = score(cases, oracle, pairs=pairs)
     assert (perfect.precision, perfect.recall, perfect.plagdet) == (1.0, 1.0, 1.0)
     # a tool that also reports every shared formulaic line, in both orientations
@@ -254,8 +268,7 @@ def test_no_12gram_shared_outside_cases(corpus: tuple[Path, list[Case]]) -> None
         chars = list(text)
         for s, e in cut[name]:
             chars[s:e] = ["\0"] * (e - s)
-        lines = ["\0" if ln.strip() in oc.FORMULAIC else ln
-                 for ln in "".join(chars).split("\n")]
+        lines = ["\0" if ln.strip() in oc.FORMULAIC else ln for ln in "".join(chars).split("\n")]
         for seg in "\n".join(lines).split("\0"):
             seg = squeeze(seg)
             for i in range(len(seg) - 11):
@@ -264,8 +277,9 @@ def test_no_12gram_shared_outside_cases(corpus: tuple[Path, list[Case]]) -> None
     assert oc.shared_ngrams(texts, cases) == []
 
 
-def test_too_few_cases_and_nonempty_output_are_rejected(tmp_path: Path,
-                                                        corpus: tuple[Path, list[Case]]) -> None:
+def test_too_few_cases_and_nonempty_output_are_rejected(
+    tmp_path: Path, corpus: tuple[Path, list[Case]]
+) -> None:
     with pytest.raises(ValueError, match="at least 5"):
         oc.generate(tmp_path / "x", seed=1, n_cases=4, corpora_dir=CORPORA)
     out, _ = corpus
@@ -282,8 +296,18 @@ def test_small_corpus_has_every_level(tmp_path: Path) -> None:
 
 def test_command_line(tmp_path: Path) -> None:
     out = tmp_path / "cli"
-    cmd = [sys.executable, str(REPO / "jobs" / "obfuscation_corpus.py"), "--out", str(out),
-           "--seed", "1", "--cases", "10", "--source-corpus", str(CORPORA)]
+    cmd = [
+        sys.executable,
+        str(REPO / "jobs" / "obfuscation_corpus.py"),
+        "--out",
+        str(out),
+        "--seed",
+        "1",
+        "--cases",
+        "10",
+        "--source-corpus",
+        str(CORPORA),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "documents:" in done.stdout and "republication" in done.stdout
@@ -302,7 +326,10 @@ def test_doctests() -> None:
 def test_sentence_units() -> None:
     text = "一、总体要求\n坚持稳中求进。数据增长3.5%，好！“很好。”\n"
     assert [text[s:e] for s, e in oc.sentence_units(text)] == [
-        "一、总体要求", "坚持稳中求进。", "数据增长3.5%，好！", "“很好。”"
+        "一、总体要求",
+        "坚持稳中求进。",
+        "数据增长3.5%，好！",
+        "“很好。”",
     ]
 
 
