@@ -58,8 +58,10 @@ SWEEP: list[dict[str, Any]] = [
     {"shingle.kind": "word", "shingle.n": 2},
     {"shingle.kind": "unit", "shingle.n": 2},
     {"shingle.kind": "unit", "shingle.n": 4},
-    {"candidates.threshold": 0.3},
-    {"candidates.threshold": 0.5},
+    {"candidates.threshold": 0.4},
+    {"candidates.threshold": 0.6},
+    {"candidates.recall": 0.9},
+    {"candidates.recall": 0.0, "candidates.threshold": 0.4},
     {"sketch.num_perm": 64},
     {"sketch.num_perm": 256},
     {"segment.min_passage_chars": 40},
@@ -72,6 +74,8 @@ SWEEP: list[dict[str, Any]] = [
     {"align.anchor_chars": 10},
     {"align.min_similarity": 0.4},
     {"align.min_similarity": 0.6},
+    {"align.extend_chars": 0},
+    {"align.extend_chars": 120},
 ]
 
 

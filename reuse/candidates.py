@@ -4,10 +4,11 @@ A signature of ``num_perm = b * r`` entries is cut into ``b`` bands of ``r``
 rows; two passages are a candidate pair when all rows of at least one band
 agree. For Jaccard similarity ``s`` that happens with probability
 ``1 - (1 - s**r)**b`` (the LSH S-curve, *Mining of Massive Datasets* 3.4);
-``b`` and ``r`` are chosen for the configured threshold by datasketch's own
-``_optimal_param``, so the candidate set is the one ``datasketch.MinHashLSH``
-with the same parameters returns (:func:`candidate_pairs_datasketch` computes
-it that way; a test checks both agree).
+``b`` and ``r`` are chosen once from the configuration
+(:meth:`reuse.config.CandidatesConfig.bands`), and the candidate set is the
+one ``datasketch.MinHashLSH(params=(b, r))`` returns
+(:func:`candidate_pairs_datasketch` computes it that way; a test checks
+both agree).
 
 The default path bands all passages at once with numpy: each band's ``r``
 rows are hashed to one 64-bit key (a collision adds a false candidate with
@@ -133,8 +134,8 @@ def candidate_pairs(
 def candidate_pairs_datasketch(
     signatures: np.ndarray,
     doc_ids: np.ndarray,
-    threshold: float,
-    weights: tuple[float, float],
+    bands: int,
+    rows: int,
     seed: int = 1,
 ) -> np.ndarray:
     """The same candidate set through ``datasketch.MinHashLSH`` (slow; for checks)."""
@@ -143,7 +144,7 @@ def candidate_pairs_datasketch(
     from reuse.sketch import EMPTY, to_datasketch
 
     num_perm = signatures.shape[1]
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
+    lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
     minhashes = {}
     with lsh.insertion_session() as session:
         for i in range(signatures.shape[0]):

@@ -120,23 +120,35 @@ class SketchConfig:
 class CandidatesConfig:
     """Locality-sensitive hashing of passage signatures.
 
+    With ``b`` bands of ``r`` rows a pair of passages of Jaccard similarity
+    ``s`` becomes a candidate with probability ``P(s) = 1 - (1 - s**r)**b``
+    (the S-curve). ``b`` and ``r`` (``b * r <= num_perm``) are chosen once:
+
+    - with ``recall > 0`` (default): among the ``(b, r)`` with
+      ``P(threshold) >= recall``, the one with the least false-positive
+      probability ``integral_0^threshold P(s) ds``; so every pair at or above
+      the threshold is a candidate with probability at least ``recall``;
+    - with ``recall = 0``: datasketch's own choice, minimising
+      ``fp_weight * FP + fn_weight * FN`` (``MinHashLSH(threshold, weights)``).
+
     Attributes:
-        threshold: Jaccard similarity at which the LSH S-curve is tuned; with
-            ``b`` bands of ``r`` rows a pair of Jaccard ``s`` becomes a
-            candidate with probability ``1 - (1 - s**r)**b``.
-        false_positive_weight / false_negative_weight: the weights datasketch
-            uses to choose ``b`` and ``r`` for the threshold.
+        threshold: Jaccard similarity that must be found.
+        recall: least probability of a pair at the threshold becoming a candidate.
+        false_positive_weight / false_negative_weight: datasketch's weights,
+            used when ``recall = 0``.
         max_bucket: buckets holding more than this many passages are skipped
             (formulaic text shared corpus-wide); 0 means no limit.
     """
 
-    threshold: float = 0.4
-    false_positive_weight: float = 0.3
-    false_negative_weight: float = 0.7
+    threshold: float = 0.5
+    recall: float = 0.98
+    false_positive_weight: float = 0.5
+    false_negative_weight: float = 0.5
     max_bucket: int = 0
 
     def __post_init__(self) -> None:
         _check(0.0 < self.threshold < 1.0, "candidates.threshold must be in (0, 1)")
+        _check(0.0 <= self.recall < 1.0, "candidates.recall must be in [0, 1)")
         weights = (self.false_positive_weight, self.false_negative_weight)
         _check(
             all(0.0 <= w <= 1.0 for w in weights) and abs(sum(weights) - 1.0) < 1e-9,
@@ -146,13 +158,29 @@ class CandidatesConfig:
         _check(self.max_bucket >= 0, "candidates.max_bucket must be >= 0")
 
     def bands(self, num_perm: int) -> tuple[int, int]:
-        """(b, r) minimising the weighted error for ``num_perm``, as datasketch does."""
-        from datasketch.lsh import _optimal_param
+        """``(b, r)`` for ``num_perm`` permutations, chosen as the class docstring says.
 
-        b, r = _optimal_param(
-            self.threshold, num_perm, self.false_positive_weight, self.false_negative_weight
-        )
-        return int(b), int(r)
+        >>> CandidatesConfig(threshold=0.5, recall=0.98).bands(128)
+        (30, 3)
+        """
+        from datasketch.lsh import _false_positive_probability, _optimal_param
+
+        if self.recall == 0.0:
+            b, r = _optimal_param(
+                self.threshold, num_perm, self.false_positive_weight, self.false_negative_weight
+            )
+            return int(b), int(r)
+        best: tuple[float, float, int, int] | None = None
+        for r in range(1, num_perm + 1):
+            for b in range(1, num_perm // r + 1):
+                p = 1.0 - (1.0 - self.threshold**r) ** b
+                fp = _false_positive_probability(self.threshold, b, r)
+                # Feasible choices first (least FP); else the highest P(threshold).
+                key = (0.0, fp) if p >= self.recall else (1.0, -p)
+                if best is None or key < best[:2]:
+                    best = (key[0], key[1], b, r)
+        assert best is not None
+        return best[2], best[3]
 
 
 @dataclass(frozen=True)

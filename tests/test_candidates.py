@@ -274,12 +274,7 @@ def test_parity_with_datasketch_minhash_lsh(corpus: Corpus, threshold: float) ->
     config = dataclasses.replace(Config().candidates, threshold=threshold)
     b, r = config.bands(corpus.num_perm)
     ours = candidate_pairs(band_keys(corpus.signatures, b, r), corpus.doc_ids)
-    theirs = candidate_pairs_datasketch(
-        corpus.signatures,
-        corpus.doc_ids,
-        threshold,
-        (config.false_positive_weight, config.false_negative_weight),
-    )
+    theirs = candidate_pairs_datasketch(corpus.signatures, corpus.doc_ids, b, r)
     assert len(ours) > 50  # the corpus does share passages
     assert np.array_equal(ours, theirs)
 

@@ -52,7 +52,7 @@ def test_defaults_validate() -> None:
     assert config.segment == SegmentConfig(min_passage_chars=60, max_sentence_chars=200)
     assert config.shingle.kind in ("char", "unit", "word") and config.shingle.n == 3
     assert config.sketch == SketchConfig(num_perm=128, seed=1)
-    assert config.candidates.threshold == 0.4
+    assert 0 < config.candidates.threshold < 1 and 0 <= config.candidates.recall < 1
     assert config.ingest.suffixes == (".txt", ".md")
     assert Path(config.boilerplate.list_path).name == "boilerplate.list"
 
@@ -296,13 +296,14 @@ def test_json_round_trip() -> None:
         pytest.param(0.5, (0.5, 0.5), id="t0.5-even-weights"),
     ],
 )
-def test_lsh_bands_equal_datasketch(
+def test_lsh_bands_equal_datasketch_when_recall_is_zero(
     num_perm: int, threshold: float, weights: tuple[float, float]
 ) -> None:
     config = Config.load(
         overrides={
             "sketch.num_perm": num_perm,
             "candidates.threshold": threshold,
+            "candidates.recall": 0.0,
             "candidates.false_positive_weight": weights[0],
             "candidates.false_negative_weight": weights[1],
         }
@@ -315,13 +316,33 @@ def test_lsh_bands_equal_datasketch(
 
 def test_lsh_bands_default() -> None:
     config = Config()
-    c = config.candidates
-    lsh = MinHashLSH(
-        threshold=c.threshold,
-        num_perm=config.sketch.num_perm,
-        weights=(c.false_positive_weight, c.false_negative_weight),
-    )
-    assert config.lsh_bands == c.bands(config.sketch.num_perm) == (lsh.b, lsh.r)
+    assert config.lsh_bands == config.candidates.bands(config.sketch.num_perm)
+
+
+@pytest.mark.parametrize("num_perm", [32, 64, 128, 256])
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.7])
+@pytest.mark.parametrize("recall", [0.9, 0.98])
+def test_lsh_bands_meet_the_recall_target(num_perm: int, threshold: float, recall: float) -> None:
+    from datasketch.lsh import _false_positive_probability
+
+    c = Config.load(
+        overrides={"candidates.threshold": threshold, "candidates.recall": recall}
+    ).candidates
+    b, r = c.bands(num_perm)
+    assert b * r <= num_perm
+    p = 1 - (1 - threshold**r) ** b
+    feasible = [
+        (bb, rr)
+        for rr in range(1, num_perm + 1)
+        for bb in range(1, num_perm // rr + 1)
+        if 1 - (1 - threshold**rr) ** bb >= recall
+    ]
+    if feasible:
+        assert p >= recall
+        fp = _false_positive_probability(threshold, b, r)
+        assert all(
+            fp <= _false_positive_probability(threshold, bb, rr) + 1e-12 for bb, rr in feasible
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -334,7 +355,7 @@ FINGERPRINT_CHANGES = [
     ("shingle.n", 4),
     ("sketch.num_perm", 64),
     ("sketch.seed", 2),
-    ("candidates.threshold", 0.5),
+    ("candidates.threshold", 0.45),
     ("candidates.max_bucket", 100),
     ("align.min_similarity", 0.6),
     ("align.max_gap", 10),

@@ -259,6 +259,6 @@ def test_bad_files_are_recorded_and_the_scan_goes_on(seed_dir: Path, tmp_path: P
 def test_changed_parameters_rebuild(seed_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
     scan([seed_dir], db)
-    result = scan([seed_dir], db, Config.load(overrides={"candidates.threshold": 0.5}))
+    result = scan([seed_dir], db, Config.load(overrides={"candidates.threshold": 0.6}))
     assert result.rebuilt and result.n_sketched == 5
     assert check_offsets(db) >= 1
