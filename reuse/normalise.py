@@ -9,8 +9,10 @@ from, so that every match can be reported in the original text.
 
 Per original character ``c`` (code point) the normalised output is::
 
-    fold(casefold(NFKC(c)))
+    t2s(fold(casefold(NFKC(c))))
 
+- traditional Han characters fold to simplified ones (OpenCC ``t2s``, one
+  character at a time), so ``政府工作報告`` and ``政府工作报告`` compare equal;
 - NFKC folds compatibility forms: full-width ``，１２３ＡＢＣ`` become ``,123abc``
   (after casefolding), circled and parenthesised numbers expand;
 - ``fold`` maps punctuation variants to one form: all double quotes to ``"``,
@@ -64,13 +66,34 @@ def normalise_char(char: str) -> str:
 
     >>> normalise_char("，"), normalise_char("１"), normalise_char("“"), normalise_char("\\u200b")
     (',', '1', '"', '')
-    >>> normalise_char("Ａ")
-    'a'
+    >>> normalise_char("Ａ"), normalise_char("國"), normalise_char("发")
+    ('a', '国', '发')
     """
     if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") and not char.isspace():
         return ""
     out = unicodedata.normalize("NFKC", char).casefold()
-    return "".join(_FOLD.get(c, c) for c in out)
+    t2s = _traditional_to_simplified()
+    return "".join(t2s.get(c, _FOLD.get(c, c)) for c in out)
+
+
+_HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> dict[str, str]:
+    """Traditional -> simplified for single Han characters, from OpenCC's ``t2s`` tables.
+
+    Character by character, not phrase by phrase, so the map back to the
+    original text stays one to one; both sides of a comparison fold the same
+    way, so a report converted to traditional characters matches its original.
+    """
+    import opencc
+
+    chars = [chr(cp) for lo, hi in _HAN_RANGES for cp in range(lo, hi)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # pragma: no cover - OpenCC keeps line structure
+        converted = [opencc.OpenCC("t2s").convert(c) for c in chars]
+    return {c: s for c, s in zip(chars, converted) if s != c and len(s) == 1}
 
 
 def _is_wide(char: str) -> bool:

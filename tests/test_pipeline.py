@@ -262,3 +262,23 @@ def test_changed_parameters_rebuild(seed_dir: Path, tmp_path: Path) -> None:
     result = scan([seed_dir], db, Config.load(overrides={"candidates.threshold": 0.6}))
     assert result.rebuilt and result.n_sketched == 5
     assert check_offsets(db) >= 1
+
+
+def test_traditional_copy_matches_its_simplified_original(tmp_path: Path) -> None:
+    import opencc
+
+    original = (DATA / SEED_A).read_text(encoding="utf-8")
+    traditional = opencc.OpenCC("s2t").convert(original)
+    assert traditional != original
+    write(tmp_path / "t" / "simplified.txt", original)
+    write(tmp_path / "t" / "traditional.txt", traditional, encoding="utf-16")
+    db = tmp_path / "t.duckdb"
+    result = scan([tmp_path / "t"], db)
+    assert result.n_reuse == 1
+    con = duckdb.connect(str(db), read_only=True)
+    (m,) = _matches(con, "reuse")
+    docs = {d: t for d, t in con.execute("SELECT doc_id, text FROM documents").fetchall()}
+    con.close()
+    assert m["a_end"] - m["a_start"] >= 0.95 * len(docs[m["doc_a"]].strip())
+    assert docs[m["doc_b"]] in (original, traditional)
+    assert check_offsets(db) >= 1
