@@ -15,8 +15,8 @@ is its normalised text with everything but letters and digits removed, so
   ``N`` live documents (document frequency).
 
 Formulaic units shared by two or more documents become boilerplate matches:
-each document containing a unit is paired with the lowest ``doc_id``
-containing it (a star, ``k - 1`` rows for ``k`` documents, not ``k^2/2``).
+each document containing a unit is paired with the document of the first
+path containing it (a star, ``k - 1`` rows for ``k`` documents, not ``k^2/2``).
 An aligned reuse segment is relabelled boilerplate when at least
 ``segment_share`` of its characters in *both* documents lie in formulaic units.
 """

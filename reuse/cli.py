@@ -6,7 +6,8 @@ message and an exit code, in one place (:func:`_fail`). Exit codes:
 - 0: success;
 - 1: failure (bad configuration, unreadable database, bad query);
 - 2: wrong usage (typer's own);
-- 3: the scan finished but rejected some files (they are in the ``errors`` table).
+- 3: the scan finished but rejected some files (they are in the ``errors`` table);
+- 4: another scan holds the database's lock; nothing was done.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from rich.text import Text
 
 from reuse import __version__
 from reuse.config import Config
-from reuse.errors import ReuseError
+from reuse.errors import ReuseError, ScanLockedError
 from reuse.pipeline import scan as run_scan
 from reuse.report import (
     available_queries,
@@ -43,6 +44,7 @@ from reuse.report import (
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_REJECTED = 3
+EXIT_LOCKED = 4
 
 app = typer.Typer(
     name="reuse",
@@ -150,6 +152,9 @@ def scan(
                 bar.update(tasks[stage], completed=done, total=total)
 
             result = run_scan([str(p) for p in paths], db, cfg, progress)
+    except ScanLockedError as exc:
+        err.print(f"reuse: {escape(str(exc))}")
+        raise typer.Exit(EXIT_LOCKED) from None
     except ReuseError as exc:
         _fail(exc)
     except duckdb.Error as exc:

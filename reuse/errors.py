@@ -37,5 +37,9 @@ class StoreError(ReuseError):
     """The DuckDB store is missing, locked, or of an unknown schema version."""
 
 
+class ScanLockedError(ReuseError):
+    """Another scan holds the database's lock file."""
+
+
 class QueryError(ReuseError):
     """A user query could not be run (unknown name, write attempt, SQL error)."""

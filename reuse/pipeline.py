@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+from filelock import FileLock, Timeout
 from rapidfuzz.distance import Levenshtein
 
 from reuse import __version__
@@ -34,7 +35,7 @@ from reuse.align import Segment, align_pair, verify
 from reuse.boilerplate import covered_share, find_units, load_list
 from reuse.candidates import band_keys, candidate_pairs
 from reuse.config import Config
-from reuse.errors import DocumentError
+from reuse.errors import DocumentError, ScanLockedError
 from reuse.ingest import DecodedDocument, iter_source_files, read_document
 from reuse.normalise import NormalisedText, normalise
 from reuse.segment import segment
@@ -165,6 +166,12 @@ class _NormCache:
         return norm
 
 
+def _swap(seg: Segment) -> Segment:
+    return Segment(
+        seg.b_start, seg.b_end, seg.a_start, seg.a_end, seg.edit_distance, seg.similarity, seg.seeds
+    )
+
+
 def _segment_row(
     seg: Segment, doc_a: int, doc_b: int, na: NormalisedText, nb: NormalisedText
 ) -> dict:
@@ -225,6 +232,7 @@ def find_matches(
         starts = np.concatenate(([0], cut))
         ends = np.concatenate((cut, [len(pairs)]))
         cache = _NormCache(store)
+        paths = store.document_paths()
         for k, (s, e) in enumerate(zip(starts.tolist(), ends.tolist())):
             doc_a, doc_b = int(da[s]), int(db[s])
             na, nb = cache.get(doc_a), cache.get(doc_b)
@@ -232,11 +240,19 @@ def find_matches(
             spans_a, spans_b = spans[group[:, 0]], spans[group[:, 1]]
             ok = verify(na.text, nb.text, spans_a, spans_b, config.align.verify_similarity)
             if ok.any():
-                seeds = np.concatenate((spans_a[ok], spans_b[ok]), axis=1)
-                for seg in align_pair(na.text, nb.text, seeds, config.align):
-                    rows.append(_segment_row(seg, doc_a, doc_b, na, nb))
+                # Align in the order of the paths, not of the ids, which depend on
+                # when a file was first seen: an incremental scan then finds
+                # exactly what a fresh scan of the same files finds.
+                if paths[doc_a] <= paths[doc_b]:
+                    seeds = np.concatenate((spans_a[ok], spans_b[ok]), axis=1)
+                    segs = align_pair(na.text, nb.text, seeds, config.align)
+                else:
+                    seeds = np.concatenate((spans_b[ok], spans_a[ok]), axis=1)
+                    segs = [_swap(g) for g in align_pair(nb.text, na.text, seeds, config.align)]
+                rows.extend(_segment_row(g, doc_a, doc_b, na, nb) for g in segs)
             if progress:
                 progress("align", k + 1, len(starts))
+    log.info("align: %d document pairs, %d segments", len(starts), len(rows))
     return rows, len(pairs)
 
 
@@ -259,11 +275,14 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
     for unit in units:
         by_key[unit[0]].append(unit)
     texts: dict[int, NormalisedText] = {}
+    paths = store.document_paths()
     rows = []
     for members in by_key.values():
-        members.sort(key=lambda u: u[1])
-        head = members[0]
-        for other in members[1:]:
+        # The star's centre is the first path (not the first id: ids depend
+        # on the order files arrived in, paths do not).
+        members.sort(key=lambda u: paths[u[1]])
+        for first, second in ((members[0], other) for other in members[1:]):
+            head, other = (first, second) if first[1] < second[1] else (second, first)
             doc_a, doc_b = head[1], other[1]
             if any(
                 a0 < head[3] and head[2] < a1 and b0 < other[3] and other[2] < b1
@@ -321,9 +340,31 @@ def scan(
     """Scan ``roots`` (folders or files) into the DuckDB file ``db_path``.
 
     Bad files never stop a scan: each is recorded in the ``errors`` table and
-    in ``ScanResult.errors``.
+    in ``ScanResult.errors``. A lock file ``<db_path>.lock`` keeps a second
+    scan of the same database out (:class:`ScanLockedError`); the lock is the
+    operating system's, so a killed scan leaves no stale lock behind.
     """
     config = config or Config()
+    lock = FileLock(f"{db_path}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise ScanLockedError(
+            f"another scan is writing {db_path} (lock file {lock.lock_file}); "
+            "this one exits without changing anything"
+        ) from exc
+    try:
+        return _scan_locked(roots, db_path, config, progress)
+    finally:
+        lock.release()
+
+
+def _scan_locked(
+    roots: Sequence[str | Path],
+    db_path: str | Path,
+    config: Config,
+    progress: Progress | None,
+) -> ScanResult:
     timers = Timers()
     result = ScanResult()
     abs_roots = [str(Path(r).absolute()) for r in roots]
@@ -422,10 +463,12 @@ def scan(
             aligned += _existing_aligned(store, dirty)
             with timers("boilerplate"):
                 lines = boilerplate_rows(store, config, aligned)
+            log.info("boilerplate: %d formulaic-line matches", len(lines))
             rows = aligned + lines
             with timers("store"):
                 table = pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
-                store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
+                diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
+            log.info("store: %d matches added, %d removed", diff["added"], diff["removed"])
         counts = store.con.execute(
             "SELECT count(*) FILTER (kind = 'reuse'), count(*) FILTER (kind = 'boilerplate') "
             "FROM live_matches"

@@ -308,6 +308,9 @@ class Store:
             raise StoreError(f"no document {doc_id}")
         return str(row[0])
 
+    def document_paths(self) -> dict[int, str]:
+        return dict(self.con.execute("SELECT doc_id, path FROM documents").fetchall())
+
     def unmatched_documents(self) -> list[int]:
         rows = self.con.execute(
             "SELECT doc_id FROM documents WHERE status <> 'matched' AND deleted_at IS NULL"
