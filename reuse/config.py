@@ -41,12 +41,13 @@ class IngestConfig:
     """Which files a scan reads.
 
     Attributes:
-        suffixes: file name endings read (case-insensitive).
+        suffixes: file name endings read (case-insensitive); .docx, .pdf,
+            .html and .htm are extracted (:mod:`reuse.formats`), others decoded as text.
         max_bytes: larger files are rejected with an error row, in bytes
             (16 MiB: a report is rarely over 1 MiB; a larger file is a dump).
     """
 
-    suffixes: tuple[str, ...] = (".txt", ".md")
+    suffixes: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
     max_bytes: int = 16 * 1024 * 1024
 
     def __post_init__(self) -> None:

@@ -5,7 +5,13 @@ This is the only module that reads input files. It does two things:
 * :func:`iter_source_files` walks the scan roots and lists the files to read,
   in a deterministic order, each file once;
 * :func:`read_document` reads one file (refusing files above a size limit) and
-  :func:`decode_bytes` turns its bytes into text, guessing the encoding.
+  turns its bytes into text, by the file name's suffix (case-insensitive):
+  ``.docx``, ``.pdf``, ``.html`` and ``.htm`` files are extracted by
+  :mod:`reuse.formats`; every other suffix (``.txt``, ``.md``, whatever the
+  configuration lists) is a text file, which :func:`decode_bytes` decodes,
+  guessing the encoding. Its two halves, :func:`read_bytes` and
+  :func:`decode_document`, let a caller hash a file before paying for the
+  extraction of its text.
 
 Sizes are in **bytes** (``SourceFile.size``, ``DecodedDocument.n_bytes``,
 ``max_bytes``); lengths of text are in **characters** (Unicode code points).
@@ -35,7 +41,8 @@ Encoding detection, in order (the first rule that applies wins):
    input is rejected as binary or undecodable.
 
 Every failure is a :class:`~reuse.errors.DocumentError` with stage
-``"ingest"`` and a one-line message meant for the end user.
+``"ingest"`` (``"extract"`` when :mod:`reuse.formats` fails) and a one-line
+message meant for the end user.
 """
 
 from __future__ import annotations
@@ -62,14 +69,16 @@ __all__ = [
     "DecodedDocument",
     "SourceFile",
     "decode_bytes",
+    "decode_document",
     "iter_source_files",
+    "read_bytes",
     "read_document",
     "sha256_hex",
 ]
 
 STAGE = "ingest"
 
-DEFAULT_SUFFIXES: tuple[str, ...] = (".txt", ".md")
+DEFAULT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
@@ -100,11 +109,15 @@ class DecodedDocument:
 
     Attributes:
         path: the path the file was read from.
-        sha256: hex SHA-256 of the raw bytes (before decoding).
+        sha256: hex SHA-256 of the raw bytes (before decoding or extraction).
         text: the text exactly as decoded: line endings kept (``\\r\\n`` stays
-            ``\\r\\n``), nothing stripped, only a leading byte-order mark removed.
-        encoding: canonical codec name actually used, e.g. ``"utf-8"``,
-            ``"utf-8-sig"``, ``"gb18030"``, ``"big5"``, ``"utf-16-le"``.
+            ``\\r\\n``), nothing stripped, only a leading byte-order mark removed;
+            for an extracted format, the text :mod:`reuse.formats` returned. The
+            character offsets of matches refer to this text.
+        encoding: for a text file, the canonical codec name actually used, e.g.
+            ``"utf-8"``, ``"utf-8-sig"``, ``"gb18030"``, ``"big5"``,
+            ``"utf-16-le"``; for an extracted file, the format: ``"docx"``,
+            ``"pdf"``, or ``"html:"`` and the page's codec (``"html:gb18030"``).
         n_bytes: size of the raw file in bytes.
     """
 
@@ -437,20 +450,16 @@ def _describe(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-def read_document(
-    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
-) -> DecodedDocument:
-    """Read one file and decode it.
+def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The raw bytes of one file, refusing files above ``max_bytes``.
 
-    Args:
-        path: the file to read; stored as given in the result.
-        max_bytes: files larger than this many bytes are refused without being
-            read (and so is a file that grows past it while being read).
+    The first half of :func:`read_document`: a caller that only needs the
+    hash (``sha256_hex``) to see whether a file changed can stop here and
+    skip the extraction of an unchanged PDF.
 
     Raises:
-        DocumentError: (stage ``"ingest"``) if the file is too large, cannot
-            be read (permission denied, vanished, a directory, I/O error), or
-            is empty, binary or undecodable (see :func:`decode_bytes`).
+        DocumentError: (stage ``"ingest"``) if the file is too large or cannot
+            be read (permission denied, vanished, a directory, I/O error).
         ValueError: if ``max_bytes`` is not positive.
     """
     if max_bytes <= 0:
@@ -470,10 +479,61 @@ def read_document(
         raise _error(name, f"cannot read: {_describe(exc)}") from exc
     if len(data) > max_bytes:
         raise _error(name, f"file too large: more than {max_bytes} bytes > limit {max_bytes}")
-    text, encoding = decode_bytes(data, name)
+    return data
+
+
+def decode_document(path: str | os.PathLike[str], data: bytes) -> DecodedDocument:
+    """The text of a file's bytes, decoded or extracted by the suffix of ``path``.
+
+    The second half of :func:`read_document`. ``.docx``, ``.pdf``, ``.html``
+    and ``.htm`` (in any letter case) are extracted by
+    :func:`reuse.formats.extract`; any other suffix is text, decoded by
+    :func:`decode_bytes`. ``path`` is only used for the suffix and messages.
+
+    Raises:
+        DocumentError: (stage ``"ingest"``) if a text file is empty, binary or
+            undecodable; (stage ``"extract"``) if a .docx, .pdf or .html file
+            is corrupt, encrypted or has no text (see :mod:`reuse.formats`).
+    """
+    name = os.fspath(path)
+    suffix = os.path.splitext(name)[1].lower()
+    # Imported here, not at the top: reuse.formats imports this module (for
+    # decode_bytes), and a scan of text files need not load the libraries.
+    from reuse import formats
+
+    if suffix in formats.EXTRACTED_FORMATS:
+        text, encoding = formats.extract(data, suffix, name)
+    else:
+        text, encoding = decode_bytes(data, name)
     return DecodedDocument(
         path=name, sha256=sha256_hex(data), text=text, encoding=encoding, n_bytes=len(data)
     )
+
+
+def read_document(
+    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> DecodedDocument:
+    """Read one file and decode it, or extract its text (by the suffix of its name).
+
+    ``.docx``, ``.pdf``, ``.html`` and ``.htm`` files (in any letter case) are
+    extracted by :func:`reuse.formats.extract`; any other file is decoded as
+    text by :func:`decode_bytes`. The same as
+    ``decode_document(path, read_bytes(path, max_bytes))``.
+
+    Args:
+        path: the file to read; stored as given in the result.
+        max_bytes: files larger than this many bytes are refused without being
+            read (and so is a file that grows past it while being read).
+
+    Raises:
+        DocumentError: (stage ``"ingest"``) if the file is too large, cannot
+            be read (permission denied, vanished, a directory, I/O error), or
+            is empty, binary or undecodable (see :func:`decode_bytes`); (stage
+            ``"extract"``) if a .docx, .pdf or .html file is corrupt,
+            encrypted or has no text (see :mod:`reuse.formats`).
+        ValueError: if ``max_bytes`` is not positive.
+    """
+    return decode_document(path, read_bytes(path, max_bytes))
 
 
 # ---------------------------------------------------------------------------

@@ -36,7 +36,13 @@ from reuse.boilerplate import covered_share, find_units, load_list
 from reuse.candidates import band_keys, candidate_pairs
 from reuse.config import Config
 from reuse.errors import DocumentError, ScanLockedError
-from reuse.ingest import DecodedDocument, iter_source_files, read_document
+from reuse.ingest import (
+    DecodedDocument,
+    decode_document,
+    iter_source_files,
+    read_bytes,
+    sha256_hex,
+)
 from reuse.normalise import NormalisedText, normalise
 from reuse.segment import segment
 from reuse.shingle import shingle
@@ -402,24 +408,29 @@ def _scan_locked(
 
         for i, source in enumerate(files):
             seen.add(source.path)
+            # Hash the bytes first: an unchanged file (the nightly common case)
+            # is never decoded or extracted again.
             try:
                 with timers("ingest"):
-                    doc = read_document(source.path, config.ingest.max_bytes)
+                    data = read_bytes(source.path, config.ingest.max_bytes)
+                    sha256 = sha256_hex(data)
+                    old = known.get(source.path)
+                    unchanged = old is not None and old.sha256 == sha256 and not old.deleted
+                    if not (unchanged and old.status != "stale"):
+                        doc = decode_document(source.path, data)
             except DocumentError as err:
                 reject(err)
                 continue
             finally:
                 if progress:
                     progress("index", i + 1, len(files))
-            old = known.get(source.path)
-            if old is not None and old.sha256 == doc.sha256 and not old.deleted:
-                if old.status != "stale":
-                    result.n_unchanged += 1
-                    unchanged_ids.append(old.doc_id)
-                    continue
+            if unchanged and old.status != "stale":
+                result.n_unchanged += 1
+                unchanged_ids.append(old.doc_id)
+                continue
             if old is None:
                 result.n_new += 1
-            elif old.sha256 != doc.sha256 or old.deleted:
+            elif not unchanged:
                 result.n_changed += 1
             try:
                 batch.append(index_document(doc, config, listed, timers))

@@ -53,7 +53,7 @@ def test_defaults_validate() -> None:
     assert config.shingle.kind in ("char", "unit", "word") and config.shingle.n == 3
     assert config.sketch == SketchConfig(num_perm=128, seed=1)
     assert 0 < config.candidates.threshold < 1 and 0 <= config.candidates.recall < 1
-    assert config.ingest.suffixes == (".txt", ".md")
+    assert config.ingest.suffixes == (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
     assert Path(config.boilerplate.list_path).name == "boilerplate.list"
 
 

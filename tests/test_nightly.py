@@ -176,6 +176,8 @@ def test_hostile_input_is_rejected_and_the_rest_indexed(tmp_path: Path) -> None:
     (corpus / "mixed.txt").write_bytes(good_utf8[:300] + "公文".encode("gb18030") + good_utf8[300:])
     with open(corpus / "huge.txt", "wb") as fh:  # 50 MB, over the 16 MiB limit
         fh.truncate(50 * 1024 * 1024)
+    (corpus / "corrupt.docx").write_bytes(b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(3000)))
+    (corpus / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(rng.randrange(256) for _ in range(3000)))
     (corpus / "folder.txt").mkdir()
     os.symlink(corpus / "missing-target.txt", corpus / "dangling.txt")
     (corpus / "loop").mkdir()
@@ -197,6 +199,8 @@ def test_hostile_input_is_rejected_and_the_rest_indexed(tmp_path: Path) -> None:
         "mixed.txt",
         "huge.txt",
         "dangling.txt",
+        "corrupt.docx",
+        "corrupt.pdf",
     }
     assert "too large" in errors["huge.txt"]
     assert indexed == set(good), "every good file is indexed, each once (the loop is cut)"
@@ -210,14 +214,14 @@ def test_file_vanishing_during_the_scan_is_an_error_not_a_crash(
 
     corpus = tmp_path / "v"
     shutil.copytree(DATA, corpus, ignore=shutil.ignore_patterns("*.list"))
-    real = pipeline.read_document
+    real = pipeline.read_bytes
 
     def vanish_first(path: str, *args, **kwargs):
         if path.endswith("001_4a694d3472b740c6.txt") and os.path.exists(path):
             os.unlink(path)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "read_document", vanish_first)
+    monkeypatch.setattr(pipeline, "read_bytes", vanish_first)
     result = scan([corpus], tmp_path / "v.duckdb")
     assert [Path(e.path).name for e in result.errors] == ["001_4a694d3472b740c6.txt"]
     assert result.n_new == 4 and result.n_reuse == 1
