@@ -447,7 +447,10 @@ def test_walk_single_file_root(tmp_path: Path, tree: Path) -> None:
     assert _listing(tmp_path, files) == ["corpus/2020/report.txt"]
     assert files[0].root == files[0].path
     assert [(e.path, e.message) for e in errors] == [
-        ((tree / "image.png").as_posix(), "skipped: file name does not end with .txt, .md, .docx, .pdf, .html, .htm")
+        (
+            (tree / "image.png").as_posix(),
+            "skipped: file name does not end with .txt, .md, .docx, .pdf, .html, .htm",
+        )
     ]
 
 

@@ -176,8 +176,12 @@ def test_hostile_input_is_rejected_and_the_rest_indexed(tmp_path: Path) -> None:
     (corpus / "mixed.txt").write_bytes(good_utf8[:300] + "公文".encode("gb18030") + good_utf8[300:])
     with open(corpus / "huge.txt", "wb") as fh:  # 50 MB, over the 16 MiB limit
         fh.truncate(50 * 1024 * 1024)
-    (corpus / "corrupt.docx").write_bytes(b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(3000)))
-    (corpus / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(rng.randrange(256) for _ in range(3000)))
+    (corpus / "corrupt.docx").write_bytes(
+        b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(3000))
+    )
+    (corpus / "corrupt.pdf").write_bytes(
+        b"%PDF-1.7\n" + bytes(rng.randrange(256) for _ in range(3000))
+    )
     (corpus / "folder.txt").mkdir()
     os.symlink(corpus / "missing-target.txt", corpus / "dangling.txt")
     (corpus / "loop").mkdir()
