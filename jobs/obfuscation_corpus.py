@@ -399,6 +399,50 @@ class TextPool:
         return True
 
 
+@dataclass
+class SyntheticPool(TextPool):
+    """Made-up text in the shape of the real pool's, for machines without the shared corpora.
+
+    Each "file" is a few paragraphs of sentences of 6-30 characters drawn
+    uniformly from :data:`COMMON_CHARS` (250 characters), with commas inside
+    and ``。`` at the end; news files open with a headline line. Two random
+    sentences share a 12-gram with probability about 0 (250^-12 per place), so
+    the no-unintended-reuse guarantee holds as with real text. Made-up text
+    is easier than real text (no stock phrases, no natural near-duplicates):
+    scores on it are a regression floor for CI, not a quality figure.
+    """
+
+    files_per_kind: int = 400
+
+    def __post_init__(self) -> None:
+        self._queues = {
+            kind: self._shuffled(
+                [
+                    (f"synthetic:{kind}:{i}", [Path(f"{kind}-{i}")])
+                    for i in range(self.files_per_kind)
+                ]
+            )
+            for kind in ("news", "report", "law")
+        }
+        for line in FORMULAIC:
+            self.claimed |= ngrams(line)
+
+    def _paragraphs(self, kind: str, files: list[Path]) -> list[str]:  # type: ignore[override]
+        rng = random.Random(f"{kind}/{files[0]}")  # a str seed is hashed deterministically
+
+        def sentence() -> str:
+            words = [
+                "".join(rng.choices(COMMON_CHARS, k=rng.randint(3, 10)))
+                for _ in range(rng.randint(2, 3))
+            ]
+            return "，".join(words) + "。"
+
+        out = ["".join(rng.choices(COMMON_CHARS, k=rng.randint(10, 20)))] if kind == "news" else []
+        for _ in range(rng.randint(40, 60)):
+            out.append("".join(sentence() for _ in range(rng.randint(2, 6))))
+        return out
+
+
 # --- obfuscation ------------------------------------------------------------------------
 
 
@@ -711,19 +755,21 @@ def generate(
     seed: int = 1,
     n_cases: int = 100,
     corpora_dir: str | Path = DEFAULT_CORPORA,
+    synthetic: bool = False,
 ) -> list[Case]:
     """Write the corpus to ``out_dir`` (docs/, truth.tsv, docs.tsv) and return its cases.
 
     ``out_dir/docs`` must not exist or be empty. Raises FileNotFoundError when
     ``corpora_dir`` lacks a corpus, ValueError for fewer cases than levels,
-    RuntimeError when the corpora run out of unshared text.
+    RuntimeError when the corpora run out of unshared text. ``synthetic``
+    draws made-up text (:class:`SyntheticPool`) instead of ``corpora_dir``.
     """
     out = Path(out_dir)
     if (out / "docs").exists() and any((out / "docs").iterdir()):
         raise FileExistsError(f"{out / 'docs'} is not empty; choose a new --out directory")
     rng = random.Random(seed)
     groups = plan(n_cases, rng)
-    pool = TextPool(Path(corpora_dir), rng)
+    pool = SyntheticPool(Path(), rng) if synthetic else TextPool(Path(corpora_dir), rng)
     n_distractors = max(3, n_cases // 20)
     first_src, with_formulaic = _formulaic_plan(groups, n_distractors, rng)
 
@@ -984,11 +1030,14 @@ def main(
     source_corpus: Annotated[
         Path, typer.Option(help="The shared corpora folder (xwlb_news, gov_reports, ...).")
     ] = DEFAULT_CORPORA,
+    synthetic: Annotated[
+        bool, typer.Option(help="Made-up text instead of the shared corpora (for tests).")
+    ] = False,
 ) -> None:
     """Generate a Chinese text-reuse evaluation corpus with ground truth."""
     started = time.perf_counter()
     try:
-        rows = generate(out, seed, cases, source_corpus)
+        rows = generate(out, seed, cases, source_corpus, synthetic)
     except (FileNotFoundError, FileExistsError, ValueError, RuntimeError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

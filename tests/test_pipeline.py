@@ -282,3 +282,38 @@ def test_traditional_copy_matches_its_simplified_original(tmp_path: Path) -> Non
     assert m["a_end"] - m["a_start"] >= 0.95 * len(docs[m["doc_a"]].strip())
     assert docs[m["doc_b"]] in (original, traditional)
     assert check_offsets(db) >= 1
+
+
+def _as_docx(text: str, path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    document.save(str(path))
+
+
+@pytest.mark.parametrize("form", ["gb18030", "docx", "traditional"])
+def test_seed_pair_found_whatever_form_004_takes(tmp_path: Path, form: str) -> None:
+    import opencc
+
+    corpus = tmp_path / "c"
+    write(corpus / SEED_A, (DATA / SEED_A).read_text(encoding="utf-8"))
+    article = (DATA / SEED_B).read_text(encoding="utf-8")
+    stem = SEED_B.removesuffix(".txt")
+    if form == "gb18030":
+        write(corpus / SEED_B, article, encoding="gb18030")
+    elif form == "docx":
+        _as_docx(article, corpus / f"{stem}.docx")
+    else:
+        write(corpus / SEED_B, opencc.OpenCC("s2t").convert(article))
+    db = tmp_path / "c.duckdb"
+    result = scan([corpus], db)
+    assert result.errors == [] and result.n_reuse == 1
+    con = duckdb.connect(str(db), read_only=True)
+    (m,) = _matches(con, "reuse")
+    encodings = [e for (e,) in con.execute("SELECT encoding FROM documents ORDER BY path").fetchall()]
+    con.close()
+    assert encodings[1] == {"gb18030": "gb18030", "docx": "docx"}.get(form, "utf-8")
+    assert m["similarity"] > 0.95 and m["a_end"] - m["a_start"] > 3000
+    assert check_offsets(db) >= 1
