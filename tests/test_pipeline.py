@@ -312,7 +312,9 @@ def test_seed_pair_found_whatever_form_004_takes(tmp_path: Path, form: str) -> N
     assert result.errors == [] and result.n_reuse == 1
     con = duckdb.connect(str(db), read_only=True)
     (m,) = _matches(con, "reuse")
-    encodings = [e for (e,) in con.execute("SELECT encoding FROM documents ORDER BY path").fetchall()]
+    encodings = [
+        e for (e,) in con.execute("SELECT encoding FROM documents ORDER BY path").fetchall()
+    ]
     con.close()
     assert encodings[1] == {"gb18030": "gb18030", "docx": "docx"}.get(form, "utf-8")
     assert m["similarity"] > 0.95 and m["a_end"] - m["a_start"] > 3000
