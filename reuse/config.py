@@ -264,17 +264,25 @@ class BoilerplateConfig:
 class ScanConfig:
     """Resources of a scan.
 
+    None of these changes what a scan finds, only how fast and in how much memory.
+
     Attributes:
-        workers: processes used for the per-document stages (1 = in process).
+        workers: processes for the per-document and per-document-pair stages
+            (0 = every available CPU, 1 = in process).
         batch_documents: documents per store transaction.
+        text_budget_chars: normalised texts held in memory at once while
+            aligning, in characters (~10 bytes each with the offset map);
+            document pairs are aligned in windows whose documents fit it.
     """
 
-    workers: int = 1
+    workers: int = 0
     batch_documents: int = 256
+    text_budget_chars: int = 50_000_000
 
     def __post_init__(self) -> None:
-        _check(self.workers >= 1, "scan.workers must be >= 1")
+        _check(self.workers >= 0, "scan.workers must be >= 0 (0: every CPU)")
         _check(self.batch_documents >= 1, "scan.batch_documents must be >= 1")
+        _check(self.text_budget_chars >= 1, "scan.text_budget_chars must be >= 1")
 
 
 @dataclass(frozen=True)

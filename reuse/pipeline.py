@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,6 +48,7 @@ from reuse.segment import segment
 from reuse.shingle import shingle
 from reuse.sketch import passage_signatures
 from reuse.store import MATCH_SCHEMA, IndexedDocument, Store
+from reuse.workers import STATE, ordered_map, resolve_workers
 
 log = logging.getLogger("reuse")
 
@@ -105,6 +106,11 @@ class Timers:
         finally:
             self.seconds[name] += time.perf_counter() - t0
 
+    def add(self, seconds: dict[str, float]) -> None:
+        """Add another timer's seconds (a worker's: then the sum is CPU-seconds over workers)."""
+        for name, value in seconds.items():
+            self.seconds[name] += value
+
 
 def index_document(
     doc: DecodedDocument,
@@ -153,23 +159,36 @@ def _under(path: str, roots: Sequence[str]) -> bool:
     return False
 
 
-class _NormCache:
-    """Normalised texts of stored documents, least recently used evicted."""
+def _index_task(path: str) -> tuple[str, object, dict[str, float]]:
+    """Worker task: read one file and, unless unchanged, index it.
 
-    def __init__(self, store: Store, size: int = 256) -> None:
-        self.store = store
-        self.size = size
-        self.items: OrderedDict[int, NormalisedText] = OrderedDict()
+    Returns ``("unchanged", sha256, seconds)``, ``("indexed", IndexedDocument,
+    seconds)`` or ``("error", DocumentError, seconds)``. Reads ``config``,
+    ``listed`` and ``known`` (path -> (sha256, status, deleted)) from STATE.
+    """
+    config: Config = STATE["config"]
+    timers = Timers()
+    try:
+        # Hash the bytes first: an unchanged file (the nightly common case)
+        # is never decoded or extracted again.
+        with timers("ingest"):
+            data = read_bytes(path, config.ingest.max_bytes)
+            sha256 = sha256_hex(data)
+            old = STATE["known"].get(path)
+            if old is not None and old[0] == sha256 and not old[2] and old[1] != "stale":
+                return "unchanged", sha256, dict(timers.seconds)
+            doc = decode_document(path, data)
+    except DocumentError as err:
+        return "error", err, dict(timers.seconds)
+    try:
+        indexed = index_document(doc, config, STATE["listed"], timers)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the scan
+        return "error", DocumentError(path, "index", f"{type(exc).__name__}: {exc}"), {}
+    return "indexed", indexed, dict(timers.seconds)
 
-    def get(self, doc_id: int) -> NormalisedText:
-        if doc_id in self.items:
-            self.items.move_to_end(doc_id)
-            return self.items[doc_id]
-        norm = normalise(self.store.document_text(doc_id))
-        self.items[doc_id] = norm
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return norm
+
+def _normalise_task(item: tuple[int, str]) -> tuple[int, NormalisedText]:
+    return item[0], normalise(item[1])
 
 
 def _swap(seg: Segment) -> Segment:
@@ -229,37 +248,112 @@ def find_matches(
     rows: list[dict] = []
     if len(pairs) == 0:
         return rows, 0
-    with timers("align"):
-        da = doc_ids[pairs[:, 0]]
-        db = doc_ids[pairs[:, 1]]
-        order = np.lexsort((pairs[:, 1], pairs[:, 0], db, da))
-        pairs, da, db = pairs[order], da[order], db[order]
-        cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
-        starts = np.concatenate(([0], cut))
-        ends = np.concatenate((cut, [len(pairs)]))
-        cache = _NormCache(store)
-        paths = store.document_paths()
-        for k, (s, e) in enumerate(zip(starts.tolist(), ends.tolist())):
-            doc_a, doc_b = int(da[s]), int(db[s])
-            na, nb = cache.get(doc_a), cache.get(doc_b)
-            group = pairs[s:e]
-            spans_a, spans_b = spans[group[:, 0]], spans[group[:, 1]]
-            ok = verify(na.text, nb.text, spans_a, spans_b, config.align.verify_similarity)
-            if ok.any():
-                # Align in the order of the paths, not of the ids, which depend on
-                # when a file was first seen: an incremental scan then finds
-                # exactly what a fresh scan of the same files finds.
-                if paths[doc_a] <= paths[doc_b]:
-                    seeds = np.concatenate((spans_a[ok], spans_b[ok]), axis=1)
-                    segs = align_pair(na.text, nb.text, seeds, config.align)
-                else:
-                    seeds = np.concatenate((spans_b[ok], spans_a[ok]), axis=1)
-                    segs = [_swap(g) for g in align_pair(nb.text, na.text, seeds, config.align)]
-                rows.extend(_segment_row(g, doc_a, doc_b, na, nb) for g in segs)
-            if progress:
-                progress("align", k + 1, len(starts))
+    workers = resolve_workers(config.scan.workers)
+    da = doc_ids[pairs[:, 0]]
+    db = doc_ids[pairs[:, 1]]
+    order = np.lexsort((pairs[:, 1], pairs[:, 0], db, da))
+    pairs, da, db = pairs[order], da[order], db[order]
+    cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
+    starts = np.concatenate(([0], cut)).tolist()
+    ends = np.concatenate((cut, [len(pairs)])).tolist()
+    lengths = store.normalised_lengths()
+    paths = store.document_paths()
+    norms: dict[int, NormalisedText] = {}
+    done = 0
+    for window in _windows(starts, da, db, lengths, config.scan.text_budget_chars):
+        # The normalised texts this window needs, kept from the last window or loaded.
+        needed = {int(d) for k in window for d in (da[starts[k]], db[starts[k]])}
+        norms = {d: n for d, n in norms.items() if d in needed}
+        with timers("normalise"):
+            missing = sorted(needed - norms.keys())
+            texts = store.document_texts(missing)
+            norms.update(
+                ordered_map(
+                    _normalise_task, [(d, texts[d]) for d in missing], workers, {}, chunksize=16
+                )
+            )
+            del texts
+        # Tasks: runs of consecutive document pairs, ~256 candidate pairs each.
+        tasks: list[list[int]] = [[]]
+        size = 0
+        for k in window:
+            if size >= 256:
+                tasks.append([])
+                size = 0
+            tasks[-1].append(k)
+            size += ends[k] - starts[k]
+        state = {
+            "norms": norms,
+            "pairs": pairs,
+            "spans": spans,
+            "starts": starts,
+            "ends": ends,
+            "da": da,
+            "db": db,
+            "paths": paths,
+            "config": config,
+        }
+        with timers("align"):
+            results = ordered_map(_align_task, tasks, workers, state, min_items=8)
+            for task, task_rows in zip(tasks, results):
+                rows.extend(task_rows)
+                done += len(task)
+                if progress:
+                    progress("align", done, len(starts))
     log.info("align: %d document pairs, %d segments", len(starts), len(rows))
     return rows, len(pairs)
+
+
+def _windows(
+    starts: list[int], da: np.ndarray, db: np.ndarray, lengths: dict[int, int], budget: int
+) -> Iterator[list[int]]:
+    """Runs of document-pair groups whose documents' normalised texts fit ``budget``
+    characters together (a single pair over budget gets a window of its own)."""
+    window: list[int] = []
+    members: set[int] = set()
+    chars = 0
+    for k, s in enumerate(starts):
+        new = {int(da[s]), int(db[s])} - members
+        extra = sum(lengths.get(d, 0) for d in new)
+        if window and chars + extra > budget:
+            yield window
+            window, members, chars = [], set(), 0
+            new = {int(da[s]), int(db[s])}
+            extra = sum(lengths.get(d, 0) for d in new)
+        window.append(k)
+        members |= new
+        chars += extra
+    if window:
+        yield window
+
+
+def _align_task(groups: list[int]) -> list[dict]:
+    """Worker task: verify and align the candidate pairs of some document pairs."""
+    st = STATE
+    config: Config = st["config"]
+    pairs, spans, da, db = st["pairs"], st["spans"], st["da"], st["db"]
+    norms, paths = st["norms"], st["paths"]
+    rows: list[dict] = []
+    for k in groups:
+        s, e = st["starts"][k], st["ends"][k]
+        doc_a, doc_b = int(da[s]), int(db[s])
+        na, nb = norms[doc_a], norms[doc_b]
+        group = pairs[s:e]
+        spans_a, spans_b = spans[group[:, 0]], spans[group[:, 1]]
+        ok = verify(na.text, nb.text, spans_a, spans_b, config.align.verify_similarity)
+        if not ok.any():
+            continue
+        # Align in the order of the paths, not of the ids, which depend on
+        # when a file was first seen: an incremental scan then finds
+        # exactly what a fresh scan of the same files finds.
+        if paths[doc_a] <= paths[doc_b]:
+            seeds = np.concatenate((spans_a[ok], spans_b[ok]), axis=1)
+            segs = align_pair(na.text, nb.text, seeds, config.align)
+        else:
+            seeds = np.concatenate((spans_b[ok], spans_a[ok]), axis=1)
+            segs = [_swap(g) for g in align_pair(nb.text, na.text, seeds, config.align)]
+        rows.extend(_segment_row(g, doc_a, doc_b, na, nb) for g in segs)
+    return rows
 
 
 def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[dict]:
@@ -280,8 +374,8 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
     by_key: dict[int, list[tuple]] = defaultdict(list)
     for unit in units:
         by_key[unit[0]].append(unit)
-    texts: dict[int, NormalisedText] = {}
     paths = store.document_paths()
+    texts = {d: normalise(t) for d, t in store.document_texts(u[1] for u in units).items()}
     rows = []
     for members in by_key.values():
         # The star's centre is the first path (not the first id: ids depend
@@ -295,9 +389,6 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
                 for a0, a1, b0, b1 in covered.get((doc_a, doc_b), [])
             ):
                 continue
-            for d in (doc_a, doc_b):
-                if d not in texts:
-                    texts[d] = normalise(store.document_text(d))
             ta = texts[doc_a].text[head[2] : head[3]]
             tb = texts[doc_b].text[other[2] : other[3]]
             distance = Levenshtein.distance(ta, tb)
@@ -393,6 +484,7 @@ def _scan_locked(
             store.record_error(scan_id, err.path, err.stage, err.message)
 
         known = store.known_documents()
+        workers = resolve_workers(config.scan.workers)
         with timers("ingest"):
             files = list(iter_source_files(abs_roots, config.ingest.suffixes, on_error=reject))
         result.n_files = len(files)
@@ -406,40 +498,39 @@ def _scan_locked(
                 store.write_indexed(batch, scan_id)
             batch.clear()
 
-        for i, source in enumerate(files):
-            seen.add(source.path)
-            # Hash the bytes first: an unchanged file (the nightly common case)
-            # is never decoded or extracted again.
-            try:
-                with timers("ingest"):
-                    data = read_bytes(source.path, config.ingest.max_bytes)
-                    sha256 = sha256_hex(data)
-                    old = known.get(source.path)
-                    unchanged = old is not None and old.sha256 == sha256 and not old.deleted
-                    if not (unchanged and old.status != "stale"):
-                        doc = decode_document(source.path, data)
-            except DocumentError as err:
-                reject(err)
-                continue
-            finally:
+        state = {
+            "config": config,
+            "listed": listed,
+            "known": {p: (k.sha256, k.status, k.deleted) for p, k in known.items()},
+        }
+        paths = [source.path for source in files]
+        size = config.scan.batch_documents
+        for first in range(0, len(paths), size):
+            chunk = paths[first : first + size]
+            outcomes = ordered_map(_index_task, chunk, workers, state, chunksize=4)
+            for i, (path, (outcome, payload, seconds)) in enumerate(
+                zip(chunk, outcomes), start=first
+            ):
+                seen.add(path)
+                timers.add(seconds)
                 if progress:
-                    progress("index", i + 1, len(files))
-            if unchanged and old.status != "stale":
-                result.n_unchanged += 1
-                unchanged_ids.append(old.doc_id)
-                continue
-            if old is None:
-                result.n_new += 1
-            elif not unchanged:
-                result.n_changed += 1
-            try:
-                batch.append(index_document(doc, config, listed, timers))
-            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the scan
-                reject(DocumentError(source.path, "index", f"{type(exc).__name__}: {exc}"))
-                continue
-            result.n_sketched += 1
-            if len(batch) >= config.scan.batch_documents:
-                flush()
+                    progress("index", i + 1, len(paths))
+                if outcome == "error":
+                    reject(payload)  # type: ignore[arg-type]
+                    continue
+                old = known.get(path)
+                if outcome == "unchanged":
+                    result.n_unchanged += 1
+                    unchanged_ids.append(old.doc_id)  # type: ignore[union-attr]
+                    continue
+                doc: IndexedDocument = payload  # type: ignore[assignment]
+                if old is None:
+                    result.n_new += 1
+                elif old.sha256 != doc.sha256 or old.deleted:
+                    result.n_changed += 1
+                batch.append(doc)
+                result.n_sketched += 1
+            flush()
         flush()
         # Stale documents outside the scanned roots are indexed from their stored text.
         for doc_id, path in store.stale_documents():

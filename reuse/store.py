@@ -308,6 +308,22 @@ class Store:
             raise StoreError(f"no document {doc_id}")
         return str(row[0])
 
+    def document_texts(self, doc_ids: Iterable[int]) -> dict[int, str]:
+        """Original texts of many documents in one query (a point query per
+        document costs a scan of the table each)."""
+        ids = sorted(set(int(d) for d in doc_ids))
+        if not ids:
+            return {}
+        return dict(
+            self.con.execute(
+                "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        )
+
+    def normalised_lengths(self) -> dict[int, int]:
+        """``n_norm_chars`` of every document."""
+        return dict(self.con.execute("SELECT doc_id, n_norm_chars FROM documents").fetchall())
+
     def document_paths(self) -> dict[int, str]:
         return dict(self.con.execute("SELECT doc_id, path FROM documents").fetchall())
 

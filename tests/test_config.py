@@ -97,7 +97,7 @@ BAD_VALUES = [
     ("boilerplate.min_chars", 0, "boilerplate.min_chars must be <= max_chars"),
     ("boilerplate.min_chars", 81, "boilerplate.min_chars must be <= max_chars"),
     ("boilerplate.segment_share", 0.0, "boilerplate.segment_share must be in (0, 1]"),
-    ("scan.workers", 0, "scan.workers must be >= 1"),
+    ("scan.workers", -1, "scan.workers must be >= 0"),
     ("scan.batch_documents", 0, "scan.batch_documents must be >= 1"),
 ]
 
