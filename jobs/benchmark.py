@@ -1,0 +1,367 @@
+"""Speed and memory of the real scan on real corpora, against baselines measured in the same run.
+
+    python jobs/benchmark.py                         # every section, both corpora
+    python jobs/benchmark.py --sections scan,naive --corpus cn_laws_regs
+    python jobs/benchmark.py --sections nightly --corpus xwlb_news
+
+Sections (each prints a table; every scan runs in a fresh subprocess, from
+files to a new DuckDB file, so its wall time and peak RSS are its own):
+
+- ``scan``: the full scan of each corpus with every CPU (``scan.workers = 0``):
+  characters per second end to end, seconds per stage, candidate passage
+  pairs, matches, peak RSS. Stage seconds are summed over worker processes
+  (CPU-seconds), so with two workers they can add up to more than the wall.
+- ``naive``: on a subset of at least 1 M characters, the straightforward
+  datasketch pipeline: the same normalised passages and the same shingles
+  (CJK characters and Latin words, 3 units, hashed by datasketch's default
+  SHA-1 of the UTF-8 bytes), ``MinHash.update`` per shingle, ``MinHashLSH``
+  insert and query with the same ``(bands, rows)``, no verification at all;
+  against the real scan (with alignment and store) of the same subset.
+- ``scaling``: the scan of 1/8, 1/4, 1/2 and all of a corpus (every 8th, 4th,
+  2nd file in path order), with time and memory growth per doubling.
+- ``workers``: the full scan with one worker and with two; the match tables
+  must be equal.
+- ``nightly``: a folder holding 99% of a corpus scanned, then the last 1% of
+  files added and scanned again (the nightly case), against the full scan.
+
+Nothing here is part of the product; it measures it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
+SECTIONS = ("scan", "naive", "scaling", "workers", "nightly")
+STAGES = (
+    "ingest",
+    "normalise",
+    "segment",
+    "shingle",
+    "sketch",
+    "boilerplate",
+    "candidates",
+    "align",
+    "store",
+)
+
+
+def corpus_files(corpora: Path, name: str) -> list[Path]:
+    """The corpus's text files in path order (MANIFEST and other tables excluded)."""
+    root = corpora / name
+    if not root.is_dir():
+        raise SystemExit(f"corpus {root} not found (--corpora points at ../shared/corpora)")
+    return sorted(p for p in root.rglob("*.txt") if p.is_file())
+
+
+def n_chars(files: list[Path]) -> int:
+    return sum(len(p.read_text(encoding="utf-8")) for p in files)
+
+
+def subset_of(files: list[Path], min_chars: int) -> list[Path]:
+    """Every k-th file, the largest k whose subset still has ``min_chars`` characters."""
+    total = n_chars(files)
+    k = max(1, total // min_chars)
+    while k > 1 and n_chars(files[::k]) < min_chars:
+        k -= 1
+    return files[::k]
+
+
+# --- one measured run, in its own process ------------------------------------------------
+
+
+def _peak_rss_mb() -> tuple[float, float]:
+    """Peak RSS of this process and of its largest child (worker), in MB (Linux: KiB units)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def run_scan(list_file: str, db: str, workers: int) -> dict[str, Any]:
+    """Child side of ``measure_scan``: scan the listed files (or a folder) into ``db``."""
+    from reuse import Config, scan
+
+    roots = Path(list_file).read_text(encoding="utf-8").splitlines()
+    config = Config.load(overrides={"scan.workers": workers})
+    t0 = time.perf_counter()
+    result = scan(roots, db, config)
+    wall = time.perf_counter() - t0
+    own, children = _peak_rss_mb()
+    return {
+        "wall": wall,
+        "timings": result.timings,
+        "candidates": result.n_candidates,
+        "reuse": result.n_reuse,
+        "boilerplate": result.n_boilerplate,
+        "sketched": result.n_sketched,
+        "errors": result.n_errors,
+        "rss_main_mb": own,
+        "rss_worker_mb": children,
+    }
+
+
+def run_naive(list_file: str) -> dict[str, Any]:
+    """Child side of ``measure_naive``: the straightforward datasketch pipeline."""
+    from datasketch import MinHash, MinHashLSH
+
+    from reuse import Config
+    from reuse.normalise import normalise
+    from reuse.segment import segment
+    from reuse.shingle import units
+
+    config = Config()
+    bands, rows = config.lsh_bands
+    n = config.shingle.n
+    t0 = time.perf_counter()
+    lsh = MinHashLSH(num_perm=config.sketch.num_perm, params=(bands, rows))
+    sketches: list[tuple[str, MinHash]] = []
+    chars = 0
+    for path in Path(list_file).read_text(encoding="utf-8").splitlines():
+        text = Path(path).read_text(encoding="utf-8")
+        chars += len(text)
+        norm = normalise(text).text
+        seg = segment(norm, config.segment)
+        for k, (s, e) in enumerate(zip(seg.passage_starts.tolist(), seg.passage_ends.tolist())):
+            passage = norm[s:e]
+            _, starts, ends = units(passage)
+            toks = [passage[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+            m = MinHash(num_perm=config.sketch.num_perm, seed=config.sketch.seed)
+            for i in range(len(toks) - n + 1):
+                m.update("".join(toks[i : i + n]).encode("utf-8"))
+            key = f"{path}#{k}"
+            lsh.insert(key, m)
+            sketches.append((key, m))
+    candidates = 0
+    for key, m in sketches:
+        doc = key.rsplit("#", 1)[0]
+        candidates += sum(1 for other in lsh.query(m) if other.rsplit("#", 1)[0] != doc)
+    wall = time.perf_counter() - t0
+    own, _ = _peak_rss_mb()
+    return {
+        "wall": wall,
+        "chars": chars,
+        "passages": len(sketches),
+        "candidates": candidates // 2,
+        "rss_main_mb": own,
+    }
+
+
+def _child(section: str, *args: Any) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter; its JSON result."""
+    cmd = [sys.executable, __file__, "--child", section, *map(str, args)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{section} run failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure_scan(roots: list[Path], work: Path, name: str, workers: int = 0) -> dict[str, Any]:
+    db = work / f"{name}.duckdb"
+    for stale in work.glob(f"{name}.duckdb*"):
+        stale.unlink()
+    listing = work / f"{name}.list"
+    listing.write_text("\n".join(str(r) for r in roots), encoding="utf-8")
+    out = _child("scan", listing, db, workers)
+    out["db"] = str(db)
+    return out
+
+
+def match_table(db: str) -> list[tuple]:
+    import duckdb
+
+    con = duckdb.connect(db, read_only=True)
+    rows = con.execute(
+        "SELECT d1.path, a_start, a_end, d2.path, b_start, b_end, kind, edit_distance "
+        "FROM live_matches m JOIN documents d1 ON d1.doc_id = m.doc_a "
+        "JOIN documents d2 ON d2.doc_id = m.doc_b ORDER BY ALL"
+    ).fetchall()
+    con.close()
+    return rows
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def _mc(chars: int, seconds: float) -> str:
+    return f"{chars / seconds / 1e6:.2f}"
+
+
+def _peak(r: dict[str, Any]) -> str:
+    return f"{r['rss_main_mb']:.0f}+{r.get('rss_worker_mb', 0):.0f}"
+
+
+def section_scan(corpora: Path, names: list[str], work: Path) -> None:
+    print("\n## Full scan, every CPU (files -> DuckDB)")
+    print(
+        f"{'corpus':14} {'docs':>6} {'M chars':>8} {'wall s':>7} {'M ch/s':>7} "
+        f"{'cand pairs':>11} {'reuse':>8} {'boilerpl':>8} {'peak MB main+worker':>20}"
+    )
+    stage_rows = []
+    for name in names:
+        files = corpus_files(corpora, name)
+        chars = n_chars(files)
+        r = measure_scan([corpora / name], work, f"scan-{name}")
+        print(
+            f"{name:14} {len(files):6d} {chars / 1e6:8.2f} {r['wall']:7.1f} "
+            f"{_mc(chars, r['wall']):>7} {r['candidates']:11,d} {r['reuse']:8,d} "
+            f"{r['boilerplate']:8,d} {_peak(r):>20}",
+            flush=True,
+        )
+        stage_rows.append((name, r["timings"]))
+    print("\nseconds per stage (summed over worker processes):")
+    print(f"{'corpus':14} " + " ".join(f"{s:>9}" for s in STAGES))
+    for name, timings in stage_rows:
+        print(f"{name:14} " + " ".join(f"{timings.get(s, 0.0):9.2f}" for s in STAGES))
+
+
+def section_naive(corpora: Path, name: str, work: Path, min_chars: int) -> list[Path]:
+    files = subset_of(corpus_files(corpora, name), min_chars)
+    chars = n_chars(files)
+    print(f"\n## Naive datasketch pipeline vs the scan: {name}, {len(files)} files, {chars:,} ch")
+    listing = work / "naive.list"
+    listing.write_text("\n".join(map(str, files)), encoding="utf-8")
+    ours = measure_scan(files, work, "naive-ours")
+    one = measure_scan(files, work, "naive-ours-1", workers=1)
+    naive = _child("naive", listing)
+    print(f"{'pipeline':44} {'wall s':>7} {'M ch/s':>7} {'cand pairs':>11} {'ratio':>7}")
+    rows = [
+        ("naive: MinHash.update per shingle + MinHashLSH", naive["wall"], naive["candidates"]),
+        ("reuse scan, 1 worker (with align + store)", one["wall"], one["candidates"]),
+        ("reuse scan, every CPU (with align + store)", ours["wall"], ours["candidates"]),
+    ]
+    for label, wall, cands in rows:
+        ratio = naive["wall"] / wall
+        print(f"{label:44} {wall:7.1f} {_mc(chars, wall):>7} {cands:11,d} {ratio:6.1f}x")
+    return files
+
+
+def section_scaling(corpora: Path, name: str, work: Path) -> None:
+    files = corpus_files(corpora, name)
+    print(f"\n## Scaling: {name}, every CPU")
+    print(
+        f"{'share':>6} {'docs':>6} {'M chars':>8} {'wall s':>7} {'x prev':>7} {'M ch/s':>7} "
+        f"{'cand pairs':>11} {'peak MB main+worker':>20} {'x prev':>7}"
+    )
+    prev = None
+    for k in (8, 4, 2, 1):
+        part = files[::k]
+        chars = n_chars(part)
+        r = measure_scan(part, work, f"scale-{name}-{k}")
+        peak = r["rss_main_mb"] + r["rss_worker_mb"]
+        grow = f"{r['wall'] / prev[0]:6.2f}x" if prev else "      -"
+        mgrow = f"{peak / prev[1]:6.2f}x" if prev else "      -"
+        print(
+            f"{'1/' + str(k) if k > 1 else 'all':>6} {len(part):6d} {chars / 1e6:8.2f} "
+            f"{r['wall']:7.1f} {grow:>7} {_mc(chars, r['wall']):>7} {r['candidates']:11,d} "
+            f"{_peak(r):>20} {mgrow:>7}",
+            flush=True,
+        )
+        prev = (r["wall"], peak)
+
+
+def section_workers(corpora: Path, name: str, work: Path) -> None:
+    print(f"\n## One worker vs two: {name}")
+    runs = {w: measure_scan([corpora / name], work, f"workers-{name}-{w}", w) for w in (1, 2)}
+    same = match_table(runs[1]["db"]) == match_table(runs[2]["db"])
+    print(f"{'workers':>8} {'wall s':>7} {'reuse':>8} {'boilerpl':>8}")
+    for w, r in runs.items():
+        print(f"{w:8d} {r['wall']:7.1f} {r['reuse']:8,d} {r['boilerplate']:8,d}")
+    print(
+        f"speed-up {runs[1]['wall'] / runs[2]['wall']:.2f}x; "
+        f"match tables {'identical' if same else 'DIFFERENT'}"
+    )
+
+
+def section_nightly(corpora: Path, name: str, work: Path) -> None:
+    files = corpus_files(corpora, name)
+    print(f"\n## Nightly: {name}, {len(files)} files; 1% added to a scanned 99%")
+    folder = work / f"nightly-{name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    root = corpora / name
+    new = files[::100]
+    old = [p for p in files if p not in set(new)]
+
+    def place(paths: list[Path]) -> None:
+        for p in paths:
+            dest = folder / p.relative_to(root)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, dest)
+
+    place(old)
+    full = measure_scan([folder], work, f"nightly-{name}")
+    place(new)
+    db = Path(full["db"])
+    listing = work / f"nightly-{name}.list"
+    nightly = _child("scan", listing, db, 0)
+    fresh = measure_scan([folder], work, f"nightly-fresh-{name}")
+    same = match_table(str(db)) == match_table(fresh["db"])
+    print(f"{'run':34} {'sketched':>8} {'wall s':>7} {'share of full':>14}")
+    print(f"{'full scan of 99%':34} {full['sketched']:8d} {full['wall']:7.1f} {'':>14}")
+    print(
+        f"{'nightly: +1% new files':34} {nightly['sketched']:8d} {nightly['wall']:7.1f} "
+        f"{nightly['wall'] / fresh['wall']:13.1%}"
+    )
+    print(f"{'fresh full scan of 100%':34} {fresh['sketched']:8d} {fresh['wall']:7.1f} {1:13.1%}")
+    print(f"incremental database {'equals' if same else 'DIFFERS FROM'} the fresh scan's matches")
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        section, args = sys.argv[2], sys.argv[3:]
+        if section == "scan":
+            out = run_scan(args[0], args[1], int(args[2]))
+        else:
+            out = run_naive(args[0])
+        print(json.dumps(out))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--corpus", default="cn_laws_regs,xwlb_news", help="comma-separated")
+    parser.add_argument("--sections", default="scan,naive,scaling,workers,nightly")
+    parser.add_argument("--work", type=Path, default=None, help="folder for databases")
+    parser.add_argument("--naive-chars", type=int, default=1_000_000)
+    args = parser.parse_args()
+    names = [n for n in args.corpus.split(",") if n]
+    sections = [s for s in args.sections.split(",") if s]
+    for s in sections:
+        if s not in SECTIONS:
+            raise SystemExit(f"unknown section {s!r}; choose from {', '.join(SECTIONS)}")
+    work = args.work or Path(tempfile.mkdtemp(prefix="reuse-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    from reuse import __version__
+    from reuse.workers import available_cpus
+
+    print(
+        f"# reuse {__version__} benchmark, {date.today()}, {platform.machine()} "
+        f"{platform.processor() or ''} {available_cpus()} CPUs, Python {platform.python_version()}"
+    )
+    print(f"command: python jobs/benchmark.py {' '.join(sys.argv[1:])}".rstrip())
+    if "scan" in sections:
+        section_scan(args.corpora, names, work)
+    if "naive" in sections:
+        section_naive(args.corpora, names[0], work, args.naive_chars)
+    if "scaling" in sections:
+        section_scaling(args.corpora, names[0], work)
+    if "workers" in sections:
+        section_workers(args.corpora, names[0], work)
+    if "nightly" in sections:
+        section_nightly(args.corpora, names[-1], work)
+    print(f"\nwork folder: {work}")
+
+
+if __name__ == "__main__":
+    main()
