@@ -190,7 +190,11 @@ def match_table(db: str) -> list[tuple]:
         "JOIN documents d2 ON d2.doc_id = m.doc_b ORDER BY ALL"
     ).fetchall()
     con.close()
-    return rows
+    # doc_a < doc_b by id, and ids depend on the order files arrived in: compare
+    # each match with its two sides in path order.
+    return sorted(
+        (r[3], r[4], r[5], r[0], r[1], r[2], r[6], r[7]) if r[3] < r[0] else r for r in rows
+    )
 
 
 # --- report ------------------------------------------------------------------------------

@@ -187,6 +187,12 @@ def _index_task(path: str) -> tuple[str, object, dict[str, float]]:
     return "indexed", indexed, dict(timers.seconds)
 
 
+def _warm_caches(config: Config) -> None:
+    """Build the lazily built lookup tables (normalisation, units, permutations)
+    in this process, so forked workers inherit them instead of each building them."""
+    index_document(DecodedDocument("", "", "预热 warm-up。", "utf-8", 0), config)
+
+
 def _normalise_task(item: tuple[int, str]) -> tuple[int, NormalisedText]:
     return item[0], normalise(item[1])
 
@@ -375,7 +381,7 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
     for unit in units:
         by_key[unit[0]].append(unit)
     paths = store.document_paths()
-    texts = {d: normalise(t) for d, t in store.document_texts(u[1] for u in units).items()}
+    texts = store.document_texts(u[1] for u in units)
     rows = []
     for members in by_key.values():
         # The star's centre is the first path (not the first id: ids depend
@@ -389,8 +395,10 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
                 for a0, a1, b0, b1 in covered.get((doc_a, doc_b), [])
             ):
                 continue
-            ta = texts[doc_a].text[head[2] : head[3]]
-            tb = texts[doc_b].text[other[2] : other[3]]
+            # A line normalised alone is the line of the normalised document
+            # (it starts and ends at non-space characters); only it is normalised.
+            ta = normalise(texts[doc_a][head[4] : head[5]]).text
+            tb = normalise(texts[doc_b][other[4] : other[5]]).text
             distance = Levenshtein.distance(ta, tb)
             rows.append(
                 {
@@ -505,32 +513,32 @@ def _scan_locked(
         }
         paths = [source.path for source in files]
         size = config.scan.batch_documents
-        for first in range(0, len(paths), size):
-            chunk = paths[first : first + size]
-            outcomes = ordered_map(_index_task, chunk, workers, state, chunksize=4)
-            for i, (path, (outcome, payload, seconds)) in enumerate(
-                zip(chunk, outcomes), start=first
-            ):
-                seen.add(path)
-                timers.add(seconds)
-                if progress:
-                    progress("index", i + 1, len(paths))
-                if outcome == "error":
-                    reject(payload)  # type: ignore[arg-type]
-                    continue
-                old = known.get(path)
-                if outcome == "unchanged":
-                    result.n_unchanged += 1
-                    unchanged_ids.append(old.doc_id)  # type: ignore[union-attr]
-                    continue
-                doc: IndexedDocument = payload  # type: ignore[assignment]
-                if old is None:
-                    result.n_new += 1
-                elif old.sha256 != doc.sha256 or old.deleted:
-                    result.n_changed += 1
-                batch.append(doc)
-                result.n_sketched += 1
-            flush()
+        _warm_caches(config)  # built once here, inherited by every worker
+        # One pool for every file: results arrive in path order and are stored
+        # in batches of `size` documents as they come.
+        outcomes = ordered_map(_index_task, paths, workers, state, chunksize=16)
+        for i, (path, (outcome, payload, seconds)) in enumerate(zip(paths, outcomes)):
+            seen.add(path)
+            timers.add(seconds)
+            if progress:
+                progress("index", i + 1, len(paths))
+            if outcome == "error":
+                reject(payload)  # type: ignore[arg-type]
+                continue
+            old = known.get(path)
+            if outcome == "unchanged":
+                result.n_unchanged += 1
+                unchanged_ids.append(old.doc_id)  # type: ignore[union-attr]
+                continue
+            doc: IndexedDocument = payload  # type: ignore[assignment]
+            if old is None:
+                result.n_new += 1
+            elif old.sha256 != doc.sha256 or old.deleted:
+                result.n_changed += 1
+            batch.append(doc)
+            result.n_sketched += 1
+            if len(batch) >= size:
+                flush()
         flush()
         # Stale documents outside the scanned roots are indexed from their stored text.
         for doc_id, path in store.stale_documents():
