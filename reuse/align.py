@@ -83,6 +83,17 @@ def verify(
         return np.zeros(0, dtype=bool)
     left = [text_a[s:e] for s, e in spans_a.tolist()]
     right = [text_b[s:e] for s, e in spans_b.tolist()]
+    return verify_texts(left, right, threshold)
+
+
+def verify_texts(left: list[str], right: list[str], threshold: float) -> np.ndarray:
+    """Boolean mask: Indel similarity of ``left[i]`` and ``right[i]`` >= ``threshold``.
+
+    The Indel similarity is ``1 - (insertions + deletions) / (len_a + len_b)``
+    (rapidfuzz ``fuzz.ratio`` / 100), computed for all pairs in one C call.
+    """
+    if not left:
+        return np.zeros(0, dtype=bool)
     scores = process.cpdist(left, right, scorer=fuzz.ratio, score_cutoff=threshold * 100.0)
     return np.asarray(scores) >= threshold * 100.0
 

@@ -24,6 +24,7 @@ An aligned reuse segment is relabelled boilerplate when at least
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +60,11 @@ def unit_key(text: str) -> str:
     >>> unit_key("汇报完毕,不妥之处,请各位领导批评指正,谢谢大家!")
     '汇报完毕不妥之处请各位领导批评指正谢谢大家'
     """
-    return "".join(ch for ch in text if ch.isalnum())
+    # [\W_] is exactly "not str.isalnum()": \w is isalnum() plus "_".
+    return _NOT_ALNUM.sub("", text)
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def key_hash(key: str) -> int:
@@ -93,15 +98,12 @@ def find_units(
     """Candidate formulaic units of one document: its lines and its sentences."""
     spans: set[tuple[int, int]] = set()
     # Lines of the original text, mapped to normalised spans.
-    origin = norm.origin
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        end = pos + len(line)
-        ns = int(np.searchsorted(origin, pos, side="left"))
-        ne = int(np.searchsorted(origin, end, side="left"))
-        if ne > ns:
-            spans.add((ns, ne))
-        pos = end
+    ends = np.cumsum([len(line) for line in text.splitlines(keepends=True)], dtype=np.int64)
+    starts = np.concatenate(([0], ends[:-1])) if len(ends) else ends
+    line_ns = np.searchsorted(norm.origin, starts, side="left")
+    line_ne = np.searchsorted(norm.origin, ends, side="left")
+    keep = line_ne > line_ns
+    spans.update(zip(line_ns[keep].tolist(), line_ne[keep].tolist()))
     spans.update(zip(seg.sentence_starts.tolist(), seg.sentence_ends.tolist()))
     units = []
     for ns, ne in sorted(spans):

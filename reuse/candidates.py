@@ -100,8 +100,11 @@ def candidate_pairs(
     n = keys.shape[0]
     if n == 0:
         return np.zeros((0, 2), dtype=np.int64)
+    n_bands = keys.shape[1]
+    # small[i, band]: passage i's bucket in that band is not skipped by max_bucket.
+    small = np.ones((n, n_bands), dtype=bool)
     found: list[np.ndarray] = []
-    for band in range(keys.shape[1]):
+    for band in range(n_bands):
         column = keys[:, band]
         order = np.argsort(column, kind="stable")
         sorted_keys = column[order]
@@ -109,25 +112,37 @@ def candidate_pairs(
             boundary = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
             starts = np.concatenate(([0], boundary))
             sizes = np.diff(np.concatenate((starts, [n])))
-            small = np.repeat(sizes <= max_bucket, sizes)
-            order = order[small]
-            sorted_keys = sorted_keys[small]
+            in_small = np.repeat(sizes <= max_bucket, sizes)
+            small[order, band] = in_small
+            order = order[in_small]
+            sorted_keys = sorted_keys[in_small]
         ii, jj = _pairs_in_sorted_runs(sorted_keys)
         a = order[ii]
         b = order[jj]
-        da = doc_ids[a]
-        db = doc_ids[b]
-        keep = da != db
+        keep = doc_ids[a] != doc_ids[b]
         if dirty is not None:
             keep &= dirty[a] | dirty[b]
-        a, b, da, db = a[keep], b[keep], da[keep], db[keep]
-        swap = da > db
+        idx = np.flatnonzero(keep)
+        # Each pair is emitted by the first band it collides in (identical
+        # passages collide in every band): drop pairs an earlier band emitted,
+        # instead of deduplicating bands x pairs at the end.
+        for earlier in range(band):
+            if len(idx) == 0:
+                break
+            ia, ib = a[idx], b[idx]
+            emitted = keys[ia, earlier] == keys[ib, earlier]
+            if max_bucket:
+                emitted &= small[ia, earlier]
+            idx = idx[~emitted]
+        a, b = a[idx], b[idx]
+        swap = doc_ids[a] > doc_ids[b]
         lo = np.where(swap, b, a)
         hi = np.where(swap, a, b)
         found.append(lo * np.int64(n) + hi)
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    flat = np.unique(np.concatenate(found))
+    flat = np.concatenate(found)
+    flat.sort()
     return np.stack((flat // n, flat % n), axis=1)
 
 

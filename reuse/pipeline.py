@@ -31,7 +31,7 @@ from filelock import FileLock, Timeout
 from rapidfuzz.distance import Levenshtein
 
 from reuse import __version__
-from reuse.align import Segment, align_pair, verify
+from reuse.align import Segment, align_pair, verify_texts
 from reuse.boilerplate import covered_share, find_units, load_list
 from reuse.candidates import band_keys, candidate_pairs
 from reuse.config import Config
@@ -334,21 +334,39 @@ def _windows(
 
 
 def _align_task(groups: list[int]) -> list[dict]:
-    """Worker task: verify and align the candidate pairs of some document pairs."""
+    """Worker task: verify and align the candidate pairs of some document pairs.
+
+    All candidate pairs of the task are verified in one rapidfuzz call (the
+    per-call overhead, not the comparison, dominated one call per document pair).
+    """
     st = STATE
     config: Config = st["config"]
     pairs, spans, da, db = st["pairs"], st["spans"], st["da"], st["db"]
     norms, paths = st["norms"], st["paths"]
+    starts, ends = st["starts"], st["ends"]
+    # A task is a run of consecutive document pairs: its candidate pairs are
+    # one slice of `pairs`.
+    first, last = starts[groups[0]], ends[groups[-1]]
+    span_a = spans[pairs[first:last, 0]].tolist()
+    span_b = spans[pairs[first:last, 1]].tolist()
+    ids_a, ids_b = da[first:last].tolist(), db[first:last].tolist()
+    text_of = {d: norms[d].text for d in set(ids_a) | set(ids_b)}
+    left = [text_of[d][x:y] for d, (x, y) in zip(ids_a, span_a)]
+    right = [text_of[d][x:y] for d, (x, y) in zip(ids_b, span_b)]
+    verified = verify_texts(left, right, config.align.verify_similarity)
+    del left, right
     rows: list[dict] = []
-    for k in groups:
-        s, e = st["starts"][k], st["ends"][k]
+    offsets = np.array([starts[k] - first for k in groups], dtype=np.int64)
+    any_verified = np.logical_or.reduceat(verified, offsets) if len(verified) else []
+    for k, keep in zip(groups, any_verified):
+        if not keep:
+            continue
+        s, e = starts[k], ends[k]
+        ok = verified[s - first : e - first]
         doc_a, doc_b = int(da[s]), int(db[s])
         na, nb = norms[doc_a], norms[doc_b]
         group = pairs[s:e]
         spans_a, spans_b = spans[group[:, 0]], spans[group[:, 1]]
-        ok = verify(na.text, nb.text, spans_a, spans_b, config.align.verify_similarity)
-        if not ok.any():
-            continue
         # Align in the order of the paths, not of the ids, which depend on
         # when a file was first seen: an incremental scan then finds
         # exactly what a fresh scan of the same files finds.
