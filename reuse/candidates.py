@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from reuse.workers import STATE, ordered_map
+
 _B = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -84,6 +86,7 @@ def candidate_pairs(
     doc_ids: np.ndarray,
     dirty: np.ndarray | None = None,
     max_bucket: int = 0,
+    workers: int = 1,
 ) -> np.ndarray:
     """Candidate passage pairs from band keys.
 
@@ -92,58 +95,76 @@ def candidate_pairs(
         doc_ids: document of each passage (int64, length ``n``).
         dirty: optional boolean mask; pairs need at least one dirty passage.
         max_bucket: skip buckets holding more than this many passages (0: no limit).
+        workers: processes the bands are spread over (the result does not
+            depend on it; see :mod:`reuse.workers`).
 
     Returns:
         ``(m, 2)`` int64 array of passage indices ``(i, j)`` with
         ``doc_ids[i] < doc_ids[j]``, unique, sorted.
+
+    Each pair is produced by the first band it collides in (identical
+    passages collide in all of them), so bands are independent tasks and
+    nothing is deduplicated across bands at the end.
     """
     n = keys.shape[0]
-    if n == 0:
+    n_bands = keys.shape[1] if keys.ndim == 2 else 0
+    if n == 0 or n_bands == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    n_bands = keys.shape[1]
-    # small[i, band]: passage i's bucket in that band is not skipped by max_bucket.
-    small = np.ones((n, n_bands), dtype=bool)
-    found: list[np.ndarray] = []
+    small = _small_buckets(keys, max_bucket) if max_bucket else None
+    state = {"keys": keys, "doc_ids": doc_ids, "dirty": dirty, "small": small}
+    found = list(ordered_map(_band_pairs, range(n_bands), workers, state, min_items=2, chunksize=1))
+    flat = np.concatenate(found)
+    flat.sort()
+    return np.stack((flat // n, flat % n), axis=1)
+
+
+def _small_buckets(keys: np.ndarray, max_bucket: int) -> np.ndarray:
+    """``small[i, band]``: passage ``i``'s bucket in that band has <= ``max_bucket`` members."""
+    n, n_bands = keys.shape
+    small = np.empty((n, n_bands), dtype=bool)
     for band in range(n_bands):
         column = keys[:, band]
         order = np.argsort(column, kind="stable")
         sorted_keys = column[order]
-        if max_bucket:
-            boundary = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
-            starts = np.concatenate(([0], boundary))
-            sizes = np.diff(np.concatenate((starts, [n])))
-            in_small = np.repeat(sizes <= max_bucket, sizes)
-            small[order, band] = in_small
-            order = order[in_small]
-            sorted_keys = sorted_keys[in_small]
-        ii, jj = _pairs_in_sorted_runs(sorted_keys)
-        a = order[ii]
-        b = order[jj]
-        keep = doc_ids[a] != doc_ids[b]
-        if dirty is not None:
-            keep &= dirty[a] | dirty[b]
-        idx = np.flatnonzero(keep)
-        # Each pair is emitted by the first band it collides in (identical
-        # passages collide in every band): drop pairs an earlier band emitted,
-        # instead of deduplicating bands x pairs at the end.
-        for earlier in range(band):
-            if len(idx) == 0:
-                break
-            ia, ib = a[idx], b[idx]
-            emitted = keys[ia, earlier] == keys[ib, earlier]
-            if max_bucket:
-                emitted &= small[ia, earlier]
-            idx = idx[~emitted]
-        a, b = a[idx], b[idx]
-        swap = doc_ids[a] > doc_ids[b]
-        lo = np.where(swap, b, a)
-        hi = np.where(swap, a, b)
-        found.append(lo * np.int64(n) + hi)
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    flat = np.concatenate(found)
-    flat.sort()
-    return np.stack((flat // n, flat % n), axis=1)
+        boundary = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+        starts = np.concatenate(([0], boundary))
+        sizes = np.diff(np.concatenate((starts, [n])))
+        small[order, band] = np.repeat(sizes <= max_bucket, sizes)
+    return small
+
+
+def _band_pairs(band: int) -> np.ndarray:
+    """Pairs first colliding in ``band``, as ``lo * n + hi`` (``doc_ids[lo] < doc_ids[hi]``)."""
+    keys, doc_ids, dirty, small = STATE["keys"], STATE["doc_ids"], STATE["dirty"], STATE["small"]
+    n = keys.shape[0]
+    column = keys[:, band]
+    order = np.argsort(column, kind="stable")
+    sorted_keys = column[order]
+    if small is not None:
+        in_small = small[order, band]
+        order = order[in_small]
+        sorted_keys = sorted_keys[in_small]
+    ii, jj = _pairs_in_sorted_runs(sorted_keys)
+    a = order[ii]
+    b = order[jj]
+    keep = doc_ids[a] != doc_ids[b]
+    if dirty is not None:
+        keep &= dirty[a] | dirty[b]
+    idx = np.flatnonzero(keep)
+    # Drop the pairs an earlier band produces.
+    for earlier in range(band):
+        if len(idx) == 0:
+            break
+        ia, ib = a[idx], b[idx]
+        emitted = keys[ia, earlier] == keys[ib, earlier]
+        if small is not None:
+            emitted &= small[ia, earlier]
+        idx = idx[~emitted]
+    a, b = a[idx], b[idx]
+    swap = doc_ids[a] > doc_ids[b]
+    lo = np.where(swap, b, a)
+    hi = np.where(swap, a, b)
+    return lo * np.int64(n) + hi
 
 
 def candidate_pairs_datasketch(

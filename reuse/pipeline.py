@@ -246,18 +246,20 @@ def find_matches(
     Returns ``(rows, n_candidate_passage_pairs)``.
     """
     b, _ = config.lsh_bands
+    workers = resolve_workers(config.scan.workers)
     with timers("candidates"):
         doc_ids, spans, keys = store.load_passages(b)
         dirty = np.isin(doc_ids, np.fromiter(dirty_docs, dtype=np.int64, count=len(dirty_docs)))
-        pairs = candidate_pairs(keys, doc_ids, dirty, config.candidates.max_bucket)
+        pairs = candidate_pairs(keys, doc_ids, dirty, config.candidates.max_bucket, workers)
     log.info("candidates: %d passages, %d candidate pairs", len(doc_ids), len(pairs))
     rows: list[dict] = []
     if len(pairs) == 0:
         return rows, 0
-    workers = resolve_workers(config.scan.workers)
     da = doc_ids[pairs[:, 0]]
     db = doc_ids[pairs[:, 1]]
-    order = np.lexsort((pairs[:, 1], pairs[:, 0], db, da))
+    # `pairs` is sorted by (i, j): a stable sort by document pair gives the
+    # order (doc_a, doc_b, i, j) that a lexsort of four keys would.
+    order = np.argsort(da * (int(db.max()) + 1) + db, kind="stable")
     pairs, da, db = pairs[order], da[order], db[order]
     cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
     starts = np.concatenate(([0], cut)).tolist()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from test_nightly import dump, make_corpus
@@ -12,6 +13,7 @@ from reuse.workers import STATE, ordered_map, resolve_workers
 
 
 def _square_plus_offset(x: int) -> tuple[int, int]:
+    time.sleep(0.002)  # long enough that both workers take tasks
     return x * x + STATE["offset"], os.getpid()
 
 
