@@ -264,13 +264,16 @@ def find_matches(
     cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
     starts = np.concatenate(([0], cut)).tolist()
     ends = np.concatenate((cut, [len(pairs)])).tolist()
+    starts_array = np.array(starts, dtype=np.int64)
+    ends_array = np.array(ends, dtype=np.int64)
     lengths = store.normalised_lengths()
     paths = store.document_paths()
     norms: dict[int, NormalisedText] = {}
     done = 0
-    for window in _windows(starts, da, db, lengths, config.scan.text_budget_chars):
+    for window in _windows(starts_array, da, db, lengths, config.scan.text_budget_chars):
         # The normalised texts this window needs, kept from the last window or loaded.
-        needed = {int(d) for k in window for d in (da[starts[k]], db[starts[k]])}
+        firsts = starts_array[window]
+        needed = set(np.union1d(da[firsts], db[firsts]).tolist())
         norms = {d: n for d, n in norms.items() if d in needed}
         with timers("normalise"):
             missing = sorted(needed - norms.keys())
@@ -282,14 +285,12 @@ def find_matches(
             )
             del texts
         # Tasks: runs of consecutive document pairs, ~256 candidate pairs each.
-        tasks: list[list[int]] = [[]]
-        size = 0
-        for k in window:
-            if size >= 256:
-                tasks.append([])
-                size = 0
-            tasks[-1].append(k)
-            size += ends[k] - starts[k]
+        # (Any partition gives the same rows: tasks come back in order.)
+        ks = np.asarray(window, dtype=np.int64)
+        sizes = ends_array[ks] - starts_array[ks]
+        task_of = (np.cumsum(sizes) - sizes) // 256
+        cuts = np.flatnonzero(task_of[1:] != task_of[:-1]) + 1
+        tasks = [part.tolist() for part in np.split(ks, cuts)]
         state = {
             "norms": norms,
             "pairs": pairs,
@@ -313,14 +314,18 @@ def find_matches(
 
 
 def _windows(
-    starts: list[int], da: np.ndarray, db: np.ndarray, lengths: dict[int, int], budget: int
+    starts: np.ndarray, da: np.ndarray, db: np.ndarray, lengths: dict[int, int], budget: int
 ) -> Iterator[list[int]]:
     """Runs of document-pair groups whose documents' normalised texts fit ``budget``
     characters together (a single pair over budget gets a window of its own)."""
+    involved = np.union1d(da[starts], db[starts]).tolist()
+    if sum(lengths.get(d, 0) for d in involved) <= budget:
+        yield list(range(len(starts)))  # the common case: everything fits
+        return
     window: list[int] = []
     members: set[int] = set()
     chars = 0
-    for k, s in enumerate(starts):
+    for k, s in enumerate(starts.tolist()):
         new = {int(da[s]), int(db[s])} - members
         extra = sum(lengths.get(d, 0) for d in new)
         if window and chars + extra > budget:
@@ -388,8 +393,12 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
     min_docs = bp.min_documents(store.count_live_documents())
     spans = store.formulaic_spans(min_docs)
     for row in aligned:
-        share_a = covered_share(row["a_norm_start"], row["a_norm_end"], spans.get(row["doc_a"], []))
-        share_b = covered_share(row["b_norm_start"], row["b_norm_end"], spans.get(row["doc_b"], []))
+        spans_a, spans_b = spans.get(row["doc_a"]), spans.get(row["doc_b"])
+        if not spans_a or not spans_b:  # no formulaic line on one side: reuse
+            row["kind"] = "reuse"
+            continue
+        share_a = covered_share(row["a_norm_start"], row["a_norm_end"], spans_a)
+        share_b = covered_share(row["b_norm_start"], row["b_norm_end"], spans_b)
         row["kind"] = "boilerplate" if min(share_a, share_b) >= bp.segment_share else "reuse"
     covered: dict[tuple[int, int], list[tuple[int, int, int, int]]] = defaultdict(list)
     for row in aligned:
