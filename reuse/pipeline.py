@@ -295,6 +295,7 @@ def find_matches(
             "norms": norms,
             "pairs": pairs,
             "spans": spans,
+            "passage_texts": _passage_texts(doc_ids, spans, norms),
             "starts": starts,
             "ends": ends,
             "da": da,
@@ -311,6 +312,25 @@ def find_matches(
                     progress("align", done, len(starts))
     log.info("align: %d document pairs, %d segments", len(starts), len(rows))
     return rows, len(pairs)
+
+
+def _passage_texts(
+    doc_ids: np.ndarray, spans: np.ndarray, norms: dict[int, NormalisedText]
+) -> list[str]:
+    """Normalised text of every passage of the documents in ``norms`` ("" for others),
+    cut once per window instead of once per candidate pair."""
+    out = [""] * len(doc_ids)
+    if len(doc_ids) == 0:
+        return out
+    cuts = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1
+    for s, e in zip(
+        np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(doc_ids)])).tolist()
+    ):
+        norm = norms.get(int(doc_ids[s]))
+        if norm is not None:
+            text = norm.text
+            out[s:e] = [text[x:y] for x, y in spans[s:e].tolist()]
+    return out
 
 
 def _windows(
@@ -354,12 +374,9 @@ def _align_task(groups: list[int]) -> list[dict]:
     # A task is a run of consecutive document pairs: its candidate pairs are
     # one slice of `pairs`.
     first, last = starts[groups[0]], ends[groups[-1]]
-    span_a = spans[pairs[first:last, 0]].tolist()
-    span_b = spans[pairs[first:last, 1]].tolist()
-    ids_a, ids_b = da[first:last].tolist(), db[first:last].tolist()
-    text_of = {d: norms[d].text for d in set(ids_a) | set(ids_b)}
-    left = [text_of[d][x:y] for d, (x, y) in zip(ids_a, span_a)]
-    right = [text_of[d][x:y] for d, (x, y) in zip(ids_b, span_b)]
+    passage = st["passage_texts"].__getitem__
+    left = list(map(passage, pairs[first:last, 0].tolist()))
+    right = list(map(passage, pairs[first:last, 1].tolist()))
     verified = verify_texts(left, right, config.align.verify_similarity)
     del left, right
     rows: list[dict] = []
