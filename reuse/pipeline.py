@@ -43,7 +43,7 @@ from reuse.ingest import (
     read_bytes,
     sha256_hex,
 )
-from reuse.normalise import NormalisedText, normalise
+from reuse.normalise import NormalisedText, normalise, normalise_many
 from reuse.segment import segment
 from reuse.shingle import shingle
 from reuse.sketch import passage_signatures
@@ -193,8 +193,9 @@ def _warm_caches(config: Config) -> None:
     index_document(DecodedDocument("", "", "预热 warm-up。", "utf-8", 0), config)
 
 
-def _normalise_task(item: tuple[int, str]) -> tuple[int, NormalisedText]:
-    return item[0], normalise(item[1])
+def _normalise_task(items: list[tuple[int, str]]) -> list[tuple[int, NormalisedText]]:
+    norms = normalise_many([text for _, text in items])
+    return [(doc_id, norm) for (doc_id, _), norm in zip(items, norms)]
 
 
 def _swap(seg: Segment) -> Segment:
@@ -278,11 +279,11 @@ def find_matches(
         with timers("normalise"):
             missing = sorted(needed - norms.keys())
             texts = store.document_texts(missing)
-            norms.update(
-                ordered_map(
-                    _normalise_task, [(d, texts[d]) for d in missing], workers, {}, chunksize=16
-                )
-            )
+            batches = [
+                [(d, texts[d]) for d in missing[i : i + 128]] for i in range(0, len(missing), 128)
+            ]
+            for batch in ordered_map(_normalise_task, batches, workers, {}, min_items=4):
+                norms.update(batch)
             del texts
         # Tasks: runs of consecutive document pairs, ~256 candidate pairs each.
         # (Any partition gives the same rows: tasks come back in order.)
@@ -428,7 +429,7 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
         by_key[unit[0]].append(unit)
     paths = store.document_paths()
     texts = store.document_texts(u[1] for u in units)
-    rows = []
+    edges = []
     for members in by_key.values():
         # The star's centre is the first path (not the first id: ids depend
         # on the order files arrived in, paths do not).
@@ -441,30 +442,35 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
                 for a0, a1, b0, b1 in covered.get((doc_a, doc_b), [])
             ):
                 continue
-            # A line normalised alone is the line of the normalised document
-            # (it starts and ends at non-space characters); only it is normalised.
-            ta = normalise(texts[doc_a][head[4] : head[5]]).text
-            tb = normalise(texts[doc_b][other[4] : other[5]]).text
-            distance = Levenshtein.distance(ta, tb)
-            rows.append(
-                {
-                    "doc_a": doc_a,
-                    "a_start": head[4],
-                    "a_end": head[5],
-                    "doc_b": doc_b,
-                    "b_start": other[4],
-                    "b_end": other[5],
-                    "similarity": 1.0 - distance / max(len(ta), len(tb)),
-                    "edit_distance": distance,
-                    "kind": "boilerplate",
-                    "a_norm_start": head[2],
-                    "a_norm_end": head[3],
-                    "b_norm_start": other[2],
-                    "b_norm_end": other[3],
-                    "seeds": 0,
-                    "source": "line",
-                }
-            )
+            edges.append((head, other))
+    # A line normalised alone is the line of the normalised document (it
+    # starts and ends at non-space characters): only the lines are normalised.
+    lines = normalise_many(
+        [texts[u[1]][u[4] : u[5]] for head, other in edges for u in (head, other)]
+    )
+    rows = []
+    for k, (head, other) in enumerate(edges):
+        ta, tb = lines[2 * k].text, lines[2 * k + 1].text
+        distance = Levenshtein.distance(ta, tb)
+        rows.append(
+            {
+                "doc_a": head[1],
+                "a_start": head[4],
+                "a_end": head[5],
+                "doc_b": other[1],
+                "b_start": other[4],
+                "b_end": other[5],
+                "similarity": 1.0 - distance / max(len(ta), len(tb)),
+                "edit_distance": distance,
+                "kind": "boilerplate",
+                "a_norm_start": head[2],
+                "a_norm_end": head[3],
+                "b_norm_start": other[2],
+                "b_norm_end": other[3],
+                "seeds": 0,
+                "source": "line",
+            }
+        )
     return rows
 
 
