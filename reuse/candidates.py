@@ -112,6 +112,8 @@ def candidate_pairs(
         return np.zeros((0, 2), dtype=np.int64)
     small = _small_buckets(keys, max_bucket) if max_bucket else None
     state = {"keys": keys, "doc_ids": doc_ids, "dirty": dirty, "small": small}
+    if dirty is not None and dirty.sum() * 4 < n:
+        workers = 1  # little work per band: forking would cost more than it saves
     found = list(ordered_map(_band_pairs, range(n_bands), workers, state, min_items=2, chunksize=1))
     flat = np.concatenate(found)
     flat.sort()
@@ -138,7 +140,20 @@ def _band_pairs(band: int) -> np.ndarray:
     keys, doc_ids, dirty, small = STATE["keys"], STATE["doc_ids"], STATE["dirty"], STATE["small"]
     n = keys.shape[0]
     column = keys[:, band]
-    order = np.argsort(column, kind="stable")
+    if dirty is not None and dirty.sum() * 4 < n:
+        # Few dirty passages (a nightly scan): only their buckets can hold a pair.
+        wanted = np.unique(column[dirty])
+        # A 2^20-entry table of the keys' low bits screens out almost every
+        # passage; the few left are checked exactly.
+        low = np.uint64((1 << 20) - 1)
+        table = np.zeros(1 << 20, dtype=bool)
+        table[(wanted & low).astype(np.intp)] = True
+        maybe = np.flatnonzero(table[(column & low).astype(np.intp)])
+        at = np.minimum(np.searchsorted(wanted, column[maybe]), len(wanted) - 1)
+        members = maybe[wanted[at] == column[maybe]]
+        order = members[np.argsort(column[members], kind="stable")]
+    else:
+        order = np.argsort(column, kind="stable")
     sorted_keys = column[order]
     if small is not None:
         in_small = small[order, band]

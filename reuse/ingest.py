@@ -474,7 +474,12 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES)
         if st.st_size > max_bytes:
             raise _error(name, f"file too large: {st.st_size} bytes > limit {max_bytes}")
         with open(name, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # Read what stat promised (a read(max_bytes + 1) allocates the whole
+            # limit for every small file), then whatever the file grew by since,
+            # up to one byte over the limit.
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += fh.read(max_bytes + 1 - len(data))
     except OSError as exc:
         raise _error(name, f"cannot read: {_describe(exc)}") from exc
     if len(data) > max_bytes:

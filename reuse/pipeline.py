@@ -405,11 +405,25 @@ def _align_task(groups: list[int]) -> list[dict]:
     return rows
 
 
-def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[dict]:
-    """Line-derived boilerplate matches; relabels ``aligned`` rows in place."""
+def boilerplate_rows(
+    store: Store, config: Config, aligned: list[dict], scope: set[int]
+) -> tuple[list[dict], list[dict]]:
+    """Relabel aligned matches and derive the formulaic-line matches.
+
+    ``aligned`` (the new rows of the documents in ``scope``) are relabelled in
+    place. Stored aligned matches outside the scope are relabelled too, since
+    the formulaic lines depend on the whole corpus (a line in >= 1% of the
+    documents); only those that can be formulaic are read (both documents
+    carry formulaic lines, or the row is boilerplate now).
+
+    Returns ``(relabelled stored rows whose kind changed, line-derived rows)``.
+    """
     bp = config.boilerplate
     min_docs = bp.min_documents(store.count_live_documents())
     spans = store.formulaic_spans(min_docs)
+    existing = _existing_aligned(store, scope, sorted(spans))
+    kinds_before = [row["kind"] for row in existing]
+    aligned = aligned + existing
     for row in aligned:
         spans_a, spans_b = spans.get(row["doc_a"]), spans.get(row["doc_b"])
         if not spans_a or not spans_b:  # no formulaic line on one side: reuse
@@ -471,16 +485,17 @@ def boilerplate_rows(store: Store, config: Config, aligned: list[dict]) -> list[
                 "source": "line",
             }
         )
-    return rows
+    changed = [row for row, kind in zip(existing, kinds_before) if row["kind"] != kind]
+    return changed, rows
 
 
-def _existing_aligned(store: Store, scope: set[int]) -> list[dict]:
+def _existing_aligned(store: Store, scope: set[int], formulaic_docs: list[int]) -> list[dict]:
     names = (
         "doc_a a_start a_end doc_b b_start b_end source kind a_norm_start a_norm_end "
         "b_norm_start b_norm_end similarity edit_distance seeds"
     ).split()
     rows = []
-    for values in store.live_aligned_matches():
+    for values in store.live_aligned_matches(formulaic_docs):
         row = dict(zip(names, values))
         if row["doc_a"] in scope or row["doc_b"] in scope:
             continue
@@ -622,11 +637,15 @@ def _scan_locked(
         changed_corpus = bool(dirty) or bool(gone)
         if changed_corpus:
             aligned, result.n_candidates = find_matches(store, config, dirty, timers, progress)
-            aligned += _existing_aligned(store, dirty)
             with timers("boilerplate"):
-                lines = boilerplate_rows(store, config, aligned)
-            log.info("boilerplate: %d formulaic-line matches", len(lines))
-            rows = aligned + lines
+                relabelled, lines = boilerplate_rows(store, config, aligned, dirty)
+            log.info(
+                "boilerplate: %d formulaic-line matches, %d stored matches relabelled",
+                len(lines),
+                len(relabelled),
+            )
+            # Stored matches outside the scope that are not in `rows` stay as they are.
+            rows = aligned + relabelled + lines
             with timers("store"):
                 table = pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
                 diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))

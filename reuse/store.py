@@ -506,12 +506,15 @@ class Store:
             "added": int(added[0]) if added else 0,
         }
 
-    def live_aligned_matches(self) -> list[tuple]:
-        """Live aligned matches not in the current scope (for relabelling kinds)."""
+    def live_aligned_matches(self, formulaic_docs: Sequence[int]) -> list[tuple]:
+        """Live aligned matches that may be (or stop being) boilerplate: both
+        documents in ``formulaic_docs``, or kind 'boilerplate' now."""
         return self.con.execute(
             "SELECT doc_a, a_start, a_end, doc_b, b_start, b_end, source, kind, "
             "a_norm_start, a_norm_end, b_norm_start, b_norm_end, similarity, edit_distance, seeds "
-            "FROM live_matches WHERE source = 'align'"
+            "FROM live_matches WHERE source = 'align' AND (kind = 'boilerplate' OR "
+            "(doc_a IN (SELECT unnest(?)) AND doc_b IN (SELECT unnest(?))))",
+            [list(formulaic_docs), list(formulaic_docs)],
         ).fetchall()
 
 

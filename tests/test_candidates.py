@@ -333,3 +333,24 @@ def test_near_duplicate_passages_are_recalled(seed: int) -> None:
             assert (2 * k, 2 * k + 1) in found, k
             checked += 1
     assert checked >= 20
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_candidate_pairs_random_keys_and_dirty_masks(workers: int) -> None:
+    # Sparse dirty masks take the nightly path (only the dirty passages'
+    # buckets are read); dense ones and none the full sort. Both must equal
+    # the brute force, with and without a bucket limit.
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        n = int(rng.integers(2, 60))
+        bands = int(rng.integers(1, 5))
+        keys = rng.integers(0, int(rng.integers(2, 10)), size=(n, bands)).astype(np.uint64)
+        # keys equal in their low 20 bits but not above (the screening table)
+        keys[:, 0] += rng.integers(0, 2, size=n).astype(np.uint64) << np.uint64(40)
+        doc_ids = np.sort(rng.integers(0, max(2, n // 3), size=n)).astype(np.int64)
+        density = [0.0, 0.05, 0.2, 0.6, 1.0][trial % 5]
+        dirty = rng.random(n) < density
+        max_bucket = int(rng.integers(0, 6)) if trial % 3 == 0 else 0
+        got = candidate_pairs(keys, doc_ids, dirty, max_bucket, workers=workers)
+        expected = _brute_pairs(keys, doc_ids, dirty, max_bucket)
+        assert [tuple(p) for p in got.tolist()] == expected, (trial, density, max_bucket)
