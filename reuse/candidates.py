@@ -111,9 +111,12 @@ def candidate_pairs(
     if n == 0 or n_bands == 0:
         return np.zeros((0, 2), dtype=np.int64)
     small = _small_buckets(keys, max_bucket) if max_bucket else None
-    state = {"keys": keys, "doc_ids": doc_ids, "dirty": dirty, "small": small}
-    if dirty is not None and dirty.sum() * 4 < n:
-        workers = 1  # little work per band: forking would cost more than it saves
+    # Few dirty passages (a nightly scan): only their buckets can hold a pair,
+    # and there is too little work per band to pay for forking.
+    few_dirty = dirty is not None and int(dirty.sum()) * 4 < n
+    if few_dirty:
+        workers = 1
+    state = {"keys": keys, "doc_ids": doc_ids, "dirty": dirty, "small": small, "few": few_dirty}
     found = list(ordered_map(_band_pairs, range(n_bands), workers, state, min_items=2, chunksize=1))
     flat = np.concatenate(found)
     flat.sort()
@@ -140,8 +143,7 @@ def _band_pairs(band: int) -> np.ndarray:
     keys, doc_ids, dirty, small = STATE["keys"], STATE["doc_ids"], STATE["dirty"], STATE["small"]
     n = keys.shape[0]
     column = keys[:, band]
-    if dirty is not None and dirty.sum() * 4 < n:
-        # Few dirty passages (a nightly scan): only their buckets can hold a pair.
+    if STATE["few"]:
         wanted = np.unique(column[dirty])
         # A 2^20-entry table of the keys' low bits screens out almost every
         # passage; the few left are checked exactly.

@@ -263,10 +263,9 @@ def find_matches(
     order = np.argsort(da * (int(db.max()) + 1) + db, kind="stable")
     pairs, da, db = pairs[order], da[order], db[order]
     cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
-    starts = np.concatenate(([0], cut)).tolist()
-    ends = np.concatenate((cut, [len(pairs)])).tolist()
-    starts_array = np.array(starts, dtype=np.int64)
-    ends_array = np.array(ends, dtype=np.int64)
+    starts_array = np.concatenate(([0], cut)).astype(np.int64)
+    ends_array = np.concatenate((cut, [len(pairs)])).astype(np.int64)
+    starts, ends = starts_array.tolist(), ends_array.tolist()  # lists: fast scalar indexing
     lengths = store.normalised_lengths()
     paths = store.document_paths()
     norms: dict[int, NormalisedText] = {}
@@ -608,15 +607,17 @@ def _scan_locked(
                 flush()
         flush()
         # Stale documents outside the scanned roots are indexed from their stored text.
-        for doc_id, path in store.stale_documents():
-            text = store.document_text(doc_id)
-            old = known[path]
-            stored_doc = DecodedDocument(path, old.sha256, text, "stored", len(text.encode()))
-            batch.append(index_document(stored_doc, config, listed, timers))
-            result.n_sketched += 1
-            if len(batch) >= config.scan.batch_documents:
-                flush()
-        flush()
+        stale = store.stale_documents()
+        for first in range(0, len(stale), size):
+            chunk = stale[first : first + size]
+            texts = store.document_texts(doc_id for doc_id, _ in chunk)  # one query per batch
+            for doc_id, path in chunk:
+                text = texts[doc_id]
+                old = known[path]
+                stored_doc = DecodedDocument(path, old.sha256, text, "stored", len(text.encode()))
+                batch.append(index_document(stored_doc, config, listed, timers))
+                result.n_sketched += 1
+            flush()
         store.touch(unchanged_ids, scan_id)
 
         gone = [

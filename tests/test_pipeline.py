@@ -319,3 +319,35 @@ def test_seed_pair_found_whatever_form_004_takes(tmp_path: Path, form: str) -> N
     assert encodings[1] == {"gb18030": "gb18030", "docx": "docx"}.get(form, "utf-8")
     assert m["similarity"] > 0.95 and m["a_end"] - m["a_start"] > 3000
     assert check_offsets(db) >= 1
+
+
+def _matches_by_path(db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        "SELECT d1.path, a_start, a_end, d2.path, b_start, b_end, kind, edit_distance "
+        "FROM live_matches m JOIN documents d1 ON d1.doc_id = m.doc_a "
+        "JOIN documents d2 ON d2.doc_id = m.doc_b ORDER BY ALL"
+    ).fetchall()
+    con.close()
+    return rows
+
+
+def test_parameter_change_reindexes_documents_outside_the_scanned_roots(
+    tmp_path: Path,
+) -> None:
+    # 000 (the speech) in one folder, 004 (its republication) and the rest in
+    # another; after a parameter change only the first folder is scanned: the
+    # others are indexed again from their stored text, in batches.
+    speech, others = tmp_path / "speech", tmp_path / "others"
+    for f in sorted(DATA.glob("*.txt")):
+        write((speech if f.name == SEED_A else others) / f.name, f.read_text(encoding="utf-8"))
+    db = tmp_path / "r.duckdb"
+    scan([speech, others], db)
+    changed = Config.load(overrides={"candidates.threshold": 0.6, "scan.batch_documents": 2})
+    result = scan([speech], db, changed)
+    assert result.rebuilt and result.n_sketched == 5
+    fresh = tmp_path / "fresh.duckdb"
+    scan([speech, others], fresh, changed)
+    rows = _matches_by_path(db)
+    assert rows == _matches_by_path(fresh)
+    assert any(r[6] == "reuse" for r in rows), "the seed pair is found across the two folders"
