@@ -10,6 +10,7 @@ import pytest
 from conftest import DATA, SEED_A, SEED_B, write
 from rapidfuzz.distance import Levenshtein
 
+from jobs.benchmark import match_table
 from reuse import Config, scan
 from reuse.normalise import normalise
 from reuse.report import union_length
@@ -321,17 +322,6 @@ def test_seed_pair_found_whatever_form_004_takes(tmp_path: Path, form: str) -> N
     assert check_offsets(db) >= 1
 
 
-def _matches_by_path(db: Path) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute(
-        "SELECT d1.path, a_start, a_end, d2.path, b_start, b_end, kind, edit_distance "
-        "FROM live_matches m JOIN documents d1 ON d1.doc_id = m.doc_a "
-        "JOIN documents d2 ON d2.doc_id = m.doc_b ORDER BY ALL"
-    ).fetchall()
-    con.close()
-    return rows
-
-
 def test_parameter_change_reindexes_documents_outside_the_scanned_roots(
     tmp_path: Path,
 ) -> None:
@@ -348,6 +338,6 @@ def test_parameter_change_reindexes_documents_outside_the_scanned_roots(
     assert result.rebuilt and result.n_sketched == 5
     fresh = tmp_path / "fresh.duckdb"
     scan([speech, others], fresh, changed)
-    rows = _matches_by_path(db)
-    assert rows == _matches_by_path(fresh)
+    rows = match_table(str(db))  # both sides in path order: ids differ between the two
+    assert rows == match_table(str(fresh))
     assert any(r[6] == "reuse" for r in rows), "the seed pair is found across the two folders"
