@@ -34,12 +34,19 @@ from reuse.errors import ReuseError, ScanLockedError
 from reuse.pipeline import scan as run_scan
 from reuse.report import (
     available_queries,
+    corpus_similarity,
+    document_similarity,
+    export_matches,
     find_query,
+    group_report,
+    html_data,
     match_detail,
     pair_report,
+    provenance_report,
     query_description,
     run_query,
 )
+from reuse.store import Store
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -62,6 +69,23 @@ DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file of the scan.",
 class Format(str, Enum):
     text = "text"
     json = "json"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+class Verdict(str, Enum):
+    confirmed = "confirmed"
+    ignored = "ignored"
 
 
 class QueryFormat(str, Enum):
@@ -171,7 +195,10 @@ def scan(
         ("rejected", result.n_errors),
         ("candidate passage pairs", result.n_candidates),
         ("reuse matches", result.n_reuse),
+        ("new reuse matches", result.n_new_matches),
+        ("new, ignored by verdict", result.n_ignored),
         ("boilerplate matches", result.n_boilerplate),
+        ("reuse groups", result.n_groups),
         ("seconds", round(sum(result.timings.values()), 2)),
     ):
         summary.add_row(label, str(value))
@@ -235,26 +262,112 @@ def report(
     max_chars: Annotated[
         int, typer.Option(help="Show at most N characters of a passage (0: all).")
     ] = 400,
-    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="text, json or html.")
+    ] = ReportFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
 ) -> None:
     """Document pairs with reused passages: share of each document, then each passage side by side.
 
-    Differences inside a passage are marked: red in the first document, green
-    in the second ([-deleted-] and {+inserted+} when the output is not a terminal).
+    With --doc, first the document's similarity report: share reused, share
+    excluding boilerplate and quotations, largest source, per-section shares
+    and every source. Differences inside a passage are marked: red in the
+    first document, green in the second ([-deleted-] and {+inserted+} when the
+    output is not a terminal). Matches a reviewer ignored are left out and counted.
+
+    --format html -o FILE writes one self-contained page: a corpus overview
+    sortable by share and each pair side by side with the passages highlighted.
 
     Example: reuse report --doc data/004_481eeca183cd7a2c.txt --min-chars 100
     """
     con = _connect(db)
     try:
-        data = pair_report(con, doc, min_chars, kind.value, with_text=True, limit=limit)
+        if fmt is ReportFormat.html:
+            from reuse.html_report import render_html
+
+            page = render_html(html_data(con, doc, kind.value, limit, database=str(db)))
+            data: dict[str, Any] = {}
+        else:
+            data = pair_report(con, doc, min_chars, kind.value, with_text=True, limit=limit)
+            if doc is not None:
+                data["similarity"] = document_similarity(con, doc)
     except (ReuseError, duckdb.Error) as exc:
         _fail(exc)
     finally:
         con.close()
-    if fmt is Format.json:
+    if fmt is ReportFormat.html:
+        target = output or Path("reuse-report.html")
+        target.write_text(page, encoding="utf-8")
+        err.print(f"wrote {target} ({len(page.encode()) / 1024:.0f} KiB)")
+        return
+    if output is not None:
+        global out
+        saved, out = out, Console(file=output.open("w", encoding="utf-8"), highlight=False)
+        try:
+            _print_report(data, kind, fmt, max_chars)
+        finally:
+            out.file.close()
+            out = saved
+        return
+    _print_report(data, kind, fmt, max_chars)
+
+
+def _print_similarity(sim: dict[str, Any]) -> None:
+    out.print(
+        Text.assemble(
+            ("Similarity report ", "bold"),
+            (_display_path(sim["path"]), "cyan"),
+            f"  ({sim['n_chars']} characters"
+            + (f", dated {sim['doc_date']}" if sim.get("doc_date") else "")
+            + ")",
+        )
+    )
+    out.print(
+        f"  reused: {sim['share']:.1%}   excluding boilerplate and quotations: "
+        f"{sim['share_excluding']:.1%}   sources: {sim['n_sources']}"
+    )
+    if sim["largest_source"]:
+        out.print(
+            f"  largest single source: {_display_path(sim['largest_source'])} "
+            f"({sim['largest_source_share']:.1%})"
+        )
+    if sim["n_ignored"]:
+        out.print(f"  {sim['n_ignored']} matched passage(s) ignored by a reviewer's verdict")
+    if sim["sources"]:
+        table = Table("source", "share", "chars", "quoted", "passages", title="Sources")
+        for src in sim["sources"]:
+            table.add_row(
+                escape(_display_path(src["path"])),
+                f"{src['share']:.1%}",
+                str(src["reused_chars"]),
+                str(src["quoted_chars"]),
+                str(src["passages"]),
+            )
+        out.print(table)
+    if len(sim["sections"]) > 1:
+        table = Table("section", "chars", "share", "excluding", title="Sections")
+        for sec in sim["sections"]:
+            table.add_row(
+                escape(("  " if sec["level"] == 2 else "") + sec["title"]),
+                str(sec["end"] - sec["start"]),
+                f"{sec['share']:.1%}",
+                f"{sec['share_excluding']:.1%}",
+            )
+        out.print(table)
+    out.print()
+
+
+def _print_report(data: dict[str, Any], kind: Kind, fmt: ReportFormat, max_chars: int) -> None:
+    if fmt is ReportFormat.json:
         out.print_json(json.dumps(data, ensure_ascii=False, default=str))
         return
+    if "similarity" in data:
+        _print_similarity(data["similarity"])
     plain = not out.is_terminal
+    if data.get("ignored"):
+        out.print(f"{data['ignored']} match(es) ignored by a reviewer's verdict are not shown.")
     if not data["pairs"]:
         out.print(f"No {kind.value} matches among {data['documents']} documents.")
         return
@@ -392,3 +505,174 @@ def query(
             table.add_row(*(escape("" if v is None else str(v)) for v in r))
         out.print(table)
         out.print(f"{len(rows)} rows")
+
+
+@app.command()
+def similarity(
+    db: DbOption = Path("reuse.duckdb"),
+    limit: Annotated[int | None, typer.Option(help="At most N documents.")] = 20,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Rank the corpus by share reused, as a duplicate-check service reports it.
+
+    Columns: share reused (every kind), share excluding boilerplate and
+    quotations, largest single source. The same figures are the SQL view
+    document_similarity. Example: reuse similarity --limit 50
+    """
+    con = _connect(db)
+    try:
+        rows = corpus_similarity(con, limit)
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    if fmt is Format.json:
+        out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    table = Table(
+        "document", "chars", "reused", "excluding", "largest source", "its share", "sources"
+    )
+    for r in rows:
+        table.add_row(
+            escape(_display_path(r["path"])),
+            str(r["n_chars"]),
+            f"{r['share']:.1%}",
+            f"{r['share_excluding']:.1%}",
+            escape(_display_path(r["largest_source"])) if r["largest_source"] else "",
+            f"{r['largest_source_share']:.1%}" if r["largest_source"] else "",
+            str(r["n_sources"]),
+        )
+    out.print(table)
+
+
+@app.command()
+def groups(
+    db: DbOption = Path("reuse.duckdb"),
+    limit: Annotated[int | None, typer.Option(help="At most N groups.")] = 20,
+    min_documents: Annotated[int, typer.Option(help="Only groups of at least N documents.")] = 2,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Reuse groups: passages reused across many documents, largest group first.
+
+    A stock paragraph copied into 12 district reports is one group of 12
+    members. Tables groups, group_members, group_matches. Example: reuse groups --min-documents 5
+    """
+    con = _connect(db)
+    try:
+        data = group_report(con, limit, min_documents)
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    if fmt is Format.json:
+        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    if not data:
+        out.print("No reuse groups.")
+        return
+    for g in data:
+        out.print(
+            Text.assemble(
+                (f"group {g['group_id']}", "bold"),
+                f": {g['n_documents']} documents, {g['n_members']} passages, "
+                f"{g['n_matches']} matches, {g['mean_chars']:.0f} characters on average",
+            )
+        )
+        for m in g["members"]:
+            excerpt = m["excerpt"].replace("\n", " ")
+            out.print(
+                Text.assemble(
+                    "  ",
+                    (_display_path(m["path"]), "cyan"),
+                    f" [{m['start']}:{m['end']}] ",
+                    (excerpt, "dim"),
+                )
+            )
+        out.print()
+
+
+@app.command()
+def provenance(
+    db: DbOption = Path("reuse.duckdb"),
+    doc: Annotated[str | None, typer.Option("--doc", help="Only pairs with this document.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Who copied from whom: per document pair, the likely source and the evidence.
+
+    The source is the earlier-dated document (dates from file metadata, the
+    file name, or the text's dateline or signature); without dates, the side
+    the other adds a byline or photo caption to. View match_provenance.
+    """
+    con = _connect(db)
+    try:
+        data = provenance_report(con, doc)
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    if fmt is Format.json:
+        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    if not data:
+        out.print("No reuse.")
+        return
+    table = Table("source", "copy", "evidence", "chars", title="Who copied from whom")
+    for r in data:
+        if r["source"]:
+            src, copy = _display_path(r["source"]), _display_path(r["copy"])
+        else:
+            src, copy = _display_path(r["path_a"]) + " ?", _display_path(r["path_b"]) + " ?"
+        table.add_row(
+            escape(src),
+            escape(copy),
+            escape(r["evidence"] or ""),
+            str(max(r["chars_a"], r["chars_b"])),
+        )
+    out.print(table)
+
+
+@app.command()
+def review(
+    match_id: Annotated[int, typer.Argument(help="match_id from 'reuse report' or SQL.")],
+    verdict: Annotated[Verdict, typer.Option("--verdict", help="confirmed or ignored.")],
+    note: Annotated[str | None, typer.Option("--note", help="Why, for the next reviewer.")] = None,
+    db: DbOption = Path("reuse.duckdb"),
+) -> None:
+    """Record a reviewer's verdict on a match; it survives rescans.
+
+    An ignored match (an approved template, a legitimate citation) is left out
+    of reports and of later scans' new-match counts; reports say how many were
+    left out. The verdict is keyed by both paths and both passages' text, so it
+    still applies when a rescan finds the same passages under a new match_id.
+    Example: reuse review 17 --verdict ignored --note "approved template"
+    """
+    if not db.exists():
+        _fail(FileNotFoundError(f"no database at {db}; run 'reuse scan PATH --db {db}' first"))
+    try:
+        with Store(db) as store:
+            key = store.record_verdict(match_id, verdict.value, note)
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    out.print(f"match {match_id}: {verdict.value} (key {key[:12]})")
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or parquet.")] = (
+        ExportFormat.csv
+    ),
+    kind: Annotated[Kind, typer.Option(help="Which matches.")] = Kind.all,
+    db: DbOption = Path("reuse.duckdb"),
+) -> None:
+    """Export the live matches with both passages' text (csv, json or parquet).
+
+    Columns: match_id, kind, path_a, a_start, a_end, path_b, b_start, b_end,
+    similarity, edit_distance, first_seen_scan, verdict, note, text_a, text_b.
+    Example: reuse export --format parquet -o matches.parquet
+    """
+    try:
+        n = export_matches(str(db), fmt.value, str(output), kind.value)
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    err.print(f"wrote {n} matches to {output}")

@@ -439,3 +439,49 @@ _EXTRACTORS: dict[str, Callable[[bytes, str], str]] = {
     "pdf": extract_pdf,
     "html": extract_html,
 }
+
+
+# ---------------------------------------------------------------------------
+# Metadata dates (for provenance)
+
+_HTML_DATE_META = re.compile(
+    r"""<meta\s[^>]*?(?:name|property|itemprop)\s*=\s*["']?"""
+    r"""(?:article:published_time|og:published_time|pubdate|publishdate|publish_date|"""
+    r"""date|dc\.date|dc\.date\.issued|datePublished|PubDate)["']?[^>]*?>""",
+    re.IGNORECASE,
+)
+_CONTENT = re.compile(r"""content\s*=\s*["']([^"']{4,40})["']""", re.IGNORECASE)
+
+
+def metadata_date(data: bytes, suffix: str) -> Any:
+    """The creation or publication date a file's metadata declares, or None.
+
+    * .docx: the core properties' ``created`` (docProps/core.xml);
+    * .pdf: the document information's ``/CreationDate``;
+    * .html: the first ``<meta>`` publication date (``article:published_time``,
+      ``pubdate``, ``date``, ``DC.date``, ...).
+
+    Returns what the file holds (a ``datetime`` or a string) for
+    :func:`reuse.provenance.parse_metadata_date`; never raises: a file whose
+    metadata cannot be read has no metadata date.
+    """
+    kind = EXTRACTED_FORMATS.get(suffix.lower())
+    try:
+        if kind == "docx":
+            import docx
+
+            return docx.Document(io.BytesIO(data)).core_properties.created
+        if kind == "pdf":
+            import pypdf
+
+            info = pypdf.PdfReader(io.BytesIO(data)).metadata
+            return None if info is None else info.get("/CreationDate")
+        if kind == "html":
+            head = data[:65536].decode("utf-8", errors="replace")
+            for tag in _HTML_DATE_META.finditer(head):
+                found = _CONTENT.search(tag.group())
+                if found:
+                    return found.group(1)
+    except Exception:  # noqa: BLE001 - metadata is optional evidence
+        logger.debug("no metadata date", exc_info=True)
+    return None

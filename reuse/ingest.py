@@ -119,6 +119,8 @@ class DecodedDocument:
             ``"utf-16-le"``; for an extracted file, the format: ``"docx"``,
             ``"pdf"``, or ``"html:"`` and the page's codec (``"html:gb18030"``).
         n_bytes: size of the raw file in bytes.
+        metadata_date: the date the file's metadata declares (.docx, .pdf,
+            .html; see :func:`reuse.formats.metadata_date`), or None.
     """
 
     path: str
@@ -126,6 +128,7 @@ class DecodedDocument:
     text: str
     encoding: str
     n_bytes: int
+    metadata_date: object = None
 
 
 # ---------------------------------------------------------------------------
@@ -506,12 +509,19 @@ def decode_document(path: str | os.PathLike[str], data: bytes) -> DecodedDocumen
     # decode_bytes), and a scan of text files need not load the libraries.
     from reuse import formats
 
+    meta_date = None
     if suffix in formats.EXTRACTED_FORMATS:
         text, encoding = formats.extract(data, suffix, name)
+        meta_date = formats.metadata_date(data, suffix)
     else:
         text, encoding = decode_bytes(data, name)
     return DecodedDocument(
-        path=name, sha256=sha256_hex(data), text=text, encoding=encoding, n_bytes=len(data)
+        path=name,
+        sha256=sha256_hex(data),
+        text=text,
+        encoding=encoding,
+        n_bytes=len(data),
+        metadata_date=meta_date,
     )
 
 

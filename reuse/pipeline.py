@@ -4,6 +4,14 @@
 
     ingest -> normalise -> segment -> shingle -> sketch      (per new/changed document)
     candidates -> align -> boilerplate -> store              (per scan)
+    edits -> groups                                          (derived, per scan)
+
+Indexing also finds each document's quotations (:mod:`reuse.quotes`) and date
+(:mod:`reuse.provenance`). After the match set is stored, the typed edits of
+every match that has none yet are computed (:mod:`reuse.edits`) and, when the
+matches changed, the reuse groups are built again (:mod:`reuse.groups`); both
+are committed in their own transactions and are resumed by the next scan if
+this one is killed.
 
 Per-document results are committed in batches, so a killed scan resumes where
 it stopped; the match set is committed in one transaction together with the
@@ -35,7 +43,9 @@ from reuse.align import Segment, align_pair, verify_texts
 from reuse.boilerplate import covered_share, find_units, load_list
 from reuse.candidates import band_keys, candidate_pairs
 from reuse.config import Config
+from reuse.edits import typed_edits
 from reuse.errors import DocumentError, ScanLockedError
+from reuse.groups import reuse_groups
 from reuse.ingest import (
     DecodedDocument,
     decode_document,
@@ -44,6 +54,8 @@ from reuse.ingest import (
     sha256_hex,
 )
 from reuse.normalise import NormalisedText, normalise, normalise_many
+from reuse.provenance import document_date, parse_metadata_date
+from reuse.quotes import quoted_spans
 from reuse.segment import segment
 from reuse.shingle import shingle
 from reuse.sketch import passage_signatures
@@ -72,6 +84,10 @@ class ScanResult:
     n_matches: int = 0
     n_reuse: int = 0
     n_boilerplate: int = 0
+    n_new_matches: int = 0
+    n_ignored: int = 0
+    n_edited: int = 0
+    n_groups: int = 0
     rebuilt: bool = False
     errors: list[DocumentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -88,6 +104,8 @@ class ScanResult:
             "n_sketched": self.n_sketched,
             "n_candidates": self.n_candidates,
             "n_matches": self.n_matches,
+            "n_new_matches": self.n_new_matches,
+            "n_ignored": self.n_ignored,
             "rebuilt": self.rebuilt,
         }
 
@@ -138,6 +156,9 @@ def index_document(
         keys = band_keys(sigs, b, r)
     with timers("boilerplate"):
         units = find_units(doc.text, norm, seg, config.boilerplate, listed)
+    with timers("provenance"):
+        quotes = quoted_spans(doc.text)
+        dated = document_date(doc.path, doc.text, parse_metadata_date(doc.metadata_date))
     return IndexedDocument(
         path=doc.path,
         sha256=doc.sha256,
@@ -149,6 +170,10 @@ def index_document(
         passage_shingles=counts,
         band_keys=keys,
         units=units,
+        quotes=quotes,
+        doc_date=dated.date if dated else None,
+        date_source=dated.source if dated else None,
+        date_evidence=dated.evidence if dated else None,
     )
 
 
@@ -502,6 +527,101 @@ def _existing_aligned(store: Store, scope: set[int], formulaic_docs: list[int]) 
     return rows
 
 
+EDIT_COLUMNS = pa.schema(
+    [
+        ("match_id", pa.int64()),
+        ("edit_no", pa.int32()),
+        ("op", pa.string()),
+        ("a_start", pa.int32()),
+        ("a_end", pa.int32()),
+        ("b_start", pa.int32()),
+        ("b_end", pa.int32()),
+        ("old_text", pa.string()),
+        ("new_text", pa.string()),
+        ("category", pa.string()),
+        ("pos", pa.string()),
+    ]
+)
+
+#: Matches whose edits are committed together (a killed scan resumes after the last batch).
+EDIT_BATCH_MATCHES = 20_000
+
+
+def derive_edits(store: Store, config: Config, progress: Progress | None = None) -> int:
+    """Compute and store the typed edits of every live aligned match that has none yet.
+
+    Matches are taken in (doc_a, doc_b) order in batches of
+    :data:`EDIT_BATCH_MATCHES`, each committed with the matches' ``n_edits``;
+    normalised texts are kept between batches up to ``scan.text_budget_chars``.
+    Returns the number of matches processed.
+    """
+    todo = store.matches_without_edits()
+    if not todo:
+        return 0
+    workers = resolve_workers(config.scan.workers)
+    norms: dict[int, NormalisedText] = {}
+    texts: dict[int, str] = {}
+    done = 0
+    for first in range(0, len(todo), EDIT_BATCH_MATCHES):
+        batch = todo[first : first + EDIT_BATCH_MATCHES]
+        needed = sorted({r[1] for r in batch} | {r[4] for r in batch})
+        missing = [d for d in needed if d not in norms]
+        if sum(len(t) for t in texts.values()) > config.scan.text_budget_chars:
+            kept = set(needed)  # over budget: keep only what this batch needs
+            norms = {d: n for d, n in norms.items() if d in kept}
+            texts = {d: t for d, t in texts.items() if d in kept}
+        fetched = store.document_texts(missing)
+        texts.update(fetched)
+        chunks = [
+            [(d, fetched[d]) for d in missing[i : i + 128]] for i in range(0, len(missing), 128)
+        ]
+        for part in ordered_map(_normalise_task, chunks, workers, {}, min_items=4):
+            norms.update(part)
+        tasks = [batch[i : i + 512] for i in range(0, len(batch), 512)]
+        state = {"norms": norms, "texts": texts}
+        columns: list[list] = [[] for _ in EDIT_COLUMNS.names]
+        for part in ordered_map(_edits_task, tasks, workers, state, min_items=4):
+            for row in part:
+                for col, value in zip(columns, row):
+                    col.append(value)
+        table = pa.table(
+            {
+                name: pa.array(col, EDIT_COLUMNS.field(name).type)
+                for name, col in zip(EDIT_COLUMNS.names, columns)
+            }
+        )
+        store.write_edits([r[0] for r in batch], table)
+        done += len(batch)
+        if progress:
+            progress("edits", done, len(todo))
+    return done
+
+
+def _edits_task(rows: list[tuple]) -> list[tuple]:
+    """Worker task: the edit rows of some matches (``matches_without_edits`` rows)."""
+    norms, texts = STATE["norms"], STATE["texts"]
+    out: list[tuple] = []
+    for match_id, doc_a, a0, a1, doc_b, b0, b1 in rows:
+        edits = typed_edits(texts[doc_a], norms[doc_a], a0, a1, texts[doc_b], norms[doc_b], b0, b1)
+        out.extend(
+            (
+                match_id,
+                k,
+                e.op,
+                e.a_start,
+                e.a_end,
+                e.b_start,
+                e.b_end,
+                e.old_text,
+                e.new_text,
+                e.category,
+                e.pos,
+            )
+            for k, e in enumerate(edits)
+        )
+    return out
+
+
 def scan(
     roots: Sequence[str | Path],
     db_path: str | Path = "reuse.duckdb",
@@ -611,10 +731,13 @@ def _scan_locked(
         for first in range(0, len(stale), size):
             chunk = stale[first : first + size]
             texts = store.document_texts(doc_id for doc_id, _ in chunk)  # one query per batch
+            meta_dates = store.metadata_dates(doc_id for doc_id, _ in chunk)
             for doc_id, path in chunk:
                 text = texts[doc_id]
                 old = known[path]
-                stored_doc = DecodedDocument(path, old.sha256, text, "stored", len(text.encode()))
+                stored_doc = DecodedDocument(
+                    path, old.sha256, text, "stored", len(text.encode()), meta_dates.get(doc_id)
+                )
                 batch.append(index_document(stored_doc, config, listed, timers))
                 result.n_sketched += 1
             flush()
@@ -651,6 +774,15 @@ def _scan_locked(
                 table = pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
                 diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
             log.info("store: %d matches added, %d removed", diff["added"], diff["removed"])
+        with timers("edits"):
+            result.n_edited = derive_edits(store, config, progress)
+        if store.groups_stale():
+            with timers("groups"):
+                groups = reuse_groups(store.reuse_sides())
+                store.write_groups(groups)
+            result.n_groups = len(groups)
+        result.n_new_matches, result.n_ignored = store.new_match_counts(scan_id)
+        result.n_new_matches -= result.n_ignored
         counts = store.con.execute(
             "SELECT count(*) FILTER (kind = 'reuse'), count(*) FILTER (kind = 'boilerplate') "
             "FROM live_matches"

@@ -17,6 +17,7 @@ offsets, ``op`` one of ``equal``, ``replace``, ``delete`` (only in A),
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -149,11 +150,22 @@ def pair_report(
         params += [doc_id, doc_id]
     matches = _match_dicts(
         con.execute(
-            f"SELECT {_MATCH_COLUMNS} FROM live_matches WHERE {where} "
-            "ORDER BY doc_a, doc_b, a_start, b_start",
+            f"SELECT {_MATCH_COLUMNS} FROM reviewed_matches WHERE {where} "
+            "AND verdict IS DISTINCT FROM 'ignored' ORDER BY doc_a, doc_b, a_start, b_start",
             params,
         ).fetchall()
     )
+    ignored_row = con.execute(
+        f"SELECT count(*) FROM reviewed_matches WHERE {where} AND verdict = 'ignored'", params
+    ).fetchone()
+    side_kinds = {
+        (r[0], r[1]): r[2]
+        for r in con.execute(
+            "SELECT match_id, doc_id, side_kind FROM match_sides WHERE match_id IN "
+            "(SELECT unnest(?))",
+            [[m["match_id"] for m in matches]],
+        ).fetchall()
+    }
     docs = {
         r[0]: {"doc_id": r[0], "path": r[1], "n_chars": r[2], "n_norm_chars": r[3]}
         for r in con.execute("SELECT doc_id, path, n_chars, n_norm_chars FROM documents").fetchall()
@@ -202,6 +214,8 @@ def pair_report(
                     "kind",
                 )
             }
+            item["side_kind_a"] = side_kinds.get((m["match_id"], a), m["kind"])
+            item["side_kind_b"] = side_kinds.get((m["match_id"], b), m["kind"])
             if with_text:
                 ta, na = text_of(a)
                 tb, nb = text_of(b)
@@ -222,7 +236,12 @@ def pair_report(
     if limit is not None:
         out = out[:limit]
     n_docs = con.execute("SELECT count(*) FROM live_documents").fetchone()
-    return {"documents": int(n_docs[0]) if n_docs else 0, "doc_id": doc_id, "pairs": out}
+    return {
+        "documents": int(n_docs[0]) if n_docs else 0,
+        "doc_id": doc_id,
+        "ignored": int(ignored_row[0]) if ignored_row else 0,
+        "pairs": out,
+    }
 
 
 def match_detail(
@@ -257,6 +276,344 @@ def match_detail(
         m["b_norm_end"],
     )
     return out
+
+
+# ---------------------------------------------------------------------------
+# Document similarity (the figures of a duplicate-check service)
+
+#: Section headings at the start of a line: 一、 二、 (level 1), （一） (一) (level 2),
+#: 第一章 / 第一节 / 第一部分 (level 1).
+_HEADING = re.compile(
+    r"^[ \t\u3000]*(?:"
+    r"(?P<l1>[一二三四五六七八九十百]+、|第[一二三四五六七八九十百零〇\d]+[章节部分篇])"
+    r"|(?P<l2>[（(][一二三四五六七八九十百]+[）)]))"
+    r"[^\n]{0,60}",
+    re.MULTILINE,
+)
+
+
+def sections(text: str) -> list[dict[str, Any]]:
+    r"""Sections of a document from its headings, in original offsets.
+
+    A section runs from its heading to the next heading of the same or a
+    higher level (level 1: ``一、``, ``第一章``; level 2: ``（一）``). Text before
+    the first heading is the section ``(start)``.
+
+    >>> [(s["title"], s["level"], s["start"], s["end"])  # doctest: +NORMALIZE_WHITESPACE
+    ...  for s in sections("前言\n一、总体\n（一）目标\n正文\n二、措施\n")]
+    [('(start)', 0, 0, 3), ('一、总体', 1, 3, 17), ('（一）目标', 2, 8, 17),
+     ('二、措施', 1, 17, 22)]
+    """
+    heads = [
+        (m.start(), 1 if m.group("l1") else 2, m.group().strip().split("\n")[0][:40])
+        for m in _HEADING.finditer(text)
+    ]
+    out: list[dict[str, Any]] = []
+    if not heads or heads[0][0] > 0:
+        first = heads[0][0] if heads else len(text)
+        if text[:first].strip():
+            out.append({"title": "(start)", "level": 0, "start": 0, "end": first})
+    for k, (start, level, title) in enumerate(heads):
+        end = len(text)
+        for later, later_level, _ in heads[k + 1 :]:
+            if later_level <= level:
+                end = later
+                break
+        out.append({"title": title, "level": level, "start": start, "end": end})
+    return out
+
+
+def _overlap_length(spans: list[tuple[int, int]], start: int, end: int) -> int:
+    return union_length((max(s, start), min(e, end)) for s, e in spans if s < end and e > start)
+
+
+_SIMILARITY_COLUMNS = (
+    "doc_id, path, n_chars, doc_date, reused_chars, share, reused_chars_excluding, "
+    "share_excluding, largest_source_id, largest_source, largest_source_share, n_sources, "
+    "n_ignored"
+)
+
+
+def corpus_similarity(
+    con: duckdb.DuckDBPyConnection, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Every live document's row of the ``document_similarity`` view, most reused first."""
+    sql = (
+        f"SELECT {_SIMILARITY_COLUMNS} FROM document_similarity "
+        "ORDER BY share DESC, share_excluding DESC, path"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def document_similarity(con: duckdb.DuckDBPyConnection, doc: str) -> dict[str, Any]:
+    """The similarity report of one document.
+
+    Shares are of the document's original characters: ``share`` counts every
+    reused passage (reuse, boilerplate, quotation); ``share_excluding`` leaves
+    out boilerplate and quotations (passages at least 80% inside quotation
+    marks); each source's share counts the passages it shares with this
+    document (boilerplate left out). Matches a reviewer marked ``ignored`` are
+    left out everywhere and counted in ``n_ignored``.
+
+    Returns the ``document_similarity`` row plus ``sources`` (most shared
+    first) and ``sections`` (each with its share and share excluding).
+    """
+    doc_id = resolve_document(con, doc)
+    cur = con.execute(
+        f"SELECT {_SIMILARITY_COLUMNS} FROM document_similarity WHERE doc_id = ?", [doc_id]
+    )
+    names = [d[0] for d in cur.description]
+    out: dict[str, Any] = dict(zip(names, cur.fetchone() or ()))
+    sides = con.execute(
+        "SELECT s.other_doc, d.path, s.start_offset, s.end_offset, s.side_kind "
+        "FROM match_sides s JOIN documents d ON d.doc_id = s.other_doc "
+        "WHERE s.doc_id = ? AND s.verdict IS DISTINCT FROM 'ignored'",
+        [doc_id],
+    ).fetchall()
+    n_chars = max(int(out["n_chars"]), 1)
+    by_source: dict[int, dict[str, Any]] = {}
+    for other, path, start, end, side_kind in sides:
+        if side_kind == "boilerplate":
+            continue
+        entry = by_source.setdefault(
+            other, {"doc_id": other, "path": path, "spans": [], "quoted_spans": []}
+        )
+        entry["spans"].append((start, end))
+        if side_kind == "quotation":
+            entry["quoted_spans"].append((start, end))
+    sources = []
+    for entry in by_source.values():
+        chars = union_length(entry["spans"])
+        sources.append(
+            {
+                "doc_id": entry["doc_id"],
+                "path": entry["path"],
+                "reused_chars": chars,
+                "share": chars / n_chars,
+                "quoted_chars": union_length(entry["quoted_spans"]),
+                "passages": len(entry["spans"]),
+            }
+        )
+    sources.sort(key=lambda e: (-e["reused_chars"], e["path"]))
+    out["sources"] = sources
+    text_row = con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+    text = str(text_row[0]) if text_row else ""
+    all_spans = [(s, e) for _, _, s, e, _ in sides]
+    own_spans = [(s, e) for _, _, s, e, k in sides if k == "reuse"]
+    secs = []
+    for sec in sections(text):
+        length = max(sec["end"] - sec["start"], 1)
+        secs.append(
+            {
+                **sec,
+                "share": _overlap_length(all_spans, sec["start"], sec["end"]) / length,
+                "share_excluding": _overlap_length(own_spans, sec["start"], sec["end"]) / length,
+            }
+        )
+    out["sections"] = secs
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Reuse groups and provenance
+
+
+def group_report(
+    con: duckdb.DuckDBPyConnection, limit: int | None = None, min_documents: int = 2
+) -> list[dict[str, Any]]:
+    """Reuse groups, largest first, each with its members (path, offsets, a text excerpt)."""
+    groups = con.execute(
+        "SELECT group_id, n_documents, n_members, n_matches, mean_chars FROM groups "
+        "WHERE n_documents >= ? ORDER BY group_id" + (f" LIMIT {int(limit)}" if limit else ""),
+        [min_documents],
+    ).fetchall()
+    members = con.execute(
+        "SELECT g.group_id, g.doc_id, d.path, g.start_offset, g.end_offset, "
+        "substr(d.text, g.start_offset + 1, least(g.end_offset - g.start_offset, 80)) "
+        "FROM group_members g JOIN documents d USING (doc_id) "
+        "WHERE g.group_id IN (SELECT unnest(?)) ORDER BY g.group_id, d.path, g.start_offset",
+        [[g[0] for g in groups]],
+    ).fetchall()
+    by_group: dict[int, list[dict[str, Any]]] = {}
+    for gid, doc_id, path, start, end, excerpt in members:
+        by_group.setdefault(gid, []).append(
+            {"doc_id": doc_id, "path": path, "start": start, "end": end, "excerpt": excerpt}
+        )
+    return [
+        {
+            "group_id": gid,
+            "n_documents": n_docs,
+            "n_members": n_members,
+            "n_matches": n_matches,
+            "mean_chars": round(float(mean_chars), 1),
+            "members": by_group.get(gid, []),
+        }
+        for gid, n_docs, n_members, n_matches, mean_chars in groups
+    ]
+
+
+def provenance_report(
+    con: duckdb.DuckDBPyConnection, doc: str | None = None
+) -> list[dict[str, Any]]:
+    """Who copied from whom: per document pair with reuse, the likely source,
+    the copy, the evidence, and the reused characters of the copy."""
+    where = ""
+    params: list[Any] = []
+    if doc is not None:
+        doc_id = resolve_document(con, doc)
+        where = "AND (p.doc_a = ? OR p.doc_b = ?)"
+        params = [doc_id, doc_id]
+    rows = con.execute(
+        f"""
+        SELECT p.doc_a, p.doc_b, p.path_a, p.path_b, p.date_a, p.date_b,
+               arg_max(p.likely_source, m.a_end - m.a_start) AS likely_source,
+               arg_max(p.evidence, m.a_end - m.a_start) AS evidence,
+               count(*) AS matches,
+               sum(m.a_end - m.a_start) AS chars_a, sum(m.b_end - m.b_start) AS chars_b
+        FROM match_provenance p JOIN reviewed_matches m USING (match_id)
+        WHERE m.kind = 'reuse' AND m.verdict IS DISTINCT FROM 'ignored' {where}
+        GROUP BY ALL ORDER BY greatest(chars_a, chars_b) DESC, p.path_a, p.path_b
+        """,
+        params,
+    ).fetchall()
+    out = []
+    for a, b, pa_, pb, date_a, date_b, side, evidence, n, chars_a, chars_b in rows:
+        entry = {
+            "doc_a": a,
+            "doc_b": b,
+            "path_a": pa_,
+            "path_b": pb,
+            "date_a": str(date_a) if date_a else None,
+            "date_b": str(date_b) if date_b else None,
+            "likely_source": side,
+            "source": pa_ if side == "a" else pb if side == "b" else None,
+            "copy": pb if side == "a" else pa_ if side == "b" else None,
+            "evidence": evidence,
+            "matches": n,
+            "chars_a": int(chars_a),
+            "chars_b": int(chars_b),
+        }
+        out.append(entry)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# HTML and exports
+
+
+def html_data(
+    con: duckdb.DuckDBPyConnection,
+    doc: str | None = None,
+    kind: str = "all",
+    limit: int | None = None,
+    database: str = "",
+) -> dict[str, Any]:
+    """The input of :func:`reuse.html_report.render_html`: the corpus overview
+    and the document pairs (of ``doc``, or all, most reused first) with full texts."""
+    import datetime as dt
+
+    report = pair_report(con, doc, 0, kind, with_text=True, limit=limit)
+    texts: dict[int, str] = {}
+    ids = sorted(
+        {p["doc_a"]["doc_id"] for p in report["pairs"]}
+        | {p["doc_b"]["doc_id"] for p in report["pairs"]}
+    )
+    if ids:
+        texts = dict(
+            con.execute(
+                "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        )
+    pairs = []
+    for p in report["pairs"]:
+        sides = {}
+        for side in ("a", "b"):
+            d = p[f"doc_{side}"]
+            sides[f"doc_{side}"] = {
+                "doc_id": d["doc_id"],
+                "path": d["path"],
+                "text": texts.get(d["doc_id"], ""),
+                "share": d["share"],
+            }
+        matches = []
+        for m in p["matches"]:
+            kind_shown = m["kind"]
+            if "quotation" in (m.get("side_kind_a"), m.get("side_kind_b")):
+                kind_shown = "quotation"
+            matches.append({**m, "kind": kind_shown})
+        pairs.append({**sides, "matches": matches})
+    overview = [
+        {
+            "doc_id": r["doc_id"],
+            "path": r["path"],
+            "n_chars": r["n_chars"],
+            "share": r["share"],
+            "share_excluding": r["share_excluding"],
+            "largest_source": r["largest_source"],
+            "largest_source_share": r["largest_source_share"],
+            "n_sources": r["n_sources"],
+            "suppressed": r["n_ignored"],
+        }
+        for r in corpus_similarity(con)
+    ]
+    return {
+        "title": "reuse report" + (f": {os.path.basename(doc)}" if doc else ""),
+        "generated": dt.datetime.now().isoformat(timespec="seconds"),
+        "database": database,
+        "overview": overview,
+        "pairs": pairs,
+    }
+
+
+#: Columns of ``reuse export``: the match, both paths and both passages' text.
+EXPORT_SQL = """
+SELECT m.match_id, m.kind, da.path AS path_a, m.a_start, m.a_end,
+       db.path AS path_b, m.b_start, m.b_end,
+       m.similarity, m.edit_distance, m.first_seen_scan, m.verdict, m.note,
+       substr(da.text, m.a_start + 1, m.a_end - m.a_start) AS text_a,
+       substr(db.text, m.b_start + 1, m.b_end - m.b_start) AS text_b
+FROM reviewed_matches m
+JOIN documents da ON da.doc_id = m.doc_a
+JOIN documents db ON db.doc_id = m.doc_b
+WHERE ($kind = 'all' OR m.kind = $kind)
+ORDER BY m.match_id
+"""
+
+
+def export_matches(db_path: str, fmt: str, output: str, kind: str = "all") -> int:
+    """Write the live matches with both passages' text to ``output`` as csv, json
+    (one array of objects) or parquet; returns the number of rows.
+
+    CSV and Parquet are written by DuckDB's ``COPY``; JSON as a UTF-8 array.
+    """
+    import json
+
+    if fmt not in ("csv", "json", "parquet"):
+        raise QueryError(f"export format must be csv, json or parquet, not {fmt!r}")
+    if not Path(db_path).exists():
+        raise QueryError(f"no database at {db_path}; run 'reuse scan' first")
+    con = duckdb.connect(db_path, read_only=True)
+    try:
+        rel = con.execute(EXPORT_SQL, {"kind": kind})
+        columns = [d[0] for d in rel.description]
+        rows = rel.fetchall()
+        if fmt == "json":
+            items = [dict(zip(columns, r)) for r in rows]
+            Path(output).write_text(
+                json.dumps(items, ensure_ascii=False, indent=1, default=str) + "\n",
+                encoding="utf-8",
+            )
+        else:
+            option = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER true)"
+            sql = EXPORT_SQL.replace("$kind", "'" + kind.replace("'", "''") + "'")
+            con.execute(f"COPY ({sql}) TO '{output.replace(chr(39), chr(39) * 2)}' {option}")
+        return len(rows)
+    finally:
+        con.close()
 
 
 def find_query(name_or_file_or_sql: str, queries_dir: Path = QUERIES_DIR) -> tuple[str, str]:

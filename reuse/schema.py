@@ -18,6 +18,41 @@ Public contract (users' SQL depends on these names and columns):
     lines such as "尊敬的各位领导，同志们：").
 ``live_documents``, ``live_matches``
     The same columns, only what is current (not deleted).
+``documents.doc_date``, ``date_source``, ``date_evidence``
+    The document's date and where it was read: ``'metadata'`` (docx/pdf/html
+    properties), ``'file name'`` or ``'text'`` (a dateline or signature date);
+    NULL when none was found (:mod:`reuse.provenance`).
+``quotations``
+    Spans of original text inside quotation marks (“…”, 「…」, 『…』).
+``match_sides``
+    One row per side of a live match: ``doc_id``, ``start_offset``,
+    ``end_offset``, ``other_doc``, ``kind``, ``side_kind`` (``'reuse'``,
+    ``'boilerplate'``, or ``'quotation'`` when at least 80% of the side lies
+    inside quotation marks), ``verdict``.
+``document_similarity``
+    Per live document: share reused (all kinds), share excluding boilerplate
+    and quotations, the largest single source and its share, the number of
+    sources; matches a reviewer ignored are left out and counted.
+``edits``
+    The edit script of every aligned match as rows: ``op`` in
+    ``substitute``/``insert``/``delete`` (A to B), original offsets in both
+    documents, ``old_text``/``new_text``, ``category`` (``place``, ``date``,
+    ``person``, ``organisation``, ``number``, ``caption``, ``byline``,
+    ``page_number``, ``punctuation``, ``other``) and jieba ``pos`` tags.
+``groups``, ``group_members``
+    Reuse groups: connected components of passages joined by reuse matches
+    (a stock paragraph copied into 12 reports is one group of 12 members).
+    Recomputed after every scan that changes matches; ``group_id`` is 1 for
+    the largest group.
+``match_provenance``
+    Per live match, the likely source side (earlier document date, else the
+    side the other adds a byline or caption to) with the evidence.
+``verdicts``
+    A reviewer's verdict (``'confirmed'`` or ``'ignored'``) on a match,
+    keyed by ``match_key``: a hash of both paths and both passage texts, so it
+    survives rescans that give the match a new ``match_id``.
+``reviewed_matches``
+    ``live_matches`` with ``match_key``, ``verdict`` and ``note``.
 ``errors``
     One row per rejected file: ``path``, ``stage``, ``message``.
 ``scans``
@@ -29,10 +64,34 @@ every passage), ``lines`` (formulaic-line candidates), ``meta``.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-TABLES = ("meta", "scans", "documents", "passages", "lines", "matches", "errors")
-VIEWS = ("live_documents", "live_matches")
+#: Versions a database can be migrated from (:data:`MIGRATIONS`).
+MIGRATABLE = (1,)
+
+TABLES = (
+    "meta",
+    "scans",
+    "documents",
+    "passages",
+    "lines",
+    "quotations",
+    "matches",
+    "edits",
+    "groups",
+    "group_members",
+    "verdicts",
+    "errors",
+)
+VIEWS = (
+    "live_documents",
+    "live_matches",
+    "match_keys",
+    "reviewed_matches",
+    "match_sides",
+    "document_similarity",
+    "match_provenance",
+)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -54,6 +113,8 @@ CREATE TABLE IF NOT EXISTS scans (
     n_sketched INTEGER,
     n_candidates BIGINT,
     n_matches INTEGER,
+    n_new_matches INTEGER,               -- reuse matches first found, verdict 'ignored' left out
+    n_ignored INTEGER,                   -- new matches left out by an 'ignored' verdict
     rebuilt BOOLEAN,
     parameters VARCHAR,                  -- JSON of the resolved configuration
     version VARCHAR
@@ -71,7 +132,10 @@ CREATE TABLE IF NOT EXISTS documents (
     status VARCHAR NOT NULL,             -- 'indexed' (sketched), 'matched' (compared)
     first_scan INTEGER,
     last_scan INTEGER,
-    deleted_at TIMESTAMP
+    deleted_at TIMESTAMP,
+    doc_date DATE,                       -- the document's date (reuse.provenance)
+    date_source VARCHAR,                 -- 'metadata', 'file name' or 'text'
+    date_evidence VARCHAR                -- what was read
 );
 CREATE TABLE IF NOT EXISTS passages (
     doc_id INTEGER NOT NULL,
@@ -90,6 +154,11 @@ CREATE TABLE IF NOT EXISTS lines (
     end_offset INTEGER NOT NULL,
     line_key UBIGINT NOT NULL,           -- hash of the line's letters and digits
     listed BOOLEAN NOT NULL              -- in the boilerplate list file
+);
+CREATE TABLE IF NOT EXISTS quotations (
+    doc_id INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,       -- inside the marks, original offsets
+    end_offset INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS matches (
     match_id BIGINT PRIMARY KEY,
@@ -110,6 +179,7 @@ CREATE TABLE IF NOT EXISTS matches (
     source VARCHAR NOT NULL,             -- 'align' or 'line'
     first_seen_scan INTEGER,
     deleted_at TIMESTAMP,
+    n_edits INTEGER,                     -- rows in edits; NULL until they are computed
     CHECK (kind IN ('reuse', 'boilerplate')),
     CHECK (a_start < a_end AND b_start < b_end)
 );
@@ -121,6 +191,48 @@ CREATE TABLE IF NOT EXISTS errors (
     message VARCHAR NOT NULL,
     recorded_at TIMESTAMP NOT NULL
 );
+CREATE TABLE IF NOT EXISTS edits (
+    match_id BIGINT NOT NULL,
+    edit_no INTEGER NOT NULL,            -- 0, 1, ... in A order
+    op VARCHAR NOT NULL,                 -- A -> B: 'substitute', 'insert' (only in B), 'delete'
+    a_start INTEGER NOT NULL,            -- original offsets; a_start = a_end for an insert
+    a_end INTEGER NOT NULL,
+    b_start INTEGER NOT NULL,            -- b_start = b_end for a delete
+    b_end INTEGER NOT NULL,
+    old_text VARCHAR NOT NULL,
+    new_text VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,           -- place, date, person, organisation, number, caption,
+                                         -- byline, page_number, punctuation, other
+    pos VARCHAR NOT NULL,                -- jieba part-of-speech tags of the changed words
+    CHECK (op IN ('substitute', 'insert', 'delete'))
+);
+CREATE TABLE IF NOT EXISTS groups (
+    group_id INTEGER PRIMARY KEY,        -- 1 = the group with the most documents
+    n_documents INTEGER NOT NULL,
+    n_members INTEGER NOT NULL,
+    n_matches INTEGER NOT NULL,
+    mean_chars DOUBLE NOT NULL           -- mean length of a member passage (original chars)
+);
+CREATE TABLE IF NOT EXISTS group_members (
+    group_id INTEGER NOT NULL,
+    doc_id INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,       -- original offsets of the passage in the document
+    end_offset INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS group_matches (
+    group_id INTEGER NOT NULL,
+    match_id BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS verdicts (
+    match_key VARCHAR PRIMARY KEY,       -- see the match_keys view
+    verdict VARCHAR NOT NULL,
+    note VARCHAR,
+    match_id BIGINT,                     -- the match's id when it was reviewed
+    path_a VARCHAR,
+    path_b VARCHAR,
+    reviewed_at TIMESTAMP NOT NULL,
+    CHECK (verdict IN ('confirmed', 'ignored'))
+);
 CREATE OR REPLACE VIEW live_documents AS
     SELECT * FROM documents WHERE deleted_at IS NULL;
 CREATE OR REPLACE VIEW live_matches AS
@@ -128,4 +240,154 @@ CREATE OR REPLACE VIEW live_matches AS
     JOIN documents da ON da.doc_id = m.doc_a
     JOIN documents db ON db.doc_id = m.doc_b
     WHERE m.deleted_at IS NULL AND da.deleted_at IS NULL AND db.deleted_at IS NULL;
+-- A match's identity across rescans: both paths and both passage texts, the
+-- pair in path order (so the key does not depend on which side is doc_a).
+CREATE OR REPLACE VIEW match_keys AS
+    SELECT m.match_id,
+           md5(CASE WHEN da.path <= db.path
+                    THEN da.path || chr(31) || db.path || chr(31)
+                         || substr(da.text, m.a_start + 1, m.a_end - m.a_start) || chr(31)
+                         || substr(db.text, m.b_start + 1, m.b_end - m.b_start)
+                    ELSE db.path || chr(31) || da.path || chr(31)
+                         || substr(db.text, m.b_start + 1, m.b_end - m.b_start) || chr(31)
+                         || substr(da.text, m.a_start + 1, m.a_end - m.a_start)
+               END) AS match_key
+    FROM matches m
+    JOIN documents da ON da.doc_id = m.doc_a
+    JOIN documents db ON db.doc_id = m.doc_b;
+CREATE OR REPLACE VIEW reviewed_matches AS
+    SELECT m.*, k.match_key, v.verdict, v.note
+    FROM live_matches m
+    JOIN match_keys k USING (match_id)
+    LEFT JOIN verdicts v USING (match_key);
+CREATE OR REPLACE VIEW match_sides AS
+    WITH sides AS (
+        SELECT match_id, doc_a AS doc_id, a_start AS start_offset, a_end AS end_offset,
+               doc_b AS other_doc, kind, similarity, verdict
+        FROM reviewed_matches
+        UNION ALL
+        SELECT match_id, doc_b, b_start, b_end, doc_a, kind, similarity, verdict
+        FROM reviewed_matches
+    ), quoted AS (
+        SELECT s.match_id, s.doc_id,
+               sum(least(q.end_offset, s.end_offset)
+                   - greatest(q.start_offset, s.start_offset)) AS quoted_chars
+        FROM sides s
+        JOIN quotations q ON q.doc_id = s.doc_id
+         AND q.start_offset < s.end_offset AND q.end_offset > s.start_offset
+        GROUP BY s.match_id, s.doc_id
+    )
+    SELECT s.*, coalesce(q.quoted_chars, 0) AS quoted_chars,
+           CASE WHEN s.kind = 'boilerplate' THEN 'boilerplate'
+                WHEN coalesce(q.quoted_chars, 0) >= 0.8 * (s.end_offset - s.start_offset)
+                THEN 'quotation'
+                ELSE 'reuse' END AS side_kind
+    FROM sides s LEFT JOIN quoted q USING (match_id, doc_id);
+CREATE OR REPLACE VIEW document_similarity AS
+    WITH sides AS (
+        SELECT * FROM match_sides WHERE verdict IS DISTINCT FROM 'ignored'
+    ), labelled AS (
+        SELECT doc_id, 'all' AS part, -1 AS other_doc, start_offset AS s, end_offset AS e
+        FROM sides
+        UNION ALL
+        SELECT doc_id, 'own', -1, start_offset, end_offset FROM sides
+        WHERE side_kind = 'reuse'
+        UNION ALL
+        SELECT doc_id, 'source', other_doc, start_offset, end_offset FROM sides
+        WHERE side_kind <> 'boilerplate'
+    ), ordered AS (
+        SELECT *, max(e) OVER (PARTITION BY doc_id, part, other_doc ORDER BY s, e
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+        FROM labelled
+    ), islands AS (
+        SELECT *, sum(CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END)
+                      OVER (PARTITION BY doc_id, part, other_doc ORDER BY s, e
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS island
+        FROM ordered
+    ), merged AS (
+        SELECT doc_id, part, other_doc, sum(chars) AS chars
+        FROM (SELECT doc_id, part, other_doc, island, max(e) - min(s) AS chars
+              FROM islands GROUP BY doc_id, part, other_doc, island)
+        GROUP BY doc_id, part, other_doc
+    ), ranked AS (
+        SELECT doc_id, other_doc, chars,
+               row_number() OVER (PARTITION BY doc_id ORDER BY chars DESC, other_doc) AS rank,
+               count(*) OVER (PARTITION BY doc_id) AS n_sources
+        FROM merged WHERE part = 'source'
+    ), ignored AS (
+        SELECT doc_id, count(*) AS n_ignored FROM match_sides
+        WHERE verdict = 'ignored' GROUP BY doc_id
+    )
+    SELECT d.doc_id, d.path, d.n_chars, d.doc_date,
+           coalesce(a.chars, 0) AS reused_chars,
+           coalesce(a.chars, 0) / greatest(d.n_chars, 1) AS share,
+           coalesce(o.chars, 0) AS reused_chars_excluding,
+           coalesce(o.chars, 0) / greatest(d.n_chars, 1) AS share_excluding,
+           r.other_doc AS largest_source_id,
+           src.path AS largest_source,
+           coalesce(r.chars, 0) / greatest(d.n_chars, 1) AS largest_source_share,
+           coalesce(r.n_sources, 0) AS n_sources,
+           coalesce(i.n_ignored, 0) AS n_ignored
+    FROM live_documents d
+    LEFT JOIN merged a ON a.doc_id = d.doc_id AND a.part = 'all'
+    LEFT JOIN merged o ON o.doc_id = d.doc_id AND o.part = 'own'
+    LEFT JOIN ranked r ON r.doc_id = d.doc_id AND r.rank = 1
+    LEFT JOIN documents src ON src.doc_id = r.other_doc
+    LEFT JOIN ignored i ON i.doc_id = d.doc_id;
+CREATE OR REPLACE VIEW match_provenance AS
+    WITH added AS (
+        SELECT match_id,
+               count(*) FILTER (WHERE op = 'insert'
+                                AND category IN ('byline', 'caption')) AS b_adds,
+               count(*) FILTER (WHERE op = 'delete'
+                                AND category IN ('byline', 'caption')) AS a_adds
+        FROM edits GROUP BY match_id
+    ), judged AS (
+        SELECT m.match_id, m.doc_a, m.doc_b, m.kind, da.path AS path_a, db.path AS path_b,
+               da.doc_date AS date_a, db.doc_date AS date_b,
+               da.date_source AS date_source_a, db.date_source AS date_source_b,
+               da.date_evidence AS date_evidence_a, db.date_evidence AS date_evidence_b,
+               coalesce(x.a_adds, 0) AS a_adds, coalesce(x.b_adds, 0) AS b_adds
+        FROM live_matches m
+        JOIN documents da ON da.doc_id = m.doc_a
+        JOIN documents db ON db.doc_id = m.doc_b
+        LEFT JOIN added x USING (match_id)
+    )
+    SELECT match_id, doc_a, doc_b, kind, path_a, path_b, date_a, date_b,
+           CASE WHEN date_a < date_b THEN 'a' WHEN date_b < date_a THEN 'b'
+                WHEN b_adds > a_adds THEN 'a' WHEN a_adds > b_adds THEN 'b'
+           END AS likely_source,
+           CASE WHEN date_a < date_b OR (date_a IS NOT DISTINCT FROM date_b AND b_adds > a_adds)
+                     OR ((date_a IS NULL OR date_b IS NULL) AND b_adds > a_adds) THEN doc_a
+                WHEN date_b < date_a OR a_adds > b_adds THEN doc_b
+           END AS source_doc,
+           CASE WHEN date_a <> date_b
+                THEN format('dates: A {} ({}: {}), B {} ({}: {})', date_a, date_source_a,
+                            date_evidence_a, date_b, date_source_b, date_evidence_b)
+                WHEN b_adds > a_adds
+                THEN format('B adds {} byline/caption insertion(s) to the shared text', b_adds)
+                WHEN a_adds > b_adds
+                THEN format('A adds {} byline/caption insertion(s) to the shared text', a_adds)
+                WHEN date_a = date_b THEN format('both dated {}', date_a)
+                ELSE 'no dates and no byline or caption insertions'
+           END AS evidence
+    FROM judged;
 """
+
+#: Changes that bring a database of an older schema version up to this one.
+#: A v1 database gains the v2 tables and columns; its documents are marked
+#: stale so the next scan indexes them again from their stored text
+#: (quotations, dates) without reading the files.
+MIGRATIONS = {
+    1: """
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS doc_date DATE;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS date_source VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS date_evidence VARCHAR;
+ALTER TABLE scans ADD COLUMN IF NOT EXISTS n_new_matches INTEGER;
+ALTER TABLE scans ADD COLUMN IF NOT EXISTS n_ignored INTEGER;
+ALTER TABLE matches ADD COLUMN IF NOT EXISTS n_edits INTEGER;
+UPDATE documents SET status = 'stale' WHERE deleted_at IS NULL;
+DELETE FROM passages;
+DELETE FROM lines;
+""",
+}

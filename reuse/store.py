@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -57,6 +57,10 @@ class IndexedDocument:
     passage_shingles: np.ndarray  # (p,) int64
     band_keys: np.ndarray  # (p, bands) uint64
     units: list  # list[boilerplate.Unit]
+    quotes: list = field(default_factory=list)  # [(start, end)] original offsets inside marks
+    doc_date: dt.date | None = None
+    date_source: str | None = None
+    date_evidence: str | None = None
 
 
 class Store:
@@ -78,12 +82,33 @@ class Store:
 
     def _create(self) -> None:
         self.con.execute("BEGIN")
+        self._migrate()
         self.con.execute(schema.DDL)
         self.con.execute(
             "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
             [str(schema.SCHEMA_VERSION)],
         )
         self.con.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        """Bring a database of an older, migratable schema version up to this one."""
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' "
+            "AND table_schema = 'main'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return  # a new database
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or int(row[0]) not in schema.MIGRATABLE:
+            return  # current, or too old: _check_version says so
+        self.con.execute(schema.MIGRATIONS[int(row[0])])
+        self.con.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(schema.SCHEMA_VERSION)]
+        )
+        self.con.execute(
+            "INSERT INTO meta VALUES ('groups_stale', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = '1'"
+        )
 
     def _check_version(self) -> None:
         try:
@@ -182,6 +207,9 @@ class Store:
                 "OR doc_b IN (SELECT unnest(?))",
                 [id_list, id_list],
             )
+            con.execute("DELETE FROM quotations WHERE doc_id IN (SELECT unnest(?))", [id_list])
+            con.execute("DELETE FROM edits WHERE match_id NOT IN (SELECT match_id FROM matches)")
+            self._mark_groups_stale()
             con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [id_list])
             doc_table = pa.table(
                 {
@@ -194,17 +222,22 @@ class Store:
                     "n_bytes": pa.array([d.n_bytes for d in docs], pa.int64()),
                     "n_norm_chars": pa.array([d.n_norm_chars for d in docs], pa.int32()),
                     "n_passages": pa.array([len(d.passage_spans) for d in docs], pa.int32()),
+                    "doc_date": pa.array([d.doc_date for d in docs], pa.date32()),
+                    "date_source": pa.array([d.date_source for d in docs], pa.string()),
+                    "date_evidence": pa.array([d.date_evidence for d in docs], pa.string()),
                 }
             )
             con.register("new_documents", doc_table)
             con.execute(
                 "INSERT INTO documents SELECT doc_id, path, sha256, n_chars, text, encoding, "
-                "n_bytes, n_norm_chars, n_passages, 'indexed', ?, ?, NULL FROM new_documents",
+                "n_bytes, n_norm_chars, n_passages, 'indexed', ?, ?, NULL, "
+                "doc_date, date_source, date_evidence FROM new_documents",
                 [scan_id, scan_id],
             )
             con.unregister("new_documents")
             self._insert_passages(ids, docs)
             self._insert_lines(ids, docs)
+            self._insert_quotations(ids, docs)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -264,6 +297,28 @@ class Store:
         self.con.execute("INSERT INTO lines SELECT * FROM new_lines")
         self.con.unregister("new_lines")
 
+    def _insert_quotations(self, ids: list[int], docs: list[IndexedDocument]) -> None:
+        rows = [(doc_id, s, e) for doc_id, d in zip(ids, docs) for s, e in d.quotes]
+        if not rows:
+            return
+        cols = list(zip(*rows))
+        table = pa.table(
+            {
+                "doc_id": pa.array(cols[0], pa.int32()),
+                "start_offset": pa.array(cols[1], pa.int32()),
+                "end_offset": pa.array(cols[2], pa.int32()),
+            }
+        )
+        self.con.register("new_quotations", table)
+        self.con.execute("INSERT INTO quotations SELECT * FROM new_quotations")
+        self.con.unregister("new_quotations")
+
+    def _mark_groups_stale(self) -> None:
+        self.con.execute(
+            "INSERT INTO meta VALUES ('groups_stale', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = '1'"
+        )
+
     def soft_delete(self, doc_ids: Sequence[int]) -> None:
         """Mark documents (and their live matches) deleted, keeping them for history."""
         if not doc_ids:
@@ -279,6 +334,7 @@ class Store:
             "(doc_a IN (SELECT unnest(?)) OR doc_b IN (SELECT unnest(?)))",
             [now, ids, ids],
         )
+        self._mark_groups_stale()
         self.con.execute("COMMIT")
 
     def touch(self, doc_ids: Sequence[int], scan_id: int) -> None:
@@ -317,6 +373,20 @@ class Store:
         return dict(
             self.con.execute(
                 "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        )
+
+    def metadata_dates(self, doc_ids: Iterable[int]) -> dict[int, dt.date]:
+        """Stored dates that came from file metadata (kept when a document is
+        indexed again from its stored text, which has no metadata)."""
+        ids = sorted(set(int(d) for d in doc_ids))
+        if not ids:
+            return {}
+        return dict(
+            self.con.execute(
+                "SELECT doc_id, doc_date FROM documents WHERE doc_id IN (SELECT unnest(?)) "
+                "AND date_source = 'metadata'",
+                [ids],
             ).fetchall()
         )
 
@@ -478,7 +548,7 @@ class Store:
                        n.doc_a, n.a_start, n.a_end, n.doc_b, n.b_start, n.b_end,
                        n.similarity, n.edit_distance, n.kind,
                        n.a_norm_start, n.a_norm_end, n.b_norm_start, n.b_norm_end,
-                       n.seeds, n.source, ?, NULL
+                       n.seeds, n.source, ?, NULL, NULL
                 FROM new_matches n
                 WHERE NOT EXISTS
                     (SELECT 1 FROM matches m WHERE m.deleted_at IS NULL AND {key})
@@ -491,6 +561,8 @@ class Store:
                 "FROM matches ON CONFLICT (key) DO UPDATE SET value = greatest("
                 "CAST(meta.value AS BIGINT), CAST(excluded.value AS BIGINT))::VARCHAR"
             )
+            con.execute("DELETE FROM edits WHERE match_id NOT IN (SELECT match_id FROM matches)")
+            self._mark_groups_stale()
             if matched_docs:
                 con.execute(
                     "UPDATE documents SET status = 'matched' WHERE doc_id IN (SELECT unnest(?))",
@@ -516,6 +588,143 @@ class Store:
             "(doc_a IN (SELECT unnest(?)) AND doc_b IN (SELECT unnest(?))))",
             [list(formulaic_docs), list(formulaic_docs)],
         ).fetchall()
+
+    # -- derived tables: edits, groups ---------------------------------------
+
+    def matches_without_edits(self) -> list[tuple]:
+        """Live aligned matches whose edits are not computed yet, as rows
+        ``(match_id, doc_a, a_norm_start, a_norm_end, doc_b, b_norm_start, b_norm_end)``
+        in (doc_a, doc_b, match_id) order."""
+        return self.con.execute(
+            "SELECT match_id, doc_a, a_norm_start, a_norm_end, doc_b, b_norm_start, b_norm_end "
+            "FROM live_matches WHERE source = 'align' AND n_edits IS NULL "
+            "ORDER BY doc_a, doc_b, match_id"
+        ).fetchall()
+
+    def write_edits(self, match_ids: Sequence[int], edits: pa.Table) -> None:
+        """Store the edits of ``match_ids`` (replacing any) and their counts, atomically."""
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            ids = list(match_ids)
+            con.execute("DELETE FROM edits WHERE match_id IN (SELECT unnest(?))", [ids])
+            con.register("new_edits", edits)
+            con.execute("INSERT INTO edits SELECT * FROM new_edits")
+            con.unregister("new_edits")
+            con.execute(
+                "UPDATE matches m SET n_edits = coalesce(c.n, 0) FROM "
+                "(SELECT unnest(?) AS match_id) t LEFT JOIN "
+                "(SELECT match_id, count(*) AS n FROM edits "
+                " WHERE match_id IN (SELECT unnest(?)) GROUP BY match_id) c USING (match_id) "
+                "WHERE m.match_id = t.match_id",
+                [ids, ids],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def groups_stale(self) -> bool:
+        return self.get_meta("groups_stale") == "1"
+
+    def reuse_sides(self) -> list[tuple[int, int, int, int, int, int, int]]:
+        """Live reuse matches not ignored by a reviewer, as ``(match_id, doc_a,
+        a_start, a_end, doc_b, b_start, b_end)`` (original offsets)."""
+        return self.con.execute(
+            "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end "
+            "FROM reviewed_matches WHERE kind = 'reuse' "
+            "AND verdict IS DISTINCT FROM 'ignored' ORDER BY match_id"
+        ).fetchall()
+
+    def write_groups(self, groups: Sequence) -> None:
+        """Replace the reuse groups (:class:`reuse.groups.ReuseGroup`) and clear
+        the stale mark, atomically."""
+        con = self.con
+        g_rows = [
+            (
+                g.group_no,
+                g.n_documents,
+                len(g.members),
+                len(g.match_ids),
+                sum(m.end - m.start for m in g.members) / len(g.members),
+            )
+            for g in groups
+        ]
+        member_rows = [(g.group_no, m.doc_id, m.start, m.end) for g in groups for m in g.members]
+        match_rows = [(g.group_no, mid) for g in groups for mid in g.match_ids]
+
+        def table(rows: list[tuple], names: list[str], types: list[pa.DataType]) -> pa.Table:
+            cols = list(zip(*rows)) if rows else [[] for _ in names]
+            return pa.table({n: pa.array(c, t) for n, c, t in zip(names, cols, types)})
+
+        con.execute("BEGIN")
+        try:
+            con.execute("DELETE FROM groups")
+            con.execute("DELETE FROM group_members")
+            con.execute("DELETE FROM group_matches")
+            i32 = pa.int32()
+            con.register(
+                "new_groups",
+                table(
+                    g_rows,
+                    ["group_id", "n_documents", "n_members", "n_matches", "mean_chars"],
+                    [i32, i32, i32, i32, pa.float64()],
+                ),
+            )
+            con.execute("INSERT INTO groups SELECT * FROM new_groups")
+            con.register(
+                "new_members",
+                table(member_rows, ["group_id", "doc_id", "start_offset", "end_offset"], [i32] * 4),
+            )
+            con.execute("INSERT INTO group_members SELECT * FROM new_members")
+            con.register(
+                "new_group_matches",
+                table(match_rows, ["group_id", "match_id"], [i32, pa.int64()]),
+            )
+            con.execute("INSERT INTO group_matches SELECT * FROM new_group_matches")
+            for name in ("new_groups", "new_members", "new_group_matches"):
+                con.unregister(name)
+            con.execute("UPDATE meta SET value = '0' WHERE key = 'groups_stale'")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    # -- verdicts --------------------------------------------------------------
+
+    def record_verdict(self, match_id: int, verdict: str, note: str | None) -> str:
+        """Store a reviewer's verdict on a live match; returns its ``match_key``.
+
+        A second verdict on the same match (or on the same passages found
+        again under a new id) replaces the first.
+        """
+        if verdict not in ("confirmed", "ignored"):
+            raise StoreError(f"verdict must be 'confirmed' or 'ignored', not {verdict!r}")
+        row = self.con.execute(
+            "SELECT r.match_key, da.path, db.path FROM reviewed_matches r "
+            "JOIN documents da ON da.doc_id = r.doc_a JOIN documents db ON db.doc_id = r.doc_b "
+            "WHERE r.match_id = ?",
+            [match_id],
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no live match {match_id}; see 'reuse report' or live_matches")
+        key, path_a, path_b = row
+        self.con.execute(
+            "INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (match_key) DO UPDATE "
+            "SET verdict = excluded.verdict, note = excluded.note, "
+            "match_id = excluded.match_id, reviewed_at = excluded.reviewed_at",
+            [key, verdict, note, match_id, path_a, path_b, _now()],
+        )
+        return str(key)
+
+    def new_match_counts(self, scan_id: int) -> tuple[int, int]:
+        """``(new reuse matches, of which ignored by a verdict)`` first seen in ``scan_id``."""
+        row = self.con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE verdict = 'ignored') FROM reviewed_matches "
+            "WHERE kind = 'reuse' AND first_seen_scan = ?",
+            [scan_id],
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 MATCH_SCHEMA = pa.schema(

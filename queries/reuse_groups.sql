@@ -1,0 +1,12 @@
+-- Reuse groups, largest first: a passage reused across many documents (a stock paragraph copied
+-- into 12 district reports is one group of 12), with each member's document and offsets.
+-- Groups are the connected components of reuse matches (reuse.groups); recomputed each scan.
+-- param: min_documents = 2
+SELECT g.group_id, g.n_documents, g.n_matches, round(g.mean_chars) AS mean_chars,
+       d.path, m.start_offset, m.end_offset,
+       substr(d.text, m.start_offset + 1, least(m.end_offset - m.start_offset, 40)) AS excerpt
+FROM groups g
+JOIN group_members m USING (group_id)
+JOIN documents d USING (doc_id)
+WHERE g.n_documents >= $min_documents
+ORDER BY g.group_id, d.path, m.start_offset;
