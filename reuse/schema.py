@@ -40,8 +40,9 @@ Public contract (users' SQL depends on these names and columns):
     ``person``, ``organisation``, ``number``, ``caption``, ``byline``,
     ``page_number``, ``punctuation``, ``other``) and jieba ``pos`` tags.
 ``groups``, ``group_members``
-    Reuse groups: connected components of passages joined by reuse matches
-    (a stock paragraph copied into 12 reports is one group of 12 members).
+    Reuse groups: connected components of passages joined by aligned
+    matches of either kind (a stock paragraph copied into 12 reports is one
+    group of 12 members, whether or not it is common enough to be boilerplate).
     Recomputed after every scan that changes matches; ``group_id`` is 1 for
     the largest group.
 ``match_provenance``

@@ -628,11 +628,16 @@ class Store:
         return self.get_meta("groups_stale") == "1"
 
     def reuse_sides(self) -> list[tuple[int, int, int, int, int, int, int]]:
-        """Live reuse matches not ignored by a reviewer, as ``(match_id, doc_a,
-        a_start, a_end, doc_b, b_start, b_end)`` (original offsets)."""
+        """Live aligned matches not ignored by a reviewer, as ``(match_id, doc_a,
+        a_start, a_end, doc_b, b_start, b_end)`` (original offsets).
+
+        Aligned boilerplate is included: a stock paragraph in many documents
+        is exactly what crosses the boilerplate document-frequency rule, and
+        exactly what a reuse group is for. Formulaic-line matches are not.
+        """
         return self.con.execute(
             "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end "
-            "FROM reviewed_matches WHERE kind = 'reuse' "
+            "FROM reviewed_matches WHERE source = 'align' "
             "AND verdict IS DISTINCT FROM 'ignored' ORDER BY match_id"
         ).fetchall()
 

@@ -57,6 +57,14 @@ def dump(db: Path) -> dict[str, list[tuple]]:
         "matches": con.execute(
             "SELECT * EXCLUDE (first_seen_scan, deleted_at) FROM matches ORDER BY match_id"
         ).fetchall(),
+        "dates": con.execute(
+            "SELECT doc_id, doc_date, date_source, date_evidence FROM documents ORDER BY doc_id"
+        ).fetchall(),
+        "quotations": con.execute("SELECT * FROM quotations ORDER BY ALL").fetchall(),
+        "edits": con.execute("SELECT * FROM edits ORDER BY match_id, edit_no").fetchall(),
+        "groups": con.execute("SELECT * FROM groups ORDER BY group_id").fetchall(),
+        "group_members": con.execute("SELECT * FROM group_members ORDER BY ALL").fetchall(),
+        "group_matches": con.execute("SELECT * FROM group_matches ORDER BY ALL").fetchall(),
     }
     con.close()
     return out
