@@ -57,6 +57,9 @@ STAGES = (
     "candidates",
     "align",
     "store",
+    "provenance",
+    "edits",
+    "groups",
 )
 
 
@@ -226,7 +229,10 @@ def section_scan(corpora: Path, names: list[str], work: Path) -> None:
             flush=True,
         )
         stage_rows.append((name, r["timings"]))
-    print("\nseconds per stage (summed over worker processes):")
+    print(
+        "\nseconds per stage (summed over worker processes; edits and groups: wall seconds "
+        "of the main process, edits computed in the workers):"
+    )
     print(f"{'corpus':14} " + " ".join(f"{s:>9}" for s in STAGES))
     for name, timings in stage_rows:
         print(f"{name:14} " + " ".join(f"{timings.get(s, 0.0):9.2f}" for s in STAGES))

@@ -336,7 +336,10 @@ def _print_similarity(sim: dict[str, Any]) -> None:
     if sim["n_ignored"]:
         out.print(f"  {sim['n_ignored']} matched passage(s) ignored by a reviewer's verdict")
     if sim["sources"]:
-        table = Table("source", "share", "chars", "quoted", "passages", title="Sources")
+        table = Table(title="Sources")
+        table.add_column("source", overflow="fold")
+        for name in ("share", "chars", "quoted", "passages"):
+            table.add_column(name, justify="right")
         for src in sim["sources"]:
             table.add_row(
                 escape(_display_path(src["path"])),

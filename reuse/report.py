@@ -187,20 +187,35 @@ def pair_report(
         da, db = docs[a], docs[b]
         reused_a = union_length((m["a_norm_start"], m["a_norm_end"]) for m in ms)
         reused_b = union_length((m["b_norm_start"], m["b_norm_end"]) for m in ms)
-        entry: dict[str, Any] = {
-            "doc_a": {
-                **da,
-                "reused_chars": reused_a,
-                "share": reused_a / da["n_norm_chars"] if da["n_norm_chars"] else 0.0,
-            },
-            "doc_b": {
-                **db,
-                "reused_chars": reused_b,
-                "share": reused_b / db["n_norm_chars"] if db["n_norm_chars"] else 0.0,
-            },
-            "matches": [],
-        }
-        for m in ms:
+        out.append(
+            {
+                "doc_a": {
+                    **da,
+                    "reused_chars": reused_a,
+                    "share": reused_a / da["n_norm_chars"] if da["n_norm_chars"] else 0.0,
+                },
+                "doc_b": {
+                    **db,
+                    "reused_chars": reused_b,
+                    "share": reused_b / db["n_norm_chars"] if db["n_norm_chars"] else 0.0,
+                },
+                "matches": ms,
+            }
+        )
+    out.sort(
+        key=lambda e: (
+            -max(e["doc_a"]["share"], e["doc_b"]["share"]),
+            e["doc_a"]["path"],
+            e["doc_b"]["path"],
+        )
+    )
+    n_pairs = len(out)
+    if limit is not None:
+        out = out[:limit]  # texts and differences only for the pairs shown
+    for entry in out:
+        a, b = entry["doc_a"]["doc_id"], entry["doc_b"]["doc_id"]
+        items = []
+        for m in entry["matches"]:
             item = {
                 k: m[k]
                 for k in (
@@ -224,21 +239,13 @@ def pair_report(
                 item["diff"] = _diff(
                     na, m["a_norm_start"], m["a_norm_end"], nb, m["b_norm_start"], m["b_norm_end"]
                 )
-            entry["matches"].append(item)
-        out.append(entry)
-    out.sort(
-        key=lambda e: (
-            -max(e["doc_a"]["share"], e["doc_b"]["share"]),
-            e["doc_a"]["path"],
-            e["doc_b"]["path"],
-        )
-    )
-    if limit is not None:
-        out = out[:limit]
+            items.append(item)
+        entry["matches"] = items
     n_docs = con.execute("SELECT count(*) FROM live_documents").fetchone()
     return {
         "documents": int(n_docs[0]) if n_docs else 0,
         "doc_id": doc_id,
+        "n_pairs": n_pairs,
         "ignored": int(ignored_row[0]) if ignored_row else 0,
         "pairs": out,
     }
@@ -505,6 +512,10 @@ def provenance_report(
 # HTML and exports
 
 
+#: Document pairs an HTML report shows when no --limit is given (most reused first).
+HTML_MAX_PAIRS = 100
+
+
 def html_data(
     con: duckdb.DuckDBPyConnection,
     doc: str | None = None,
@@ -516,7 +527,7 @@ def html_data(
     and the document pairs (of ``doc``, or all, most reused first) with full texts."""
     import datetime as dt
 
-    report = pair_report(con, doc, 0, kind, with_text=True, limit=limit)
+    report = pair_report(con, doc, 0, kind, with_text=True, limit=limit or HTML_MAX_PAIRS)
     texts: dict[int, str] = {}
     ids = sorted(
         {p["doc_a"]["doc_id"] for p in report["pairs"]}
@@ -560,8 +571,10 @@ def html_data(
         }
         for r in corpus_similarity(con)
     ]
+    shown = len(report["pairs"])
+    note = f" ({shown} of {report['n_pairs']} document pairs)" if shown < report["n_pairs"] else ""
     return {
-        "title": "reuse report" + (f": {os.path.basename(doc)}" if doc else ""),
+        "title": "reuse report" + (f": {os.path.basename(doc)}" if doc else "") + note,
         "generated": dt.datetime.now().isoformat(timespec="seconds"),
         "database": database,
         "overview": overview,

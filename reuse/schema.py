@@ -53,7 +53,8 @@ Public contract (users' SQL depends on these names and columns):
     keyed by ``match_key``: a hash of both paths and both passage texts, so it
     survives rescans that give the match a new ``match_id``.
 ``reviewed_matches``
-    ``live_matches`` with ``match_key``, ``verdict`` and ``note``.
+    ``live_matches`` with ``verdict`` and ``note`` (and ``match_key`` where a
+    verdict names the document pair; ``match_keys`` has every match's key).
 ``errors``
     One row per rejected file: ``path``, ``stage``, ``message``.
 ``scans``
@@ -244,23 +245,29 @@ CREATE OR REPLACE VIEW live_matches AS
 -- A match's identity across rescans: both paths and both passage texts, the
 -- pair in path order (so the key does not depend on which side is doc_a).
 CREATE OR REPLACE VIEW match_keys AS
-    SELECT m.match_id,
-           md5(CASE WHEN da.path <= db.path
-                    THEN da.path || chr(31) || db.path || chr(31)
-                         || substr(da.text, m.a_start + 1, m.a_end - m.a_start) || chr(31)
-                         || substr(db.text, m.b_start + 1, m.b_end - m.b_start)
-                    ELSE db.path || chr(31) || da.path || chr(31)
-                         || substr(db.text, m.b_start + 1, m.b_end - m.b_start) || chr(31)
-                         || substr(da.text, m.a_start + 1, m.a_end - m.a_start)
-               END) AS match_key
+    SELECT m.match_id, @MATCH_KEY@ AS match_key
     FROM matches m
     JOIN documents da ON da.doc_id = m.doc_a
     JOIN documents db ON db.doc_id = m.doc_b;
+-- Verdicts joined to live matches. The key is hashed only for matches between
+-- two documents a verdict names (hashing every match's texts costs seconds on
+-- a large store); match_key is NULL for the others (match_keys has them all).
 CREATE OR REPLACE VIEW reviewed_matches AS
+    WITH pairs AS (
+        SELECT DISTINCT da.doc_id AS d1, db.doc_id AS d2 FROM verdicts v
+        JOIN documents da ON da.path = v.path_a
+        JOIN documents db ON db.path = v.path_b
+    ), keyed AS (
+        SELECT m.match_id, @MATCH_KEY@ AS match_key
+        FROM live_matches m
+        JOIN pairs p ON (m.doc_a = p.d1 AND m.doc_b = p.d2) OR (m.doc_a = p.d2 AND m.doc_b = p.d1)
+        JOIN documents da ON da.doc_id = m.doc_a
+        JOIN documents db ON db.doc_id = m.doc_b
+    )
     SELECT m.*, k.match_key, v.verdict, v.note
     FROM live_matches m
-    JOIN match_keys k USING (match_id)
-    LEFT JOIN verdicts v USING (match_key);
+    LEFT JOIN keyed k USING (match_id)
+    LEFT JOIN verdicts v ON v.match_key = k.match_key;
 CREATE OR REPLACE VIEW match_sides AS
     WITH sides AS (
         SELECT match_id, doc_a AS doc_id, a_start AS start_offset, a_end AS end_offset,
@@ -374,6 +381,20 @@ CREATE OR REPLACE VIEW match_provenance AS
            END AS evidence
     FROM judged;
 """
+
+#: A match's ``match_key`` in SQL, over ``matches m`` joined with its documents
+#: ``da`` (doc_a) and ``db`` (doc_b): md5 of both paths and both passage texts,
+#: the pair in path order.
+MATCH_KEY_SQL = """md5(CASE WHEN da.path <= db.path
+        THEN da.path || chr(31) || db.path || chr(31)
+             || substr(da.text, m.a_start + 1, m.a_end - m.a_start) || chr(31)
+             || substr(db.text, m.b_start + 1, m.b_end - m.b_start)
+        ELSE db.path || chr(31) || da.path || chr(31)
+             || substr(db.text, m.b_start + 1, m.b_end - m.b_start) || chr(31)
+             || substr(da.text, m.a_start + 1, m.a_end - m.a_start)
+   END)"""
+
+DDL = DDL.replace("@MATCH_KEY@", MATCH_KEY_SQL)
 
 #: Changes that bring a database of an older schema version up to this one.
 #: A v1 database gains the v2 tables and columns; its documents are marked

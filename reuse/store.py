@@ -635,11 +635,43 @@ class Store:
         is exactly what crosses the boilerplate document-frequency rule, and
         exactly what a reuse group is for. Formulaic-line matches are not.
         """
+        ignored = self.ignored_match_ids()
         return self.con.execute(
             "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end "
-            "FROM reviewed_matches WHERE source = 'align' "
-            "AND verdict IS DISTINCT FROM 'ignored' ORDER BY match_id"
+            "FROM live_matches WHERE source = 'align' "
+            "AND match_id NOT IN (SELECT unnest(?)) ORDER BY match_id",
+            [ignored],
         ).fetchall()
+
+    def ignored_match_ids(self, first_seen_scan: int | None = None) -> list[int]:
+        """Live matches a reviewer marked ``ignored``.
+
+        The ``match_key`` hash is computed only for matches between two
+        documents some verdict names (not for the whole table, as a query of
+        the ``reviewed_matches`` view would).
+        """
+        extra = "" if first_seen_scan is None else f"AND m.first_seen_scan = {int(first_seen_scan)}"
+        rows = self.con.execute(
+            f"""
+            WITH pairs AS (
+                SELECT DISTINCT da.doc_id AS d1, db.doc_id AS d2 FROM verdicts v
+                JOIN documents da ON da.path = v.path_a
+                JOIN documents db ON db.path = v.path_b
+                WHERE v.verdict = 'ignored'
+            ), candidates AS MATERIALIZED (
+                SELECT m.* FROM live_matches m JOIN pairs p
+                ON (m.doc_a = p.d1 AND m.doc_b = p.d2) OR (m.doc_a = p.d2 AND m.doc_b = p.d1)
+                WHERE true {extra}
+            )
+            SELECT m.match_id FROM candidates m
+            JOIN documents da ON da.doc_id = m.doc_a
+            JOIN documents db ON db.doc_id = m.doc_b
+            WHERE {schema.MATCH_KEY_SQL} IN
+                (SELECT match_key FROM verdicts WHERE verdict = 'ignored')
+            ORDER BY m.match_id
+            """
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def write_groups(self, groups: Sequence) -> None:
         """Replace the reuse groups (:class:`reuse.groups.ReuseGroup`) and clear
@@ -706,9 +738,9 @@ class Store:
         if verdict not in ("confirmed", "ignored"):
             raise StoreError(f"verdict must be 'confirmed' or 'ignored', not {verdict!r}")
         row = self.con.execute(
-            "SELECT r.match_key, da.path, db.path FROM reviewed_matches r "
-            "JOIN documents da ON da.doc_id = r.doc_a JOIN documents db ON db.doc_id = r.doc_b "
-            "WHERE r.match_id = ?",
+            f"SELECT {schema.MATCH_KEY_SQL}, da.path, db.path FROM live_matches m "
+            "JOIN documents da ON da.doc_id = m.doc_a JOIN documents db ON db.doc_id = m.doc_b "
+            "WHERE m.match_id = ?",
             [match_id],
         ).fetchone()
         if row is None:
@@ -724,10 +756,11 @@ class Store:
 
     def new_match_counts(self, scan_id: int) -> tuple[int, int]:
         """``(new reuse matches, of which ignored by a verdict)`` first seen in ``scan_id``."""
+        ignored = self.ignored_match_ids(first_seen_scan=scan_id)
         row = self.con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE verdict = 'ignored') FROM reviewed_matches "
-            "WHERE kind = 'reuse' AND first_seen_scan = ?",
-            [scan_id],
+            "SELECT count(*), count(*) FILTER (WHERE match_id IN (SELECT unnest(?))) "
+            "FROM live_matches WHERE kind = 'reuse' AND first_seen_scan = ?",
+            [ignored, scan_id],
         ).fetchone()
         return (int(row[0]), int(row[1])) if row else (0, 0)
 

@@ -64,7 +64,7 @@ def test_report_text_shows_pair_shares_and_marked_differences(scanned: Path) -> 
 def test_report_json_has_stable_shape(scanned: Path) -> None:
     result = invoke("report", "--format", "json", "--doc", SEED_B)
     data = json.loads(result.output)
-    assert set(data) == {"documents", "doc_id", "ignored", "pairs", "similarity"}
+    assert set(data) == {"documents", "doc_id", "n_pairs", "ignored", "pairs", "similarity"}
     (pair,) = data["pairs"]
     assert {Path(pair["doc_a"]["path"]).name, Path(pair["doc_b"]["path"]).name} == {SEED_A, SEED_B}
     match = pair["matches"][0]
