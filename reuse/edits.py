@@ -16,28 +16,34 @@ Steps (all counts are in characters, i.e. Unicode code points):
    whose other side is only punctuation) is tested first for a page marker,
    a photo caption and a byline (see *Categories*). Such an edit keeps its
    character extent: it is neither widened nor merged with a neighbour.
-3. **Word level.** Every other edit is widened to jieba word boundaries. A
-   window of the edit plus ``CONTEXT`` (8) characters either side, clipped to
-   the passage, is segmented and tagged with ``jieba.posseg`` (HMM on), on
-   each side that has text. If the first (last) changed character of a side
-   lies inside a word, the edit grows to the left (right) by ``k`` characters
-   on BOTH sides: the ``k`` characters next to an edit are equal in A and B
-   (they belong to the equal run between two edits), so growing both ranges
-   by the same ``k`` keeps the pair an exact description of the difference.
-   Growth repeats until both sides start and end on word boundaries, and never
-   passes the previous edit, the next edit or the passage ends (it stops at
-   them, cutting the word). An edit that grows until it touches the previous
-   one is merged with it. Example: ``在北京市召开`` / ``在上海市召开``: the
-   character edit ``北京 -> 上海`` becomes ``北京市 -> 上海市``, POS ``ns``.
-   Only these windows are ever tagged, never a whole passage, and jieba's
-   HMM (its unknown-word recogniser, a Viterbi search over ~250 POS states
-   per character and most of the tagging time) runs only on the runs of
-   unknown characters within ``HOT_MARGIN`` (2) characters of the edit; the
-   word boundaries elsewhere in the window do not matter. Tag lists are
-   cached per window (LRU, 16,384 windows, ~30 MB) as reused text repeats.
-   Cost, measured on 500-character passages of cn_laws_regs: ~0.25 ms per
-   edit with a cold cache, ~0.03-0.05 ms warm; ~0.08 ms for a match with one
-   substitution.
+3. **Word level.** Every other edit is widened to jieba word boundaries. The
+   words are those of ``jieba.posseg.cut(document, HMM=True)`` on the whole
+   normalised document, computed only where needed: jieba segments each
+   *block* (a run of Han characters, ASCII letters, digits and ``+#&._``)
+   on its own, so only the blocks that hold the edit are segmented (a block
+   longer than ``MAX_BLOCK_EXTENSION`` (48) characters either side of the
+   edit is cut there), each block once per process (LRU cache keyed by the
+   block's text, which recurs across the matches of a document and across
+   reused text). jieba's HMM (its unknown-word recogniser, a Viterbi search
+   over ~250 POS states per character) runs only on the runs of unknown
+   characters that overlap the edit widened by ``HOT_MARGIN`` (2)
+   characters, each run once per process; elsewhere unknown characters stay
+   one-character words with their dictionary tags. Characters between
+   blocks (punctuation, spaces) are one-character words tagged ``x``. If the
+   first (last) changed character of a side lies inside a word, the edit
+   grows to the left (right) by ``k`` characters on BOTH sides: the ``k``
+   characters next to an edit are equal in A and B (they belong to the equal
+   run between two edits), so growing both ranges by the same ``k`` keeps the
+   pair an exact description of the difference. Growth repeats until both
+   sides start and end on word boundaries, and never passes the previous
+   edit, the next edit or the passage ends (it stops at them, cutting the
+   word). An edit that grows until it touches the previous one is merged with
+   it. Example: ``在北京市召开`` / ``在上海市召开``: the character edit
+   ``北京 -> 上海`` becomes ``北京市 -> 上海市``, POS ``ns``.
+   Cost, measured on cn_laws_regs (one process, cold caches, 30,000
+   consecutive matches in pipeline order, 179,000 edits): ~65 µs per edit,
+   ~0.4 ms per match (the previous per-window tagger: ~200 µs per edit);
+   ~95 µs per edit on a sample of 3,000 matches (caches warm up less).
 4. **Categories**, the first that applies:
 
    - ``'page_number'``: inserted or deleted text that is a page marker:
@@ -59,7 +65,8 @@ Steps (all counts are in characters, i.e. Unicode code points):
      ``(记者 ...)``, ``记者`` + a 2-4 character name at a boundary, ``来源:``,
      ``编辑:``/``责任编辑:``, ``新华社 ... 电`` (a dateline), ``讯(``.
    - ``'date'``: every changed word is a time expression: POS ``t`` or part
-     of a calendar date or clock time found by a regex in the window
+     of a calendar date or clock time found by a regex in the edit's blocks
+     and ``CONTEXT`` (8) characters either side
      (``2024年3月5日``, ``3月5日``, ``二〇二四年``, ``三月``, ``2024-03-05``,
      ``14:30``, ``下午3时``, ``上午``, ``星期一``); or the whole old or new text
      is such an expression. Durations (``三年``, ``十五日``, ``6个月``) are not
@@ -105,29 +112,35 @@ whole one-sided text, segmented on its own.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
 from reuse.normalise import NormalisedText
 
 CONTEXT = 8
-"""Characters of context either side of an edit in the window that is POS-tagged."""
+"""Characters either side of an edit searched for date expressions (with its blocks)."""
 
 HOT_MARGIN = 2
 """jieba's HMM (unknown-word recognition) runs on runs of unknown characters that
-overlap the edit widened by this many characters (see :func:`_tag`)."""
+overlap the edit widened by this many characters (see :func:`_block_tokens`)."""
 
 MAX_STRUCTURAL_CHARS = 120
 """Longest (normalised, stripped) text tested as a page marker, caption or byline."""
 
-_TAG_CACHE_SIZE = 1 << 14
-"""Windows whose tags are cached per process (about 1.8 kB each: ~30 MB when full)."""
+MAX_BLOCK_EXTENSION = 48
+"""A window is widened to whole jieba blocks by at most this many characters each way."""
+
+_BLOCK_CACHE_SIZE = 1 << 15
+"""jieba blocks whose words are cached per process (~3 kB each: ~100 MB when full)."""
+
+_HMM_CACHE_SIZE = 1 << 14
+"""Unknown runs whose HMM words are cached per process."""
 
 CATEGORIES = (
     "page_number",
@@ -175,119 +188,205 @@ class Edit:
 
 # --------------------------------------------------------------------------- jieba
 
-_JIEBA: Any = None
+Token = tuple[int, int, str, str]
+"""``(start, end, word, tag)`` of one jieba word (offsets relative to its block or window)."""
+
+# jieba.posseg's own patterns (0.42): a *block* is a run of characters matched
+# by its ``re_han_internal``; words never cross block edges, so a block
+# segmented on its own gets the same words as inside the whole text.
+_BLOCK_CLASS = r"\u4e00-\u9fd5a-zA-Z0-9+#&._"
+_BLOCK_RE = re.compile("[" + _BLOCK_CLASS + "]+")
+_UP_TO_LAST_NON_BLOCK_RE = re.compile(".*[^" + _BLOCK_CLASS + "]", re.S)
+_HAN_DETAIL_RE = re.compile(r"([\u4e00-\u9fd5]+)")
+_SKIP_DETAIL_RE = re.compile(r"([.0-9]+|[a-zA-Z0-9]+)")
+_NUM_START_RE = re.compile(r"[.0-9]")
+_ENG_START_RE = re.compile(r"[a-zA-Z0-9]")
+_BLOCK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#&._")
 
 
-def _jieba() -> Any:
-    """The ``jieba.posseg`` module, imported and initialised once per process, quietly."""
-    global _JIEBA
-    if _JIEBA is None:
+class _Jieba:
+    """jieba's POS tokenizer and dictionary, loaded once per process (quietly)."""
+
+    def __init__(self) -> None:
         import jieba
         import jieba.posseg
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
-        _JIEBA = jieba.posseg
+        self.dt = jieba.posseg.dt  # the default jieba.posseg.POSTokenizer
+        self.dt.makesure_userdict_loaded()
+        self.freq: dict[str, int] = self.dt.tokenizer.FREQ
+        self.tags: dict[str, str] = self.dt.word_tag_tab
+        self.logtotal = math.log(self.dt.tokenizer.total)
+
+
+_JIEBA: _Jieba | None = None
+
+
+def _jieba() -> _Jieba:
+    global _JIEBA
+    if _JIEBA is None:
+        _JIEBA = _Jieba()
     return _JIEBA
 
 
-def _postokenizer() -> Any:
-    return _jieba().dt
+def _route(block: str, jb: _Jieba) -> list[int]:
+    """``route[k]``: end (inclusive) of the word starting at ``k`` on jieba's most
+    probable path through ``block``: ``jieba.Tokenizer.get_DAG`` and ``calc`` in
+    one pass (same scores, same tie-break: the longer word)."""
+    n = len(block)
+    freq_get, log, logtotal = jb.freq.get, math.log, jb.logtotal
+    best = [0.0] * (n + 1)
+    route = [0] * n
+    for k in range(n - 1, -1, -1):
+        f = freq_get(block[k])
+        b, bx = (log(f) - logtotal + best[k + 1] if f else -math.inf), k
+        i = k + 1
+        while f is not None and i < n:
+            i += 1
+            f = freq_get(block[k:i])
+            if f:
+                v = log(f) - logtotal + best[i]
+                if v >= b:
+                    b, bx = v, i - 1
+        if b == -math.inf:  # no word starts here: an unknown character, frequency 1
+            b = best[k + 1] - logtotal
+        best[k] = b
+        route[k] = bx
+    return route
 
 
-@lru_cache(maxsize=_TAG_CACHE_SIZE)
-def _tag(text: str, hot_start: int = 0, hot_end: int = -1) -> tuple[tuple[int, int, str, str], ...]:
-    """``(start, end, word, tag)`` of the jieba words of ``text`` (offsets into ``text``).
+@lru_cache(maxsize=_BLOCK_CACHE_SIZE)
+def _block(block: str) -> tuple[tuple[Token, ...], list[int], tuple[tuple[int, int], ...]]:
+    """jieba's words of one block (``jieba.posseg.cut(block, HMM=True)``) without
+    the HMM, and the Han runs that the HMM would re-segment.
 
-    The same words and tags as ``jieba.posseg.cut(text, HMM=True)``, except
-    that jieba's HMM (a Viterbi search over ~250 POS states per character,
-    90 % of the tagging time) runs only on the runs of unknown single
-    characters that overlap ``[hot_start, hot_end)`` (``hot_end == -1``: all
-    of them); elsewhere those characters stay single words with their
-    dictionary tags. The word boundaries that matter are those at the edit.
+    Returns ``(tokens, starts, runs)``: the tokens are ``cut``'s words, except
+    that each run of unknown Han characters that ``cut`` hands to its HMM is
+    left as single characters with their dictionary tags; ``starts`` are the
+    tokens' starts; ``runs`` the ranges of those unknown runs (see
+    :func:`_hmm`). Offsets are relative to ``block``.
     """
-    pseg = _jieba()
-    if hot_end < 0:
-        hot_end = len(text)
-    words = _cut(pseg, text, hot_start, hot_end)
-    tokens = []
-    pos = 0
-    for word, tag in words:
-        tokens.append((pos, pos + len(word), word, tag))
-        pos += len(word)
-    if pos != len(text) or "".join(t[2] for t in tokens) != text:  # pragma: no cover
-        return tuple((i, i + 1, c, "x") for i, c in enumerate(text))  # never seen
-    return tuple(tokens)
+    jb = _jieba()
+    tags, freq = jb.tags, jb.freq
+    route = _route(block, jb)
+    out: list[Token] = []
+    runs: list[tuple[int, int]] = []
 
+    def singles(s: int, e: int) -> None:
+        out.extend((i, i + 1, block[i], tags.get(block[i], "x")) for i in range(s, e))
 
-def _cut(pseg: Any, text: str, hot_start: int, hot_end: int) -> list[tuple[str, str]]:
-    """``jieba.posseg.POSTokenizer.cut(text, HMM=True)`` (jieba 0.42) with the HMM
-    limited to ``[hot_start, hot_end)``; falls back to the public ``cut`` if
-    jieba's internals differ."""
-    dt = pseg.dt
-    detail = getattr(dt, "_POSTokenizer__cut_detail", None)
-    tokenizer = getattr(dt, "tokenizer", None)
-    if detail is None or not hasattr(tokenizer, "get_DAG") or not hasattr(tokenizer, "calc"):
-        return [(p.word, p.flag) for p in dt.cut(text, HMM=True)]  # pragma: no cover
-    dt.makesure_userdict_loaded()
-    tags, freq = dt.word_tag_tab, tokenizer.FREQ
-    out: list[tuple[str, str]] = []
-    offset = 0
-
-    def flush(block: str, s: int, e: int) -> None:
+    def flush(s: int, e: int) -> None:  # a run of one-character words, as jieba's __cut_DAG
         buf = block[s:e]
-        if len(buf) == 1:
-            out.append((buf, tags.get(buf, "x")))
-        elif freq.get(buf):
-            out.extend((c, tags.get(c, "x")) for c in buf)
-        elif offset + s < hot_end and offset + e > hot_start:
-            out.extend((p.word, p.flag) for p in detail(buf))
-        else:  # jieba's __cut_detail without the Viterbi search
-            for piece in pseg.re_han_detail.split(buf):
-                if not piece:
-                    continue
-                if pseg.re_han_detail.match(piece):
-                    out.extend((c, tags.get(c, "x")) for c in piece)
-                    continue
-                for x in pseg.re_skip_detail.split(piece):
+        if e - s == 1 or freq.get(buf):
+            singles(s, e)
+            return
+        pos = s
+        for piece in _HAN_DETAIL_RE.split(buf):  # as jieba's __cut_detail
+            if not piece:
+                continue
+            end = pos + len(piece)
+            if "\u4e00" <= piece[0] <= "\u9fd5":
+                if not runs or runs[-1][0] != s:
+                    runs.append((s, e))
+                singles(pos, end)
+            else:
+                for x in _SKIP_DETAIL_RE.split(piece):
                     if x:
                         tag = (
-                            "m" if pseg.re_num.match(x) else "eng" if pseg.re_eng.match(x) else "x"
+                            "m"
+                            if _NUM_START_RE.match(x)
+                            else "eng"
+                            if _ENG_START_RE.match(x)
+                            else "x"
                         )
-                        out.append((x, tag))
+                        out.append((pos, pos + len(x), x, tag))
+                        pos += len(x)
+            pos = end
 
-    for block in pseg.re_han_internal.split(text):
-        if not block:
-            continue
-        if pseg.re_han_internal.match(block):
-            dag = tokenizer.get_DAG(block)
-            route: dict[int, tuple[float, int]] = {}
-            tokenizer.calc(block, dag, route)
-            x, n, run = 0, len(block), -1
-            while x < n:
-                y = route[x][1] + 1
-                if y - x == 1:
-                    if run < 0:
-                        run = x
-                else:
-                    if run >= 0:
-                        flush(block, run, x)
-                        run = -1
-                    word = block[x:y]
-                    out.append((word, tags.get(word, "x")))
-                x = y
-            if run >= 0:
-                flush(block, run, n)
+    x, n, run = 0, len(block), -1
+    while x < n:
+        y = route[x] + 1
+        if y - x == 1:
+            if run < 0:
+                run = x
         else:
-            for x in pseg.re_skip_internal.split(block):
-                if pseg.re_skip_internal.match(x):
-                    out.append((x, "x"))
-                    continue
-                for c in x:
-                    tag = "m" if pseg.re_num.match(c) else "eng" if pseg.re_eng.match(x) else "x"
-                    out.append((c, tag))
-        offset += len(block)
+            if run >= 0:
+                flush(run, x)
+                run = -1
+            word = block[x:y]
+            out.append((x, y, word, tags.get(word, "x")))
+        x = y
+    if run >= 0:
+        flush(run, n)
+    return tuple(out), [t[0] for t in out], tuple(runs)
+
+
+@lru_cache(maxsize=_HMM_CACHE_SIZE)
+def _hmm(run: str) -> tuple[Token, ...]:
+    """Words and tags of a run of unknown Han characters: ``jieba.posseg.cut(run, HMM=True)``
+    (its HMM, a Viterbi search over ~250 POS states per character)."""
+    out: list[Token] = []
+    pos = 0
+    for p in _jieba().dt.cut(run, HMM=True):
+        out.append((pos, pos + len(p.word), p.word, p.flag))
+        pos += len(p.word)
+    if pos != len(run):  # pragma: no cover - never seen
+        return tuple((i, i + 1, c, "x") for i, c in enumerate(run))
+    return tuple(out)
+
+
+@lru_cache(maxsize=_HMM_CACHE_SIZE)
+def _block_hmm(block: str, hot: tuple[tuple[int, int], ...]) -> tuple[tuple[Token, ...], list[int]]:
+    """``(tokens, starts)`` of ``block`` with the unknown runs ``hot`` (some of
+    ``_block(block)``'s runs) re-segmented by the HMM."""
+    tokens = _block(block)[0]
+    out: list[Token] = []
+    k = 0
+    for rs, re_ in hot:
+        while tokens[k][0] < rs:
+            out.append(tokens[k])
+            k += 1
+        out.extend((s + rs, e + rs, w, t) for s, e, w, t in _hmm(block[rs:re_]))
+        while k < len(tokens) and tokens[k][0] < re_:
+            k += 1
+    out.extend(tokens[k:])
+    return tuple(out), [t[0] for t in out]
+
+
+def _block_tokens(block: str, hot_lo: int, hot_hi: int) -> tuple[tuple[Token, ...], list[int]]:
+    """``(tokens, starts)`` of ``block``, the HMM on the unknown runs that overlap
+    ``[hot_lo, hot_hi)`` (block offsets)."""
+    tokens, starts, runs = _block(block)
+    if runs:
+        hot = tuple(r for r in runs if r[0] < hot_hi and r[1] > hot_lo)
+        if hot:
+            return _block_hmm(block, hot)
+    return tokens, starts
+
+
+def _tokens(text: str, lo: int, hi: int, hot_lo: int, hot_hi: int) -> list[Token]:
+    """jieba's words of ``text[lo:hi]`` (offsets relative to ``lo``), ``lo`` and ``hi``
+    being block edges; the HMM re-segments only the unknown runs that overlap
+    ``[hot_lo, hot_hi)`` (offsets into ``text``). Characters between blocks
+    are one word each, tagged ``'x'``."""
+    out: list[Token] = []
+    pos = lo
+    for m in _BLOCK_RE.finditer(text, lo, hi):
+        bs, be = m.span()
+        out.extend((i - lo, i - lo + 1, text[i], "x") for i in range(pos, bs))
+        pos = be
+        off = bs - lo
+        tokens = _block_tokens(m.group(), hot_lo - bs, hot_hi - bs)[0]
+        out.extend([(s + off, e + off, w, t) for s, e, w, t in tokens])
+    out.extend((i - lo, i - lo + 1, text[i], "x") for i in range(pos, hi))
     return out
+
+
+@lru_cache(maxsize=1024)
+def _tag(text: str) -> tuple[Token, ...]:
+    """The jieba words of a whole short text, HMM on (the sides of a structural edit)."""
+    return tuple(_tokens(text, 0, len(text), 0, len(text)))
 
 
 # ------------------------------------------------------------------ character classes
@@ -298,6 +397,7 @@ def _is_punct_char(char: str) -> bool:
     return char.isspace() or unicodedata.category(char)[0] in "PSZ"
 
 
+@lru_cache(maxsize=1 << 15)
 def _is_punct(text: str) -> bool:
     """True if ``text`` has only punctuation, symbol and space characters."""
     return all(_is_punct_char(c) for c in text)
@@ -398,8 +498,10 @@ _DAY = (
 _YEAR = r"(?:\d{4}|[" + _CN_DIGITS + r"]{4})\s*年"
 _CLOCK_CN = r"(?:二十[一二三四]?|十[一二三四五六七八九]?|[零一二三四五六七八九两])"
 _DAYPART = r"(?:上午|下午|凌晨|早上|早晨|晚上|中午|傍晚|夜间|深夜)"
+_DATE_FIRST = r"(?=[\d" + _CN_DIGITS + r"十两上下凌早晚中傍夜深星礼])"
+"""The characters a date expression can start with: lets the search skip others fast."""
 _DATE_RE = re.compile(
-    _YEAR + r"(?:\s*" + _MONTH + r"(?:\s*" + _DAY + r")?)?"
+    _DATE_FIRST + r"(?:" + _YEAR + r"(?:\s*" + _MONTH + r"(?:\s*" + _DAY + r")?)?"
     r"|" + _MONTH + r"(?:\s*" + _DAY + r")?"
     r"|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
     r"|\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?"
@@ -408,7 +510,7 @@ _DATE_RE = re.compile(
     r"|(?:\d{1,2}|" + _CLOCK_CN + r")\s*[时点]\s*(?:\d{1,2}|[一二三四五]?十[一二三四五六七八九]?"
     r"|[一二三四五六七八九])\s*分"
     r"|\d{1,2}\s*时(?![期间代候刻效限])"
-    r"|星期[一二三四五六日天]|礼拜[一二三四五六日天]"
+    r"|星期[一二三四五六日天]|礼拜[一二三四五六日天])"
 )
 _DURATION_RE = re.compile(
     r"[\d" + _CN_NUMERALS + r"万半几多余]+\s*(?:个)?\s*"
@@ -430,7 +532,7 @@ _GENERIC_AREA = (
 )  # fmt: skip
 
 
-def _retag(tokens: tuple[tuple[int, int, str, str], ...], k: int) -> str:
+def _retag(tokens: tuple[Token, ...], k: int) -> str:
     """Tag of ``tokens[k]``, re-tagged ``ns`` for place names jieba tags otherwise."""
     _, _, word, tag = tokens[k]
     if tag.startswith("ns") or len(word) < 2:
@@ -440,7 +542,7 @@ def _retag(tokens: tuple[tuple[int, int, str, str], ...], k: int) -> str:
             if word.endswith(suffix) and len(word) - len(suffix) >= 2:
                 if word.endswith(_GENERIC_AREA):
                     break
-                stem_tag = _postokenizer().word_tag_tab.get(word[: -len(suffix)])
+                stem_tag = _jieba().tags.get(word[: -len(suffix)])
                 if stem_tag is None or stem_tag in _NAME_TAGS:
                     return "ns"
                 break
@@ -476,15 +578,40 @@ def _place_like(word: str) -> bool:
 
 
 class _Window:
-    """A tagged window ``text[start:end]`` of one passage (passage offsets)."""
+    """The jieba words covering a passage range ``[s, e)``: the range widened to
+    whole jieba blocks (by at most ``MAX_BLOCK_EXTENSION`` characters each way),
+    taken from the whole normalised document ``text``, in which the passage
+    starts at ``base``. Offsets are passage offsets. jieba's HMM runs on the
+    unknown runs within ``HOT_MARGIN`` characters of the range. Date
+    expressions are searched in the range plus ``CONTEXT`` characters."""
 
-    __slots__ = ("start", "text", "tokens", "starts", "_dates")
+    __slots__ = ("start", "tokens", "starts", "_doc", "_base", "_s", "_e", "_dates")
 
-    def __init__(self, passage: str, start: int, end: int, hot_start: int, hot_end: int) -> None:
-        self.start = start
-        self.text = passage[start:end]
-        self.tokens = _tag(self.text, max(0, hot_start - start), max(0, hot_end - start))
-        self.starts = [t[0] for t in self.tokens]
+    def __init__(self, text: str, base: int, s: int, e: int) -> None:
+        n = len(text)
+        lo, hi = base + s, base + e
+        c = text[lo]
+        if "\u4e00" <= c <= "\u9fd5" or c in _BLOCK_CHARS:
+            floor = max(0, lo - MAX_BLOCK_EXTENSION)
+            m = _UP_TO_LAST_NON_BLOCK_RE.match(text, floor, lo)
+            lo = m.end() if m else floor
+        c = text[hi - 1]
+        if "\u4e00" <= c <= "\u9fd5" or c in _BLOCK_CHARS:
+            m = _BLOCK_RE.match(text, hi, min(n, hi + MAX_BLOCK_EXTENSION))
+            if m:
+                hi = m.end()
+        self.start = lo - base
+        m = _BLOCK_RE.match(text, lo, hi)
+        if m and m.end() == hi:  # one block (the common case): its cached words
+            hot = base + s - lo
+            self.tokens, self.starts = _block_tokens(
+                m.group(), hot - HOT_MARGIN, hot + e - s + HOT_MARGIN
+            )
+        else:
+            self.tokens = _tokens(text, lo, hi, base + s - HOT_MARGIN, base + e + HOT_MARGIN)
+            self.starts = [t[0] for t in self.tokens]
+        self._doc, self._base = text, base
+        self._s, self._e = min(lo, base + s - CONTEXT), max(hi, base + e + CONTEXT)
         self._dates: list[tuple[int, int]] | None = None
 
     def word_at(self, i: int) -> tuple[int, int]:
@@ -498,35 +625,26 @@ class _Window:
         white-space tokens left out, place names re-tagged."""
         lo, hi = s - self.start, e - self.start
         out = []
-        for k, (ws, we, word, _) in enumerate(self.tokens):
+        tokens = self.tokens
+        for k in range(max(0, bisect_right(self.starts, lo) - 1), len(tokens)):
+            ws, we, word, _ = tokens[k]
             if we <= lo:
                 continue
             if ws >= hi:
                 break
             if word.isspace():
                 continue
-            out.append((word, _retag(self.tokens, k), ws + self.start, we + self.start))
+            out.append((word, _retag(tokens, k), ws + self.start, we + self.start))
         return out
 
     def dates(self) -> list[tuple[int, int]]:
         """Passage ranges of the date and time expressions in the window."""
         if self._dates is None:
+            lo, hi, base = max(0, self._s), min(len(self._doc), self._e), self._base
             self._dates = [
-                (m.start() + self.start, m.end() + self.start) for m in _DATE_RE.finditer(self.text)
+                (m.start() - base, m.end() - base) for m in _DATE_RE.finditer(self._doc, lo, hi)
             ]
         return self._dates
-
-
-def _window(passage: str, s: int, e: int) -> _Window:
-    """The tagged window of passage range ``[s, e)``: ``CONTEXT`` characters either side,
-    jieba's HMM on unknown words within ``HOT_MARGIN`` characters of the range."""
-    return _Window(
-        passage,
-        max(0, s - CONTEXT),
-        min(len(passage), e + CONTEXT),
-        s - HOT_MARGIN,
-        e + HOT_MARGIN,
-    )
 
 
 # ---------------------------------------------------------------------- one edit
@@ -566,28 +684,38 @@ def _char_edits(pa: str, pb: str) -> list[tuple[int, int, int, int]]:
 
 
 def _widen(
-    pa: str, pb: str, i1: int, i2: int, j1: int, j2: int, left_room: int, right_room: int
+    ta: str,
+    a0: int,
+    tb: str,
+    b0: int,
+    i1: int,
+    i2: int,
+    j1: int,
+    j2: int,
+    left_room: int,
+    right_room: int,
 ) -> _Work:
     """Grow an edit by the same number of (equal) characters on both sides until
     each side with text starts and ends on a jieba word boundary.
 
     ``left_room``/``right_room``: equal characters available before/after the
-    edit (up to the neighbouring edit or the passage edge).
+    edit (up to the neighbouring edit or the passage edge). ``ta``/``tb``: the
+    normalised documents, in which the passages start at ``a0``/``b0``.
     """
-    win_a = _window(pa, i1, i2) if i2 > i1 else None
-    win_b = _window(pb, j1, j2) if j2 > j1 else None
+    win_a = _Window(ta, a0, i1, i2) if i2 > i1 else None
+    win_b = _Window(tb, b0, j1, j2) if j2 > j1 else None
     kl = kr = 0
     while True:
         nl, nr = kl, kr
         for side in (0, 1):
             if side == 0:
-                s, e, win, passage = i1 - kl, i2 + kr, win_a, pa
+                s, e, win, text, base = i1 - kl, i2 + kr, win_a, ta, a0
             else:
-                s, e, win, passage = j1 - kl, j2 + kr, win_b, pb
+                s, e, win, text, base = j1 - kl, j2 + kr, win_b, tb, b0
             if e <= s:
                 continue
             if win is None:  # an insert/delete that grew into text on this side
-                win = _window(passage, s, e)
+                win = _Window(text, base, s, e)
                 if side == 0:
                     win_a = win
                 else:
@@ -747,7 +875,8 @@ def typed_edits(
         raise ValueError(
             f"bad passage [{a0}, {a1}) / [{b0}, {b1}) for lengths {len(na.text)} / {len(nb.text)}"
         )
-    pa, pb = na.text[a0:a1], nb.text[b0:b1]
+    ta, tb = na.text, nb.text
+    pa, pb = ta[a0:a1], tb[b0:b1]
     if max_edits <= 0 or pa == pb:
         return []
     raw = _char_edits(pa, pb)
@@ -761,7 +890,7 @@ def typed_edits(
         else:
             prev_a = work[-1].i2 if work else 0
             next_a = raw[k + 1][0] if k + 1 < len(raw) else len(pa)
-            w = _widen(pa, pb, i1, i2, j1, j2, i1 - prev_a, next_a - i2)
+            w = _widen(ta, a0, tb, b0, i1, i2, j1, j2, i1 - prev_a, next_a - i2)
             prev = work[-1] if work else None
             if prev is not None and prev.category is None and prev.i2 == w.i1:
                 i1, j1 = prev.i1, prev.j1
@@ -771,8 +900,8 @@ def typed_edits(
                     j1,
                     w.j2,
                     None,
-                    _window(pa, i1, w.i2) if w.i2 > i1 else None,
-                    _window(pb, j1, w.j2) if w.j2 > j1 else None,
+                    _Window(ta, a0, i1, w.i2) if w.i2 > i1 else None,
+                    _Window(tb, b0, j1, w.j2) if w.j2 > j1 else None,
                 )
                 work[-1] = w
             else:

@@ -247,7 +247,9 @@ def test_deterministic():
         chars.insert(rng.randrange(len(chars)), rng.choice(words))
     b = "".join(chars)
     first = diff(base, b)
-    edits_module._tag.cache_clear()
+    for cached in (edits_module._tag, edits_module._block, edits_module._hmm):
+        cached.cache_clear()
+    edits_module._block_hmm.cache_clear()
     assert diff(base, b) == first
     check_offsets(base, b, first)
 
@@ -279,6 +281,32 @@ def test_random_edits_keep_offsets_exact():
                 chars.insert(k, rng.choice(pieces))
         b = "".join(chars)
         check_offsets(a, b, diff(a, b))
+
+
+def test_words_are_jiebas_words_of_the_whole_document():
+    # Blocks segmented one at a time, the HMM everywhere: jieba.posseg.cut's words.
+    import jieba.posseg
+
+    text = normalise(
+        "第一条 为了规范管理，根据《中华人民共和国宪法》，制定本条例。2014年2月25日上海市"
+        "第十四届人民代表大会常务委员会第十一次会议通过。等10件地方性法规由张伟同志负责。"
+    ).text
+    tokens = edits_module._tokens(text, 0, len(text), 0, len(text))
+    assert [(w, t) for _, _, w, t in tokens] == [
+        (p.word, p.flag) for p in jieba.posseg.cut(text, HMM=True)
+    ]
+    assert all(text[s:e] == w for s, e, w, _ in tokens)
+    assert [t[0] for t in tokens[1:]] == [t[1] for t in tokens[:-1]]
+
+
+def test_words_come_from_the_whole_block_not_a_window():
+    # 人民代表大会常务委员会 is one jieba word (nt): the edit covers all of it.
+    a = "2014年2月25日上海市第十四届人民代表大会常务委员会第十一次会议通过"
+    b = "2014年2月25日第十届全国人民代表大会常务委员会第十一次会议通过"
+    (e,) = diff(a, b)
+    assert e.old_text == "上海市第十四届人民代表大会常务委员会"
+    assert e.new_text == "第十届全国人民代表大会常务委员会"
+    assert e.category == "organisation"
 
 
 def test_bad_passage_range():
