@@ -16,7 +16,14 @@ files to a new DuckDB file, so its wall time and peak RSS are its own):
   (CJK characters and Latin words, 3 units, hashed by datasketch's default
   SHA-1 of the UTF-8 bytes), ``MinHash.update`` per shingle, ``MinHashLSH``
   insert and query with the same ``(bands, rows)``, no verification at all;
-  against the real scan (with alignment and store) of the same subset.
+  against the real scan (with alignment and store) of the same subset. With
+  ``--text-dedup-python PY`` (a Python that has ``text-dedup`` installed, e.g.
+  a separate venv: its dependencies, pyspark and datasets among them, are not
+  ours), also text-dedup's MinHash deduplication (``python -m
+  text_dedup.minhash``, 128 permutations, threshold 0.5, xxh3, every CPU) on
+  the same files: the peer a user would pick instead. It works at *document*
+  level (near-duplicate documents, no passages, no offsets), so the table
+  gives what each found beside the time.
 - ``scaling``: the scan of 1/8, 1/4, 1/2 and all of a corpus (every 8th, 4th,
   2nd file in path order), with time and memory growth per doubling.
 - ``workers``: the full scan with one worker and with two; the match tables
@@ -238,7 +245,9 @@ def section_scan(corpora: Path, names: list[str], work: Path) -> None:
         print(f"{name:14} " + " ".join(f"{timings.get(s, 0.0):9.2f}" for s in STAGES))
 
 
-def section_naive(corpora: Path, name: str, work: Path, min_chars: int) -> list[Path]:
+def section_naive(
+    corpora: Path, name: str, work: Path, min_chars: int, text_dedup_python: str | None = None
+) -> list[Path]:
     files = subset_of(corpus_files(corpora, name), min_chars)
     chars = n_chars(files)
     print(f"\n## Naive datasketch pipeline vs the scan: {name}, {len(files)} files, {chars:,} ch")
@@ -256,7 +265,80 @@ def section_naive(corpora: Path, name: str, work: Path, min_chars: int) -> list[
     for label, wall, cands in rows:
         ratio = naive["wall"] / wall
         print(f"{label:44} {wall:7.1f} {_mc(chars, wall):>7} {cands:11,d} {ratio:6.1f}x")
+    print(
+        f"(ratio: the naive pipeline's time / this one's; the scan found {ours['reuse']:,d} "
+        f"reuse passages; the naive pipeline verifies nothing)"
+    )
+    if text_dedup_python:
+        peer = text_dedup_run(files, work, text_dedup_python)
+        print(
+            f"\npeer, document level: text-dedup {peer['version']} MinHash "
+            f"(python -m text_dedup.minhash, 128 perm, threshold 0.5, xxh3, every CPU)"
+        )
+        print(f"{'pipeline':44} {'wall s':>7} {'M ch/s':>7} {'found':>24}")
+        print(
+            f"{'text-dedup minhash (whole command)':44} {peer['wall']:7.1f} "
+            f"{_mc(chars, peer['wall']):>7} {str(peer['removed']) + ' duplicate documents':>24}"
+        )
+        print(
+            f"{'reuse scan, every CPU':44} {ours['wall']:7.1f} {_mc(chars, ours['wall']):>7} "
+            f"{str(ours['reuse']) + ' reused passages':>24}"
+        )
+        print(f"reuse scan time / text-dedup time: {ours['wall'] / peer['wall']:.2f}")
+    else:
+        print("(text-dedup not measured: give --text-dedup-python, see the module docstring)")
     return files
+
+
+def text_dedup_run(files: list[Path], work: Path, python: str) -> dict[str, Any]:
+    """Run text-dedup's MinHash deduplication on ``files`` (one JSON line each)."""
+    data = work / "text-dedup.jsonl"
+    with data.open("w", encoding="utf-8") as out:
+        for i, path in enumerate(files):
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            out.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
+    output = work / "text-dedup-out"
+    shutil.rmtree(output, ignore_errors=True)
+    cmd = [
+        python, "-m", "text_dedup.minhash", "--path", "json", "--data_files", str(data),
+        "--split", "train", "--cache_dir", str(work / "text-dedup-cache"),
+        "--output", str(output), "--column", "text", "--num_perm", "128",
+        "--threshold", "0.5", "--hash_func", "xxh3",
+    ]  # fmt: skip
+    t0 = time.perf_counter()
+    run = subprocess.run(cmd, capture_output=True, text=True, env={**_env(), "COLUMNS": "200"})
+    wall = time.perf_counter() - t0
+    if run.returncode != 0:
+        raise SystemExit(f"text-dedup failed:\n{run.stderr[-2000:]}")
+    log = run.stdout + run.stderr
+    counts = [int(n) for n in _after_labels(log, ("Before", "After"))]
+    version = subprocess.run(
+        [python, "-c", "import importlib.metadata as m; print(m.version('text-dedup'))"],
+        capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    return {
+        "wall": wall,
+        "removed": counts[0] - counts[1] if len(counts) == 2 else "?",
+        "version": version,
+    }
+
+
+def _after_labels(log: str, labels: tuple[str, ...]) -> list[str]:
+    """The number logged after each of ``labels`` ("Before : 166"), in order."""
+    import re
+
+    out = []
+    for label in labels:
+        found = re.search(label + r"\s*:\s*(?:\S+\.py:\d+\s*)?(\d+)", log)
+        if found:
+            out.append(found.group(1))
+    return out
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
 
 
 def section_scaling(corpora: Path, name: str, work: Path) -> None:
@@ -344,6 +426,11 @@ def main() -> None:
     parser.add_argument("--sections", default="scan,naive,scaling,workers,nightly")
     parser.add_argument("--work", type=Path, default=None, help="folder for databases")
     parser.add_argument("--naive-chars", type=int, default=1_000_000)
+    parser.add_argument(
+        "--text-dedup-python",
+        default=None,
+        help="a Python with text-dedup installed: also time it (naive section)",
+    )
     args = parser.parse_args()
     names = [n for n in args.corpus.split(",") if n]
     sections = [s for s in args.sections.split(",") if s]
@@ -363,7 +450,7 @@ def main() -> None:
     if "scan" in sections:
         section_scan(args.corpora, names, work)
     if "naive" in sections:
-        section_naive(args.corpora, names[0], work, args.naive_chars)
+        section_naive(args.corpora, names[0], work, args.naive_chars, args.text_dedup_python)
     if "scaling" in sections:
         section_scaling(args.corpora, names[0], work)
     if "workers" in sections:
