@@ -774,8 +774,9 @@ def _scan_locked(
                 table = pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
                 diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
             log.info("store: %d matches added, %d removed", diff["added"], diff["removed"])
-        with timers("edits"):
-            result.n_edited = derive_edits(store, config, progress)
+        if config.scan.edits:
+            with timers("edits"):
+                result.n_edited = derive_edits(store, config, progress)
         if store.groups_stale():
             with timers("groups"):
                 groups = reuse_groups(store.reuse_sides())

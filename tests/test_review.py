@@ -309,3 +309,15 @@ def test_v1_database_is_migrated(tmp_path: Path, seed_dir: Path) -> None:
     assert rows(db, "SELECT count(*) FROM edits")[0][0] > 10
     assert rows(db, "SELECT count(*) FROM quotations")[0][0] > 10
     assert rows(db, "SELECT count(*) FROM groups")[0][0] == 1
+
+
+def test_edits_left_for_a_later_scan_when_off(tmp_path: Path, seed_dir: Path) -> None:
+    db = tmp_path / "off.duckdb"
+    scan([seed_dir], db, Config.load(None, {"scan.edits": False}))
+    assert rows(db, "SELECT count(*) FROM edits")[0][0] == 0
+    assert rows(db, "SELECT count(*) FROM matches WHERE n_edits IS NOT NULL")[0][0] == 0
+    scan([seed_dir], db, Config())  # nothing changed on disk: only the backlog of edits
+    fresh = tmp_path / "fresh.duckdb"
+    scan([seed_dir], fresh, Config())
+    query = "SELECT * FROM edits ORDER BY match_id, edit_no"
+    assert rows(db, query) == rows(fresh, query) and rows(db, query)
