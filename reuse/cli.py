@@ -16,9 +16,10 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import duckdb
 import typer
@@ -47,6 +48,8 @@ from reuse.report import (
     run_query,
 )
 from reuse.store import Store
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -211,6 +214,21 @@ def scan(
         raise typer.Exit(EXIT_REJECTED)
 
 
+def _read(db: Path, fetch: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """``fetch(connection)`` on a read-only connection; library errors end the command."""
+    con = _connect(db)
+    try:
+        return fetch(con)
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+
+
+def _print_json(data: Any) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
 def _connect(db: Path) -> duckdb.DuckDBPyConnection:
     if not db.exists():
         _fail(FileNotFoundError(f"no database at {db}; run 'reuse scan PATH --db {db}' first"))
@@ -364,7 +382,7 @@ def _print_similarity(sim: dict[str, Any]) -> None:
 
 def _print_report(data: dict[str, Any], kind: Kind, fmt: ReportFormat, max_chars: int) -> None:
     if fmt is ReportFormat.json:
-        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        _print_json(data)
         return
     if "similarity" in data:
         _print_similarity(data["similarity"])
@@ -421,15 +439,9 @@ def show(
 
     Example: reuse show 5 --context 80
     """
-    con = _connect(db)
-    try:
-        m = match_detail(con, match_id, context)
-    except (ReuseError, duckdb.Error) as exc:
-        _fail(exc)
-    finally:
-        con.close()
+    m = _read(db, lambda con: match_detail(con, match_id, context))
     if fmt is Format.json:
-        out.print_json(json.dumps(m, ensure_ascii=False, default=str))
+        _print_json(m)
         return
     plain = not out.is_terminal
     out.print(
@@ -522,15 +534,9 @@ def similarity(
     quotations, largest single source. The same figures are the SQL view
     document_similarity. Example: reuse similarity --limit 50
     """
-    con = _connect(db)
-    try:
-        rows = corpus_similarity(con, limit)
-    except (ReuseError, duckdb.Error) as exc:
-        _fail(exc)
-    finally:
-        con.close()
+    rows = _read(db, lambda con: corpus_similarity(con, limit))
     if fmt is Format.json:
-        out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
+        _print_json(rows)
         return
     table = Table(
         "document", "chars", "reused", "excluding", "largest source", "its share", "sources"
@@ -560,15 +566,9 @@ def groups(
     A stock paragraph copied into 12 district reports is one group of 12
     members. Tables groups, group_members, group_matches. Example: reuse groups --min-documents 5
     """
-    con = _connect(db)
-    try:
-        data = group_report(con, limit, min_documents)
-    except (ReuseError, duckdb.Error) as exc:
-        _fail(exc)
-    finally:
-        con.close()
+    data = _read(db, lambda con: group_report(con, limit, min_documents))
     if fmt is Format.json:
-        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        _print_json(data)
         return
     if not data:
         out.print("No reuse groups.")
@@ -606,21 +606,15 @@ def provenance(
     file name, or the text's dateline or signature); without dates, the side
     the other adds a byline or photo caption to. View match_provenance.
     """
-    con = _connect(db)
-    try:
-        data = provenance_report(con, doc)
-    except (ReuseError, duckdb.Error) as exc:
-        _fail(exc)
-    finally:
-        con.close()
+    records = _read(db, lambda con: provenance_report(con, doc))
     if fmt is Format.json:
-        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        _print_json(records)
         return
-    if not data:
+    if not records:
         out.print("No reuse.")
         return
     table = Table("source", "copy", "evidence", "chars", title="Who copied from whom")
-    for r in data:
+    for r in records:
         if r["source"]:
             src, copy = _display_path(r["source"]), _display_path(r["copy"])
         else:
