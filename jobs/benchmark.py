@@ -9,7 +9,8 @@ files to a new DuckDB file, so its wall time and peak RSS are its own):
 
 - ``scan``: the full scan of each corpus with every CPU (``scan.workers = 0``):
   characters per second end to end, seconds per stage, candidate passage
-  pairs, matches, peak RSS. Stage seconds are summed over worker processes
+  pairs, matches, peak RSS; then the same scan with ``scan.edits = false``
+  (detection only: the typed edits left for later). Stage seconds are summed over worker processes
   (CPU-seconds), so with two workers they can add up to more than the wall.
 - ``naive``: on a subset of at least 1 M characters, the straightforward
   datasketch pipeline: the same normalised passages and the same shingles
@@ -101,12 +102,12 @@ def _peak_rss_mb() -> tuple[float, float]:
     return own, children
 
 
-def run_scan(list_file: str, db: str, workers: int) -> dict[str, Any]:
+def run_scan(list_file: str, db: str, workers: int, edits: bool = True) -> dict[str, Any]:
     """Child side of ``measure_scan``: scan the listed files (or a folder) into ``db``."""
     from reuse import Config, scan
 
     roots = Path(list_file).read_text(encoding="utf-8").splitlines()
-    config = Config.load(overrides={"scan.workers": workers})
+    config = Config.load(overrides={"scan.workers": workers, "scan.edits": edits})
     t0 = time.perf_counter()
     result = scan(roots, db, config)
     wall = time.perf_counter() - t0
@@ -179,13 +180,15 @@ def _child(section: str, *args: Any) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def measure_scan(roots: list[Path], work: Path, name: str, workers: int = 0) -> dict[str, Any]:
+def measure_scan(
+    roots: list[Path], work: Path, name: str, workers: int = 0, edits: bool = True
+) -> dict[str, Any]:
     db = work / f"{name}.duckdb"
     for stale in work.glob(f"{name}.duckdb*"):
         stale.unlink()
     listing = work / f"{name}.list"
     listing.write_text("\n".join(str(r) for r in roots), encoding="utf-8")
-    out = _child("scan", listing, db, workers)
+    out = _child("scan", listing, db, workers, int(edits))
     out["db"] = str(db)
     return out
 
@@ -236,6 +239,14 @@ def section_scan(corpora: Path, names: list[str], work: Path) -> None:
             flush=True,
         )
         stage_rows.append((name, r["timings"]))
+        bare = measure_scan([corpora / name], work, f"scan-{name}-no-edits", edits=False)
+        label = "  no edits"
+        print(
+            f"{label:14} {len(files):6d} {chars / 1e6:8.2f} {bare['wall']:7.1f} "
+            f"{_mc(chars, bare['wall']):>7} {bare['candidates']:11,d} {bare['reuse']:8,d} "
+            f"{bare['boilerplate']:8,d} {_peak(bare):>20}",
+            flush=True,
+        )
     print(
         "\nseconds per stage (summed over worker processes; edits and groups: wall seconds "
         "of the main process, edits computed in the workers):"
@@ -398,7 +409,7 @@ def section_nightly(corpora: Path, name: str, work: Path) -> None:
     place(new)
     db = Path(full["db"])
     listing = work / f"nightly-{name}.list"
-    nightly = _child("scan", listing, db, 0)
+    nightly = _child("scan", listing, db, 0, 1)
     fresh = measure_scan([folder], work, f"nightly-fresh-{name}")
     same = match_table(str(db)) == match_table(fresh["db"])
     print(f"{'run':34} {'sketched':>8} {'wall s':>7} {'share of full':>14}")
@@ -415,7 +426,7 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         section, args = sys.argv[2], sys.argv[3:]
         if section == "scan":
-            out = run_scan(args[0], args[1], int(args[2]))
+            out = run_scan(args[0], args[1], int(args[2]), bool(int(args[3])))
         else:
             out = run_naive(args[0])
         print(json.dumps(out))
