@@ -47,6 +47,7 @@ from reuse.report import (
     query_description,
     run_query,
 )
+from reuse.schema import SCHEMA_VERSION
 from reuse.store import Store
 
 T = TypeVar("T")
@@ -233,9 +234,20 @@ def _connect(db: Path) -> duckdb.DuckDBPyConnection:
     if not db.exists():
         _fail(FileNotFoundError(f"no database at {db}; run 'reuse scan PATH --db {db}' first"))
     try:
-        return duckdb.connect(str(db), read_only=True)
+        con = duckdb.connect(str(db), read_only=True)
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except duckdb.Error as exc:
         _fail(exc)
+    if row is None or int(row[0]) != SCHEMA_VERSION:
+        con.close()
+        found = row[0] if row else "none"
+        _fail(
+            ReuseError(
+                f"{db} has schema version {found}, this reuse reads {SCHEMA_VERSION}: "
+                f"run 'reuse scan PATH --db {db}' once to migrate it"
+            )
+        )
+    return con
 
 
 def _marked(text: str, base: int, diff: list[list[Any]], side: str, plain: bool) -> Text:

@@ -321,3 +321,14 @@ def test_edits_left_for_a_later_scan_when_off(tmp_path: Path, seed_dir: Path) ->
     scan([seed_dir], fresh, Config())
     query = "SELECT * FROM edits ORDER BY match_id, edit_no"
     assert rows(db, query) == rows(fresh, query) and rows(db, query)
+
+
+def test_reports_on_an_old_database_say_how_to_migrate(tmp_path: Path, seed_dir: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    scan([seed_dir], db, Config())
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    result = invoke("report", "--db", str(db))
+    assert result.exit_code == 1
+    assert "schema version 1" in result.output and "to migrate" in result.output
