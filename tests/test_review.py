@@ -332,3 +332,36 @@ def test_reports_on_an_old_database_say_how_to_migrate(tmp_path: Path, seed_dir:
     result = invoke("report", "--db", str(db))
     assert result.exit_code == 1
     assert "schema version 1" in result.output and "to migrate" in result.output
+
+
+def test_document_date_from_docx_metadata(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("关于做好年度工作的通知。" * 5)
+    document.core_properties.created = dt.datetime(2021, 6, 7, 9, 30)
+    target = tmp_path / "c" / "notice.docx"
+    target.parent.mkdir()
+    document.save(str(target))
+    write(tmp_path / "c" / "2020-01-02 plain.txt", "正文。" * 20)
+    db = tmp_path / "d.duckdb"
+    scan([tmp_path / "c"], db, Config())
+    dates = {
+        Path(p).name: (str(d), src)
+        for p, d, src in rows(db, "SELECT path, doc_date, date_source FROM documents")
+    }
+    assert dates == {
+        "notice.docx": ("2021-06-07", "metadata"),
+        "2020-01-02 plain.txt": ("2020-01-02", "file name"),
+    }
+    # New parameters, and a scan of the other file only: the .docx, outside the
+    # scanned roots, is indexed again from its stored text, and keeps its metadata date.
+    again = scan(
+        [tmp_path / "c" / "2020-01-02 plain.txt"],
+        db,
+        Config.load(None, {"candidates.threshold": 0.45}),
+    )
+    assert again.rebuilt and again.n_sketched == 2
+    assert rows(db, "SELECT date_source FROM documents WHERE path LIKE '%.docx'") == [("metadata",)]
