@@ -54,7 +54,7 @@ from reuse.ingest import (
     sha256_hex,
 )
 from reuse.normalise import NormalisedText, normalise, normalise_many
-from reuse.provenance import document_date, parse_metadata_date
+from reuse.provenance import document_date
 from reuse.quotes import quoted_spans
 from reuse.segment import segment
 from reuse.shingle import shingle
@@ -158,7 +158,7 @@ def index_document(
         units = find_units(doc.text, norm, seg, config.boilerplate, listed)
     with timers("provenance"):
         quotes = quoted_spans(doc.text)
-        dated = document_date(doc.path, doc.text, parse_metadata_date(doc.metadata_date))
+        dated = document_date(doc.path, doc.text, doc.metadata_date)
     return IndexedDocument(
         path=doc.path,
         sha256=doc.sha256,

@@ -296,7 +296,7 @@ def parse_metadata_date(value: object) -> datetime.date | None:
 def document_date(
     path: str,
     text: str,
-    metadata_date: datetime.date | None = None,
+    metadata_date: object = None,
     *,
     metadata_label: str = "metadata date",
 ) -> DocumentDate | None:

@@ -105,10 +105,7 @@ class Store:
         self.con.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(schema.SCHEMA_VERSION)]
         )
-        self.con.execute(
-            "INSERT INTO meta VALUES ('groups_stale', '1') "
-            "ON CONFLICT (key) DO UPDATE SET value = '1'"
-        )
+        self._mark_groups_stale()
 
     def _check_version(self) -> None:
         try:
@@ -281,17 +278,18 @@ class Store:
         ]
         if not rows:
             return
-        cols = list(zip(*rows))
-        table = pa.table(
+        i32 = pa.int32()
+        table = _rows_table(
+            rows,
             {
-                "doc_id": pa.array(cols[0], pa.int32()),
-                "norm_start": pa.array(cols[1], pa.int32()),
-                "norm_end": pa.array(cols[2], pa.int32()),
-                "start_offset": pa.array(cols[3], pa.int32()),
-                "end_offset": pa.array(cols[4], pa.int32()),
-                "line_key": pa.array(cols[5], pa.uint64()),
-                "listed": pa.array(cols[6], pa.bool_()),
-            }
+                "doc_id": i32,
+                "norm_start": i32,
+                "norm_end": i32,
+                "start_offset": i32,
+                "end_offset": i32,
+                "line_key": pa.uint64(),
+                "listed": pa.bool_(),
+            },
         )
         self.con.register("new_lines", table)
         self.con.execute("INSERT INTO lines SELECT * FROM new_lines")
@@ -301,14 +299,8 @@ class Store:
         rows = [(doc_id, s, e) for doc_id, d in zip(ids, docs) for s, e in d.quotes]
         if not rows:
             return
-        cols = list(zip(*rows))
-        table = pa.table(
-            {
-                "doc_id": pa.array(cols[0], pa.int32()),
-                "start_offset": pa.array(cols[1], pa.int32()),
-                "end_offset": pa.array(cols[2], pa.int32()),
-            }
-        )
+        i32 = pa.int32()
+        table = _rows_table(rows, {"doc_id": i32, "start_offset": i32, "end_offset": i32})
         self.con.register("new_quotations", table)
         self.con.execute("INSERT INTO quotations SELECT * FROM new_quotations")
         self.con.unregister("new_quotations")
@@ -644,32 +636,11 @@ class Store:
         ).fetchall()
 
     def ignored_match_ids(self, first_seen_scan: int | None = None) -> list[int]:
-        """Live matches a reviewer marked ``ignored``.
-
-        The ``match_key`` hash is computed only for matches between two
-        documents some verdict names (not for the whole table, as a query of
-        the ``reviewed_matches`` view would).
-        """
-        extra = "" if first_seen_scan is None else f"AND m.first_seen_scan = {int(first_seen_scan)}"
+        """Live matches a reviewer marked ``ignored`` (optionally: first seen in one scan)."""
         rows = self.con.execute(
-            f"""
-            WITH pairs AS (
-                SELECT DISTINCT da.doc_id AS d1, db.doc_id AS d2 FROM verdicts v
-                JOIN documents da ON da.path = v.path_a
-                JOIN documents db ON db.path = v.path_b
-                WHERE v.verdict = 'ignored'
-            ), candidates AS MATERIALIZED (
-                SELECT m.* FROM live_matches m JOIN pairs p
-                ON (m.doc_a = p.d1 AND m.doc_b = p.d2) OR (m.doc_a = p.d2 AND m.doc_b = p.d1)
-                WHERE true {extra}
-            )
-            SELECT m.match_id FROM candidates m
-            JOIN documents da ON da.doc_id = m.doc_a
-            JOIN documents db ON db.doc_id = m.doc_b
-            WHERE {schema.MATCH_KEY_SQL} IN
-                (SELECT match_key FROM verdicts WHERE verdict = 'ignored')
-            ORDER BY m.match_id
-            """
+            "SELECT match_id FROM reviewed_matches WHERE verdict = 'ignored' "
+            "AND (CAST(? AS INTEGER) IS NULL OR first_seen_scan = ?) ORDER BY match_id",
+            [first_seen_scan, first_seen_scan],
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -689,34 +660,37 @@ class Store:
         ]
         member_rows = [(g.group_no, m.doc_id, m.start, m.end) for g in groups for m in g.members]
         match_rows = [(g.group_no, mid) for g in groups for mid in g.match_ids]
-
-        def table(rows: list[tuple], names: list[str], types: list[pa.DataType]) -> pa.Table:
-            cols = list(zip(*rows)) if rows else [[] for _ in names]
-            return pa.table({n: pa.array(c, t) for n, c, t in zip(names, cols, types)})
-
+        i32 = pa.int32()
         con.execute("BEGIN")
         try:
             con.execute("DELETE FROM groups")
             con.execute("DELETE FROM group_members")
             con.execute("DELETE FROM group_matches")
-            i32 = pa.int32()
             con.register(
                 "new_groups",
-                table(
+                _rows_table(
                     g_rows,
-                    ["group_id", "n_documents", "n_members", "n_matches", "mean_chars"],
-                    [i32, i32, i32, i32, pa.float64()],
+                    {
+                        "group_id": i32,
+                        "n_documents": i32,
+                        "n_members": i32,
+                        "n_matches": i32,
+                        "mean_chars": pa.float64(),
+                    },
                 ),
             )
             con.execute("INSERT INTO groups SELECT * FROM new_groups")
             con.register(
                 "new_members",
-                table(member_rows, ["group_id", "doc_id", "start_offset", "end_offset"], [i32] * 4),
+                _rows_table(
+                    member_rows,
+                    {"group_id": i32, "doc_id": i32, "start_offset": i32, "end_offset": i32},
+                ),
             )
             con.execute("INSERT INTO group_members SELECT * FROM new_members")
             con.register(
                 "new_group_matches",
-                table(match_rows, ["group_id", "match_id"], [i32, pa.int64()]),
+                _rows_table(match_rows, {"group_id": i32, "match_id": pa.int64()}),
             )
             con.execute("INSERT INTO group_matches SELECT * FROM new_group_matches")
             for name in ("new_groups", "new_members", "new_group_matches"):
@@ -752,6 +726,7 @@ class Store:
             "match_id = excluded.match_id, reviewed_at = excluded.reviewed_at",
             [key, verdict, note, match_id, path_a, path_b, _now()],
         )
+        self._mark_groups_stale()  # groups leave ignored matches out
         return str(key)
 
     def new_match_counts(self, scan_id: int) -> tuple[int, int]:
@@ -763,6 +738,14 @@ class Store:
             [ignored, scan_id],
         ).fetchone()
         return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def _rows_table(rows: Sequence[tuple], columns: dict[str, pa.DataType]) -> pa.Table:
+    """An Arrow table (for a bulk insert) of row tuples, one column per ``columns`` item."""
+    values = list(zip(*rows)) if rows else [() for _ in columns]
+    return pa.table(
+        {name: pa.array(col, kind) for (name, kind), col in zip(columns.items(), values)}
+    )
 
 
 MATCH_SCHEMA = pa.schema(

@@ -365,3 +365,14 @@ def test_document_date_from_docx_metadata(tmp_path: Path) -> None:
     )
     assert again.rebuilt and again.n_sketched == 2
     assert rows(db, "SELECT date_source FROM documents WHERE path LIKE '%.docx'") == [("metadata",)]
+
+
+def test_an_ignored_match_leaves_its_group_at_the_next_scan(tmp_path: Path, seed_dir: Path) -> None:
+    db = tmp_path / "g.duckdb"
+    scan([seed_dir], db, Config())
+    assert rows(db, "SELECT n_documents FROM groups") == [(2,)]
+    (match_id,) = rows(db, "SELECT match_id FROM live_matches WHERE kind = 'reuse'")[0]
+    invoke("review", str(match_id), "--verdict", "ignored", "--db", str(db))
+    again = scan([seed_dir], db, Config())  # nothing changed on disk
+    assert again.n_sketched == 0
+    assert rows(db, "SELECT count(*) FROM groups") == [(0,)]
