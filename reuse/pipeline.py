@@ -26,10 +26,8 @@ Each stage runs in a named timer; ``ScanResult.timings`` holds seconds per stage
 from __future__ import annotations
 
 import logging
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,11 +37,11 @@ from filelock import FileLock, Timeout
 from rapidfuzz.distance import Levenshtein
 
 from reuse import __version__
-from reuse.align import Segment, align_pair, verify_texts
-from reuse.boilerplate import covered_share, find_units, load_list
-from reuse.candidates import band_keys, candidate_pairs
+from reuse.align import verify_texts
+from reuse.boilerplate import covered_share, load_list
+from reuse.candidates import candidate_pairs
 from reuse.config import Config
-from reuse.edits import typed_edits
+from reuse.core import Timers, align_document_pair, edit_rows, index_document
 from reuse.errors import DocumentError, ScanLockedError
 from reuse.groups import reuse_groups
 from reuse.ingest import (
@@ -53,12 +51,7 @@ from reuse.ingest import (
     read_bytes,
     sha256_hex,
 )
-from reuse.normalise import NormalisedText, normalise, normalise_many
-from reuse.provenance import document_date
-from reuse.quotes import quoted_spans
-from reuse.segment import segment
-from reuse.shingle import shingle
-from reuse.sketch import passage_signatures
+from reuse.normalise import NormalisedText, normalise_many
 from reuse.store import MATCH_SCHEMA, IndexedDocument, Store
 from reuse.workers import STATE, ordered_map, resolve_workers
 
@@ -110,73 +103,6 @@ class ScanResult:
         }
 
 
-class Timers:
-    """Accumulated wall-clock seconds per named stage."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
-
-    @contextmanager
-    def __call__(self, name: str) -> Iterator[None]:
-        t0 = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] += time.perf_counter() - t0
-
-    def add(self, seconds: dict[str, float]) -> None:
-        """Add another timer's seconds (a worker's: then the sum is CPU-seconds over workers)."""
-        for name, value in seconds.items():
-            self.seconds[name] += value
-
-
-def index_document(
-    doc: DecodedDocument,
-    config: Config,
-    listed: frozenset[int] = frozenset(),
-    timers: Timers | None = None,
-) -> IndexedDocument:
-    """Normalise, segment, shingle and sketch one document; band its passages."""
-    timers = timers or Timers()
-    with timers("normalise"):
-        norm = normalise(doc.text)
-    with timers("segment"):
-        seg = segment(norm.text, config.segment)
-    with timers("shingle"):
-        shingles = shingle(norm.text, config.shingle)
-    with timers("sketch"):
-        sigs, counts = passage_signatures(
-            shingles,
-            seg.passage_starts,
-            seg.passage_ends,
-            config.sketch.num_perm,
-            config.sketch.seed,
-        )
-        b, r = config.lsh_bands
-        keys = band_keys(sigs, b, r)
-    with timers("boilerplate"):
-        units = find_units(doc.text, norm, seg, config.boilerplate, listed)
-    with timers("provenance"):
-        quotes = quoted_spans(doc.text)
-        dated = document_date(doc.path, doc.text, doc.metadata_date)
-    return IndexedDocument(
-        path=doc.path,
-        sha256=doc.sha256,
-        text=doc.text,
-        encoding=doc.encoding,
-        n_bytes=doc.n_bytes,
-        n_norm_chars=len(norm.text),
-        passage_spans=np.stack((seg.passage_starts, seg.passage_ends), axis=1),
-        passage_shingles=counts,
-        band_keys=keys,
-        units=units,
-        quotes=quotes,
-        doc_date=dated.date if dated else None,
-        date_source=dated.source if dated else None,
-        date_evidence=dated.evidence if dated else None,
-    )
-
-
 def _under(path: str, roots: Sequence[str]) -> bool:
     for root in roots:
         if path == root or path.startswith(root.rstrip("/") + "/"):
@@ -221,43 +147,6 @@ def _warm_caches(config: Config) -> None:
 def _normalise_task(items: list[tuple[int, str]]) -> list[tuple[int, NormalisedText]]:
     norms = normalise_many([text for _, text in items])
     return [(doc_id, norm) for (doc_id, _), norm in zip(items, norms)]
-
-
-def _swap(seg: Segment) -> Segment:
-    return Segment(
-        seg.b_start, seg.b_end, seg.a_start, seg.a_end, seg.edit_distance, seg.similarity, seg.seeds
-    )
-
-
-def _segment_row(
-    seg: Segment, doc_a: int, doc_b: int, na: NormalisedText, nb: NormalisedText
-) -> dict:
-    a0, a1 = na.snap(seg.a_start, seg.a_end)
-    b0, b1 = nb.snap(seg.b_start, seg.b_end)
-    if (a0, a1, b0, b1) != (seg.a_start, seg.a_end, seg.b_start, seg.b_end):
-        distance = Levenshtein.distance(na.text[a0:a1], nb.text[b0:b1])
-        similarity = 1.0 - distance / max(a1 - a0, b1 - b0)
-    else:
-        distance, similarity = seg.edit_distance, seg.similarity
-    oa0, oa1 = na.to_original(a0, a1)
-    ob0, ob1 = nb.to_original(b0, b1)
-    return {
-        "doc_a": doc_a,
-        "a_start": oa0,
-        "a_end": oa1,
-        "doc_b": doc_b,
-        "b_start": ob0,
-        "b_end": ob1,
-        "similarity": similarity,
-        "edit_distance": distance,
-        "kind": "reuse",
-        "a_norm_start": a0,
-        "a_norm_end": a1,
-        "b_norm_start": b0,
-        "b_norm_end": b1,
-        "seeds": seg.seeds,
-        "source": "align",
-    }
 
 
 def find_matches(
@@ -413,19 +302,21 @@ def _align_task(groups: list[int]) -> list[dict]:
         s, e = starts[k], ends[k]
         ok = verified[s - first : e - first]
         doc_a, doc_b = int(da[s]), int(db[s])
-        na, nb = norms[doc_a], norms[doc_b]
         group = pairs[s:e]
-        spans_a, spans_b = spans[group[:, 0]], spans[group[:, 1]]
-        # Align in the order of the paths, not of the ids, which depend on
-        # when a file was first seen: an incremental scan then finds
-        # exactly what a fresh scan of the same files finds.
-        if paths[doc_a] <= paths[doc_b]:
-            seeds = np.concatenate((spans_a[ok], spans_b[ok]), axis=1)
-            segs = align_pair(na.text, nb.text, seeds, config.align)
-        else:
-            seeds = np.concatenate((spans_b[ok], spans_a[ok]), axis=1)
-            segs = [_swap(g) for g in align_pair(nb.text, na.text, seeds, config.align)]
-        rows.extend(_segment_row(g, doc_a, doc_b, na, nb) for g in segs)
+        seeds = np.concatenate((spans[group[:, 0]], spans[group[:, 1]]), axis=1)
+        rows.extend(
+            align_document_pair(
+                doc_a,
+                doc_b,
+                norms[doc_a],
+                norms[doc_b],
+                paths[doc_a],
+                paths[doc_b],
+                seeds,
+                config,
+                verified=ok,
+            )
+        )
     return rows
 
 
@@ -602,22 +493,10 @@ def _edits_task(rows: list[tuple]) -> list[tuple]:
     norms, texts = STATE["norms"], STATE["texts"]
     out: list[tuple] = []
     for match_id, doc_a, a0, a1, doc_b, b0, b1 in rows:
-        edits = typed_edits(texts[doc_a], norms[doc_a], a0, a1, texts[doc_b], norms[doc_b], b0, b1)
         out.extend(
-            (
-                match_id,
-                k,
-                e.op,
-                e.a_start,
-                e.a_end,
-                e.b_start,
-                e.b_end,
-                e.old_text,
-                e.new_text,
-                e.category,
-                e.pos,
+            edit_rows(
+                match_id, texts[doc_a], norms[doc_a], (a0, a1), texts[doc_b], norms[doc_b], (b0, b1)
             )
-            for k, e in enumerate(edits)
         )
     return out
 
@@ -761,50 +640,73 @@ def _scan_locked(
         changed_corpus = bool(dirty) or bool(gone)
         if changed_corpus:
             aligned, result.n_candidates = find_matches(store, config, dirty, timers, progress)
-            with timers("boilerplate"):
-                relabelled, lines = boilerplate_rows(store, config, aligned, dirty)
-            log.info(
-                "boilerplate: %d formulaic-line matches, %d stored matches relabelled",
-                len(lines),
-                len(relabelled),
-            )
-            # Stored matches outside the scope that are not in `rows` stay as they are.
-            rows = aligned + relabelled + lines
-            with timers("store"):
-                table = pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
-                diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
-            log.info("store: %d matches added, %d removed", diff["added"], diff["removed"])
-        if config.scan.edits:
-            with timers("edits"):
-                result.n_edited = derive_edits(store, config, progress)
-        if store.groups_stale():
-            with timers("groups"):
-                groups = reuse_groups(store.reuse_sides())
-                store.write_groups(groups)
-            result.n_groups = len(groups)
-        result.n_new_matches, result.n_ignored = store.new_match_counts(scan_id)
-        result.n_new_matches -= result.n_ignored
-        counts = store.con.execute(
-            "SELECT count(*) FILTER (kind = 'reuse'), count(*) FILTER (kind = 'boilerplate') "
-            "FROM live_matches"
-        ).fetchone()
-        result.n_reuse, result.n_boilerplate = (
-            (int(counts[0]), int(counts[1])) if counts else (0, 0)
-        )
-        result.n_matches = result.n_reuse + result.n_boilerplate
-        result.n_errors = len(result.errors)
-        result.status = "ok_with_errors" if result.errors else "ok"
-        result.timings = dict(timers.seconds)
-        store.finish_scan(scan_id, result.status, result.counts)
-        log.info(
-            "scan %d %s: %d files, %d new, %d changed, %d deleted, %d errors, %d matches",
-            scan_id,
-            result.status,
-            result.n_files,
-            result.n_new,
-            result.n_changed,
-            result.n_deleted,
-            result.n_errors,
-            result.n_matches,
-        )
+            store_matches(store, config, aligned, dirty, scan_id, timers)
+        finish_scan(store, config, result, timers, progress)
     return result
+
+
+def store_matches(
+    store: Store,
+    config: Config,
+    aligned: list[dict],
+    dirty: set[int],
+    scan_id: int,
+    timers: Timers,
+) -> None:
+    """Label the aligned rows of the ``dirty`` documents' pairs (reuse or boilerplate),
+    add the formulaic-line matches, and replace the stored match set in one transaction."""
+    with timers("boilerplate"):
+        relabelled, lines = boilerplate_rows(store, config, aligned, dirty)
+    log.info(
+        "boilerplate: %d formulaic-line matches, %d stored matches relabelled",
+        len(lines),
+        len(relabelled),
+    )
+    # Stored matches outside the scope that are not in `rows` stay as they are.
+    rows = aligned + relabelled + lines
+    with timers("store"):
+        table = pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
+        diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
+    log.info("store: %d matches added, %d removed", diff["added"], diff["removed"])
+
+
+def finish_scan(
+    store: Store,
+    config: Config,
+    result: ScanResult,
+    timers: Timers,
+    progress: Progress | None = None,
+) -> None:
+    """The derived stages (typed edits, groups), the counts, and the scan's record."""
+    scan_id = result.scan_id
+    if config.scan.edits:
+        with timers("edits"):
+            result.n_edited = derive_edits(store, config, progress)
+    if store.groups_stale():
+        with timers("groups"):
+            groups = reuse_groups(store.reuse_sides())
+            store.write_groups(groups)
+        result.n_groups = len(groups)
+    result.n_new_matches, result.n_ignored = store.new_match_counts(scan_id)
+    result.n_new_matches -= result.n_ignored
+    counts = store.con.execute(
+        "SELECT count(*) FILTER (kind = 'reuse'), count(*) FILTER (kind = 'boilerplate') "
+        "FROM live_matches"
+    ).fetchone()
+    result.n_reuse, result.n_boilerplate = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+    result.n_matches = result.n_reuse + result.n_boilerplate
+    result.n_errors = len(result.errors)
+    result.status = "ok_with_errors" if result.errors else "ok"
+    result.timings = dict(timers.seconds)
+    store.finish_scan(scan_id, result.status, result.counts)
+    log.info(
+        "scan %d %s: %d files, %d new, %d changed, %d deleted, %d errors, %d matches",
+        scan_id,
+        result.status,
+        result.n_files,
+        result.n_new,
+        result.n_changed,
+        result.n_deleted,
+        result.n_errors,
+        result.n_matches,
+    )
