@@ -43,3 +43,7 @@ class ScanLockedError(ReuseError):
 
 class QueryError(ReuseError):
     """A user query could not be run (unknown name, write attempt, SQL error)."""
+
+
+class EngineUnavailableError(ReuseError):
+    """An optional engine (Spark) cannot start: its package or Java is missing."""

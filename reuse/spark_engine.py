@@ -1,0 +1,479 @@
+"""The scan as a Spark job: the same stages, spread over a cluster.
+
+Each stage runs the engine-free core (:mod:`reuse.core`) inside Spark; only
+the corpus-wide steps are Spark operations::
+
+    files or a table of (path, text | content)
+      -> mapInArrow: read, decode, index_document       (normalise, segment, shingle, sketch)
+      -> write OUTPUT/documents                          (parquet, materialised once)
+      -> mapInArrow: one row per (passage, band, key)    (passages with shingles only)
+      -> drop buckets over candidates.max_bucket         (groupBy + join, when set)
+      -> self-join on (band, key), doc_a < doc_b; distinct
+      -> groupBy (doc_a, doc_b): the candidate passage pairs of each document pair
+      -> join both documents' texts and passage spans
+      -> mapInArrow: align_document_pair + edit_rows     (verify, align, typed edits)
+      -> write OUTPUT/matches, OUTPUT/manifest.json
+
+Boilerplate labelling, formulaic-line matches and reuse groups (connected
+components by union-find) need the whole match set and run when the folder is
+imported into DuckDB (:func:`reuse.spark_output.import_output`), on one
+machine, with the embedded engine's own functions; they are linear in the
+number of matches (about 2 s per 350 k matches), which a database that is
+reviewed with SQL holds anyway.
+
+Document ids are the 1-based rank of the path (the order the embedded scan
+assigns them in), so both engines orient every pair alike; the candidate set
+is exactly :func:`reuse.candidates.candidate_pairs`' (pairs of passages of
+different documents sharing all ``r`` rows of at least one band), and each
+document pair is aligned by the same function with the same seeds, so the
+matches are the same, offset for offset (``tests/test_spark_engine.py``).
+
+pyspark is an optional extra (``pip install 'reuse[spark]'``, Spark 4.1) and
+needs Java 17 or 21.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from reuse import __version__
+from reuse.boilerplate import load_list
+from reuse.config import Config
+from reuse.core import align_document_pair, edit_rows, index_document
+from reuse.errors import DocumentError, EngineUnavailableError
+from reuse.ingest import (
+    DecodedDocument,
+    decode_bytes,
+    decode_document,
+    iter_source_files,
+    read_bytes,
+    sha256_hex,
+)
+from reuse.normalise import NormalisedText, normalise
+from reuse.spark_output import DOCUMENT_SCHEMA, EDIT_TYPE, LAYOUT_VERSION, MATCH_SCHEMA
+
+log = logging.getLogger("reuse")
+
+#: The Spark minor version the extra pins (``pyspark==4.1.*``).
+SPARK_MINOR = "4.1"
+
+BAND_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.int64()),
+        ("passage_no", pa.int32()),
+        ("band", pa.int32()),
+        ("key", pa.int64()),
+    ]
+)
+
+
+def check_spark() -> str:
+    """The pyspark version, or :class:`EngineUnavailableError` saying what to install."""
+    try:
+        import pyspark
+    except ImportError:
+        raise EngineUnavailableError(
+            f"the Spark engine needs pyspark {SPARK_MINOR}: pip install 'reuse[spark]'"
+        ) from None
+    java_home = os.environ.get("JAVA_HOME")
+    java = (
+        str(Path(java_home) / "bin" / "java")
+        if java_home and (Path(java_home) / "bin" / "java").exists()
+        else shutil.which("java")
+    )
+    if not java:
+        raise EngineUnavailableError(
+            f"the Spark engine needs Java 17 or 21 (Spark {SPARK_MINOR}); none found on PATH "
+            "or in JAVA_HOME. On Debian or Ubuntu: apt-get install openjdk-17-jre-headless"
+        )
+    return pyspark.__version__
+
+
+def spark_session(master: str | None = "local[2]", conf: dict[str, str] | None = None) -> Any:
+    """A SparkSession whose Python workers run this interpreter.
+
+    ``master`` None leaves the master to ``spark-submit``. Local sessions get
+    the UI off and ``2 x cores`` shuffle partitions; ``conf`` overrides
+    anything. ``PYSPARK_PYTHON`` is set to this interpreter unless already set
+    (on a cluster, point it at a Python with ``reuse`` installed).
+    """
+    check_spark()
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("reuse")
+    settings: dict[str, str] = {}
+    if master:
+        builder = builder.master(master)
+        if master.startswith("local"):
+            cores = master[len("local[") : -1] if master.startswith("local[") else "1"
+            n = (os.cpu_count() or 1) if cores == "*" else int(cores)
+            settings.update(
+                {
+                    "spark.ui.enabled": "false",
+                    "spark.sql.shuffle.partitions": str(2 * n),
+                    "spark.default.parallelism": str(2 * n),
+                    "spark.driver.memory": os.environ.get("REUSE_SPARK_DRIVER_MEMORY", "4g"),
+                }
+            )
+    settings.update(conf or {})
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(os.environ.get("REUSE_SPARK_LOG_LEVEL", "ERROR"))
+    return spark
+
+
+# -- per-document stage (runs in the executors) --------------------------------
+
+
+def _index_row(row: dict, config: Config, listed: frozenset[int]) -> dict:
+    """One input row -> one ``documents`` row (indexed, or rejected with its error)."""
+    path = row["path"]
+    base: dict[str, Any] = {"doc_id": row["doc_id"], "path": path}
+    try:
+        if "content" in row:
+            doc = decode_document(path, row["content"])
+        elif "text" in row:
+            data = (row["text"] or "").encode("utf-8")
+            text, encoding = decode_bytes(data, path)
+            doc = DecodedDocument(path, sha256_hex(data), text, encoding, len(data))
+        else:
+            doc = decode_document(path, read_bytes(path, config.ingest.max_bytes))
+    except DocumentError as err:
+        return {**base, "error_stage": err.stage, "error_message": err.message}
+    try:
+        indexed = index_document(doc, config, listed)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the scan
+        return {**base, "error_stage": "index", "error_message": f"{type(exc).__name__}: {exc}"}
+    spans = indexed.passage_spans
+    return {
+        **base,
+        "sha256": indexed.sha256,
+        "text": indexed.text,
+        "encoding": indexed.encoding,
+        "n_bytes": indexed.n_bytes,
+        "n_norm_chars": indexed.n_norm_chars,
+        "doc_date": indexed.doc_date,
+        "date_source": indexed.date_source,
+        "date_evidence": indexed.date_evidence,
+        "passage_starts": spans[:, 0].tolist(),
+        "passage_ends": spans[:, 1].tolist(),
+        "passage_shingles": indexed.passage_shingles.tolist(),
+        "band_keys": np.ascontiguousarray(indexed.band_keys, dtype="<u8").tobytes(),
+        "units": [
+            {
+                "norm_start": u.norm_start,
+                "norm_end": u.norm_end,
+                "start": u.start,
+                "end": u.end,
+                "key": int(np.uint64(u.key).view(np.int64)),
+                "listed": u.listed,
+            }
+            for u in indexed.units
+        ],
+        "quotes": [{"start": s, "end": e} for s, e in indexed.quotes],
+    }
+
+
+def _index_batches(
+    batches: Iterator[pa.RecordBatch], config: Config, listed: frozenset[int]
+) -> Iterator[pa.RecordBatch]:
+    for batch in batches:
+        out: list[dict] = []
+        for row in batch.to_pylist():
+            out.append(_index_row(row, config, listed))
+            if len(out) == 64:
+                yield pa.RecordBatch.from_pylist(out, schema=DOCUMENT_SCHEMA)
+                out = []
+        if out:
+            yield pa.RecordBatch.from_pylist(out, schema=DOCUMENT_SCHEMA)
+
+
+def _band_batches(batches: Iterator[pa.RecordBatch], bands: int) -> Iterator[pa.RecordBatch]:
+    """``(doc_id, passage_no, band, key)`` of every passage with at least one shingle."""
+    for batch in batches:
+        doc_ids = batch.column("doc_id").to_pylist()
+        shingles = batch.column("passage_shingles").to_pylist()
+        blobs = batch.column("band_keys").to_pylist()
+        parts: list[tuple[np.ndarray, ...]] = []
+        for doc_id, counts, blob in zip(doc_ids, shingles, blobs):
+            if not counts:
+                continue
+            keys = np.frombuffer(blob, dtype="<i8").reshape(len(counts), bands)
+            live = np.flatnonzero(np.asarray(counts) > 0).astype(np.int32)
+            k = len(live)
+            parts.append(
+                (
+                    np.full(k * bands, doc_id, dtype=np.int64),
+                    np.repeat(live, bands),
+                    np.tile(np.arange(bands, dtype=np.int32), k),
+                    keys[live].reshape(-1),
+                )
+            )
+        if parts:
+            columns = [np.concatenate(c) for c in zip(*parts)]
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(c) for c in columns], schema=BAND_SCHEMA
+            )
+
+
+# -- per-document-pair stage (runs in the executors) ---------------------------
+
+# Normalised texts kept by an executor's Python worker between rows and tasks:
+# document pairs come sorted by document, so most lookups hit.
+_NORMS: OrderedDict[tuple[int, int], NormalisedText] = OrderedDict()
+_NORM_CHARS = [0]
+
+
+def _normalised(doc_id: int, text: str, budget: int) -> NormalisedText:
+    key = (doc_id, hash(text))
+    norm = _NORMS.get(key)
+    if norm is not None:
+        _NORMS.move_to_end(key)
+        return norm
+    norm = normalise(text)
+    _NORMS[key] = norm
+    _NORM_CHARS[0] += len(text)
+    while _NORM_CHARS[0] > budget and len(_NORMS) > 2:
+        _, old = _NORMS.popitem(last=False)
+        _NORM_CHARS[0] -= old.n_original
+    return norm
+
+
+_EDIT_NAMES = [f.name for f in EDIT_TYPE]
+_MATCH_NAMES = [f.name for f in MATCH_SCHEMA if f.name != "edits"]
+
+
+def _align_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
+    budget = config.scan.text_budget_chars
+    for batch in batches:
+        out: list[dict] = []
+        for row in batch.to_pylist():
+            doc_a, doc_b = row["doc_a"], row["doc_b"]
+            text_a, text_b = row["text_a"], row["text_b"]
+            na = _normalised(doc_a, text_a, budget)
+            nb = _normalised(doc_b, text_b, budget)
+            # Seeds in passage order, as the embedded engine's sorted pairs give them.
+            pairs = sorted((s["pa"], s["pb"]) for s in row["seeds"])
+            sa, ea = row["passage_starts_a"], row["passage_ends_a"]
+            sb, eb = row["passage_starts_b"], row["passage_ends_b"]
+            seeds = np.array([(sa[i], ea[i], sb[j], eb[j]) for i, j in pairs], dtype=np.int64)
+            segments = align_document_pair(
+                doc_a, doc_b, na, nb, row["path_a"], row["path_b"], seeds, config
+            )
+            for seg in segments:
+                match = {name: seg[name] for name in _MATCH_NAMES}
+                match["edits"] = None
+                if config.scan.edits:
+                    edits = edit_rows(
+                        0,
+                        text_a,
+                        na,
+                        (seg["a_norm_start"], seg["a_norm_end"]),
+                        text_b,
+                        nb,
+                        (seg["b_norm_start"], seg["b_norm_end"]),
+                    )
+                    match["edits"] = [dict(zip(_EDIT_NAMES, e[1:])) for e in edits]
+                out.append(match)
+        if out:
+            yield pa.RecordBatch.from_pylist(out, schema=MATCH_SCHEMA)
+
+
+# -- the job (runs on the driver) ----------------------------------------------
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
+
+
+def _write_text(spark: Any, uri: str, data: str) -> None:
+    """Write a small file through Hadoop's FileSystem (local paths, HDFS, S3 alike)."""
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    stream = fs.create(path, True)
+    try:
+        stream.write(bytearray(data.encode("utf-8")))
+    finally:
+        stream.close()
+
+
+def _input_frame(spark: Any, sources: Sequence[str], config: Config, table_format: str | None):
+    """The input as (doc_id, path[, text | content]) and the listing errors."""
+    errors: list[DocumentError] = []
+    if table_format is None:
+        roots = [str(Path(s).absolute()) for s in sources]
+        files = list(iter_source_files(roots, config.ingest.suffixes, on_error=errors.append))
+        paths = [f.path for f in files]  # sorted by path, as the embedded scan reads them
+        n_slices = max(1, min(len(paths), spark.sparkContext.defaultParallelism * 4))
+        rdd = spark.sparkContext.parallelize(
+            [(i + 1, p) for i, p in enumerate(paths)], n_slices
+        )
+        return spark.createDataFrame(rdd, "doc_id long, path string"), roots, errors, len(paths)
+    frame = spark.read.format(table_format).load(list(sources))
+    names = set(frame.columns)
+    body = "content" if "content" in names else "text" if "text" in names else None
+    if "path" not in names or body is None:
+        raise EngineUnavailableError(
+            f"a {table_format} input needs a 'path' column and a 'text' (string) or "
+            f"'content' (binary) column; it has {', '.join(sorted(names))}"
+        )
+    frame = frame.select("path", body).dropDuplicates(["path"])
+    ranked = (
+        frame.orderBy("path")
+        .rdd.zipWithIndex()
+        .map(lambda pair: (pair[1] + 1, pair[0][0], pair[0][1]))
+    )
+    body_type = "binary" if body == "content" else "string"
+    frame = spark.createDataFrame(ranked, f"doc_id long, path string, {body} {body_type}")
+    return frame, list(sources), errors, frame.count()
+
+
+def run_spark_scan(
+    spark: Any,
+    sources: Sequence[str],
+    output: str | Path,
+    config: Config | None = None,
+    table_format: str | None = None,
+) -> dict:
+    """Scan ``sources`` with Spark into the output folder ``output``; returns the manifest.
+
+    ``sources`` are folders or files (read by the executors, so on a cluster
+    they must be on a shared file system) or, with ``table_format``
+    ``"parquet"`` or ``"json"`` (JSON lines), tables with a ``path`` column and
+    a ``text`` (string) or ``content`` (binary file bytes, decoded and
+    extracted by suffix like a file) column. ``output`` is a local path or a
+    Hadoop URI (``hdfs://``, ``s3a://``); it is overwritten.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    config = config or Config()
+    listed = load_list(config.boilerplate.list_path)
+    out = str(output) if "://" in str(output) else str(Path(output).absolute())
+    seconds: dict[str, float] = {}
+    bands, _ = config.lsh_bands
+
+    t0 = time.perf_counter()
+    frame, roots, listing_errors, n_files = _input_frame(spark, sources, config, table_format)
+    indexed = frame.mapInArrow(
+        lambda it: _index_batches(it, config, listed), _spark_schema(DOCUMENT_SCHEMA)
+    )
+    indexed.write.mode("overwrite").parquet(f"{out}/documents")
+    documents = spark.read.parquet(f"{out}/documents")
+    docs = documents.where(F.col("error_stage").isNull())
+    counts = documents.select(
+        F.count(F.lit(1)).alias("n"), F.count("error_stage").alias("bad")
+    ).first()
+    seconds["index"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    band_rows = docs.select("doc_id", "passage_shingles", "band_keys").mapInArrow(
+        lambda it: _band_batches(it, bands), _spark_schema(BAND_SCHEMA)
+    )
+    max_bucket = config.candidates.max_bucket
+    if max_bucket:
+        small = (
+            band_rows.groupBy("band", "key")
+            .count()
+            .where(F.col("count") <= max_bucket)
+            .select("band", "key")
+        )
+        band_rows = band_rows.join(small, ["band", "key"])
+    left, right = band_rows.alias("l"), band_rows.alias("r")
+    pairs = (
+        left.join(
+            right,
+            (F.col("l.band") == F.col("r.band"))
+            & (F.col("l.key") == F.col("r.key"))
+            & (F.col("l.doc_id") < F.col("r.doc_id")),
+        )
+        .select(
+            F.col("l.doc_id").alias("doc_a"),
+            F.col("l.passage_no").alias("pa"),
+            F.col("r.doc_id").alias("doc_b"),
+            F.col("r.passage_no").alias("pb"),
+        )
+        .distinct()
+    )
+    doc_pairs = (
+        pairs.groupBy("doc_a", "doc_b")
+        .agg(F.collect_list(F.struct("pa", "pb")).alias("seeds"))
+        .persist(StorageLevel.DISK_ONLY)
+    )
+    sizes = doc_pairs.select(
+        F.count(F.lit(1)).alias("pairs"), F.sum(F.size("seeds")).alias("candidates")
+    ).first()
+    seconds["candidates"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+
+    def side(suffix: str) -> Any:
+        return docs.select(
+            F.col("doc_id").alias(f"doc_{suffix}"),
+            F.col("path").alias(f"path_{suffix}"),
+            F.col("text").alias(f"text_{suffix}"),
+            F.col("passage_starts").alias(f"passage_starts_{suffix}"),
+            F.col("passage_ends").alias(f"passage_ends_{suffix}"),
+        )
+
+    work = (
+        doc_pairs.join(side("a"), "doc_a")
+        .join(side("b"), "doc_b")
+        .sortWithinPartitions("doc_b", "doc_a")
+    )
+    matches = work.mapInArrow(
+        lambda it: _align_batches(it, config), _spark_schema(MATCH_SCHEMA)
+    )
+    matches.write.mode("overwrite").parquet(f"{out}/matches")
+    n_matches = spark.read.parquet(f"{out}/matches").count()
+    doc_pairs.unpersist()
+    seconds["align"] = time.perf_counter() - t0
+
+    manifest = {
+        "layout": LAYOUT_VERSION,
+        "reuse_version": __version__,
+        "spark_version": spark.version,
+        "master": spark.sparkContext.master,
+        "config": config.to_json(),
+        "fingerprint": config.detection_fingerprint(),
+        "roots": roots,
+        "input": table_format or "files",
+        "n_files": n_files,
+        "n_documents": int(counts["n"]) - int(counts["bad"]),
+        "n_rejected": int(counts["bad"]) + len(listing_errors),
+        "n_document_pairs": int(sizes["pairs"] or 0),
+        "n_candidates": int(sizes["candidates"] or 0),
+        "n_aligned": int(n_matches),
+        "edits": bool(config.scan.edits),
+        "listing_errors": [
+            {"path": e.path, "stage": e.stage, "message": e.message} for e in listing_errors
+        ],
+        "seconds": {k: round(v, 3) for k, v in seconds.items()},
+    }
+    _write_text(spark, f"{out}/manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    log.info(
+        "spark scan: %d documents, %d candidate pairs, %d aligned segments -> %s",
+        manifest["n_documents"],
+        manifest["n_candidates"],
+        manifest["n_aligned"],
+        out,
+    )
+    return manifest

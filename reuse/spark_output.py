@@ -1,0 +1,296 @@
+"""The Spark engine's output folder, and ``reuse import`` of it into DuckDB.
+
+The Spark engine (:mod:`reuse.spark_engine`) writes one folder::
+
+    OUTPUT/manifest.json      configuration, versions, roots, counts, seconds per stage
+    OUTPUT/documents/         parquet: one row per file (indexed, or rejected with its error)
+    OUTPUT/matches/           parquet: one row per aligned segment, its typed edits nested
+
+Everything in it is plain parquet, so it can be read by any tool; this module
+needs only pyarrow (no Spark), so the folder can be imported on a machine
+without Java. :func:`import_output` loads it into a new DuckDB database
+through the same store functions as the embedded scan (documents with their
+passages, lines and quotations; then boilerplate labelling, formulaic-line
+matches, typed edits and reuse groups), so every report, query and later
+incremental ``reuse scan`` works on the result unchanged.
+
+Document ids in the folder are the 1-based rank of the path among all input
+files; the database assigns its own ids (in the same order) and the import maps them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+from filelock import FileLock, Timeout
+
+from reuse import __version__
+from reuse.boilerplate import Unit
+from reuse.config import Config
+from reuse.core import Timers
+from reuse.errors import DocumentError, ScanLockedError, StoreError
+from reuse.store import IndexedDocument, Store
+
+log = logging.getLogger("reuse")
+
+#: Layout version of the folder; an import refuses another one.
+LAYOUT_VERSION = 1
+
+UNIT_TYPE = pa.struct(
+    [
+        ("norm_start", pa.int32()),
+        ("norm_end", pa.int32()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("key", pa.int64()),  # the unit's uint64 hash, bit for bit (parquet has no uint64 in Spark)
+        ("listed", pa.bool_()),
+    ]
+)
+QUOTE_TYPE = pa.struct([("start", pa.int32()), ("end", pa.int32())])
+
+#: ``documents/``: a rejected file has ``error_stage`` set and no text.
+DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.int64()),
+        ("path", pa.string()),
+        ("sha256", pa.string()),
+        ("text", pa.string()),
+        ("encoding", pa.string()),
+        ("n_bytes", pa.int64()),
+        ("n_norm_chars", pa.int32()),
+        ("doc_date", pa.date32()),
+        ("date_source", pa.string()),
+        ("date_evidence", pa.string()),
+        ("passage_starts", pa.list_(pa.int32())),
+        ("passage_ends", pa.list_(pa.int32())),
+        ("passage_shingles", pa.list_(pa.int32())),
+        ("band_keys", pa.binary()),  # passages x bands little-endian uint64, as in DuckDB
+        ("units", pa.list_(UNIT_TYPE)),
+        ("quotes", pa.list_(QUOTE_TYPE)),
+        ("error_stage", pa.string()),
+        ("error_message", pa.string()),
+    ]
+)
+
+EDIT_TYPE = pa.struct(
+    [
+        ("edit_no", pa.int32()),
+        ("op", pa.string()),
+        ("a_start", pa.int32()),
+        ("a_end", pa.int32()),
+        ("b_start", pa.int32()),
+        ("b_end", pa.int32()),
+        ("old_text", pa.string()),
+        ("new_text", pa.string()),
+        ("category", pa.string()),
+        ("pos", pa.string()),
+    ]
+)
+
+#: ``matches/``: the aligned segments (``reuse.store.MATCH_SCHEMA`` columns, ``kind``
+#: still 'reuse': boilerplate is labelled at import), with ``edits`` NULL when the
+#: engine ran with ``scan.edits = false``.
+MATCH_SCHEMA = pa.schema(
+    [
+        ("doc_a", pa.int64()),
+        ("a_start", pa.int32()),
+        ("a_end", pa.int32()),
+        ("doc_b", pa.int64()),
+        ("b_start", pa.int32()),
+        ("b_end", pa.int32()),
+        ("similarity", pa.float64()),
+        ("edit_distance", pa.int32()),
+        ("a_norm_start", pa.int32()),
+        ("a_norm_end", pa.int32()),
+        ("b_norm_start", pa.int32()),
+        ("b_norm_end", pa.int32()),
+        ("seeds", pa.int32()),
+        ("edits", pa.list_(EDIT_TYPE)),
+    ]
+)
+
+
+def read_manifest(folder: str | Path) -> dict:
+    """The manifest of an output folder; :class:`StoreError` if it is not one."""
+    path = Path(folder) / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(
+            f"{folder} is not a Spark engine output folder (no manifest.json)"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"cannot read {path}: {exc}") from exc
+    if manifest.get("layout") != LAYOUT_VERSION:
+        raise StoreError(
+            f"{folder} has output layout {manifest.get('layout')}; "
+            f"this reuse reads layout {LAYOUT_VERSION}"
+        )
+    return manifest
+
+
+def _indexed(row: dict) -> IndexedDocument:
+    starts = np.asarray(row["passage_starts"], dtype=np.int64)
+    ends = np.asarray(row["passage_ends"], dtype=np.int64)
+    n = len(starts)
+    keys = np.frombuffer(row["band_keys"] or b"", dtype="<u8")
+    units = [
+        Unit(
+            u["norm_start"],
+            u["norm_end"],
+            u["start"],
+            u["end"],
+            int(np.int64(u["key"]).view(np.uint64)),
+            u["listed"],
+        )
+        for u in row["units"] or []
+    ]
+    return IndexedDocument(
+        path=row["path"],
+        sha256=row["sha256"],
+        text=row["text"],
+        encoding=row["encoding"],
+        n_bytes=row["n_bytes"],
+        n_norm_chars=row["n_norm_chars"],
+        passage_spans=np.stack((starts, ends), axis=1) if n else np.zeros((0, 2), np.int64),
+        passage_shingles=np.asarray(row["passage_shingles"], dtype=np.int64),
+        band_keys=keys.reshape(n, -1) if n else np.zeros((0, 0), np.uint64),
+        units=units,
+        quotes=[(q["start"], q["end"]) for q in row["quotes"] or []],
+        doc_date=row["doc_date"],
+        date_source=row["date_source"],
+        date_evidence=row["date_evidence"],
+    )
+
+
+def import_output(
+    folder: str | Path,
+    db_path: str | Path,
+    progress=None,
+):
+    """Load a Spark engine output folder into the new DuckDB file ``db_path``.
+
+    Returns the :class:`reuse.pipeline.ScanResult` of the import, recorded in
+    the ``scans`` table like a scan's. The database must not hold documents
+    yet (the Spark engine does full scans; later incremental scans of the
+    imported database run with the embedded engine).
+    """
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    config = Config.from_dict(json.loads(manifest["config"]))
+    lock = FileLock(f"{db_path}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise ScanLockedError(f"another scan is writing {db_path}") from exc
+    try:
+        with Store(db_path) as store:
+            if store.count_live_documents() or store.known_documents():
+                raise StoreError(
+                    f"{db_path} already holds documents; import a Spark scan into a new database"
+                )
+            return _import(store, folder, manifest, config, progress)
+    finally:
+        lock.release()
+
+
+def _import(store: Store, folder: Path, manifest: dict, config: Config, progress):
+    # The pipeline imports the store; imported here so this module stays light.
+    from reuse.pipeline import ScanResult, finish_scan, store_matches
+
+    timers = Timers()
+    result = ScanResult()
+    roots = list(manifest.get("roots", []))
+    result.scan_id = scan_id = store.begin_scan(roots, config.to_json(), __version__)
+    store.set_meta("detection_parameters", manifest["fingerprint"])
+    store.set_meta("engine", f"spark {manifest.get('spark_version', '')}".strip())
+    for err in manifest.get("listing_errors", []):
+        error = DocumentError(err["path"], err["stage"], err["message"])
+        result.errors.append(error)
+        store.record_error(scan_id, error.path, error.stage, error.message)
+    result.n_files = int(manifest.get("n_files", 0))
+
+    with timers("store"):
+        documents = ds.dataset(folder / "documents", format="parquet").to_table()
+        documents = documents.sort_by("doc_id")
+    ok = documents.filter(pc.is_null(documents["error_stage"]))
+    bad = documents.filter(pc.is_valid(documents["error_stage"]))
+    for row in bad.select(["path", "error_stage", "error_message"]).to_pylist():
+        error = DocumentError(row["path"], row["error_stage"], row["error_message"])
+        log.warning("rejected %s", error)
+        result.errors.append(error)
+        store.record_error(scan_id, error.path, error.stage, error.message)
+    del bad
+    id_map: dict[int, int] = {}
+    size = config.scan.batch_documents
+    total = ok.num_rows
+    for first in range(0, total, size):
+        rows = ok.slice(first, size).to_pylist()
+        with timers("store"):
+            ids = store.write_indexed([_indexed(r) for r in rows], scan_id)
+        id_map.update(zip((r["doc_id"] for r in rows), ids))
+        if progress:
+            progress("import documents", min(first + size, total), total)
+    result.n_new = result.n_sketched = total
+    del documents, ok
+
+    matches = ds.dataset(folder / "matches", format="parquet").to_table()
+    with_edits = bool(manifest.get("edits"))
+    aligned: list[dict] = []
+    edit_rows: list[tuple] = []
+    keys: list[tuple] = []
+    for row in matches.to_pylist():
+        row["doc_a"], row["doc_b"] = id_map[row["doc_a"]], id_map[row["doc_b"]]
+        if row["doc_a"] > row["doc_b"]:
+            raise StoreError("document ids out of path order in the import; use a new database")
+        edits = row.pop("edits")
+        row["kind"], row["source"] = "reuse", "align"
+        aligned.append(row)
+        if with_edits:
+            key = (
+                row["doc_a"],
+                row["a_start"],
+                row["a_end"],
+                row["doc_b"],
+                row["b_start"],
+                row["b_end"],
+            )
+            keys.append(key)
+            edit_rows.extend((key, e) for e in edits or [])
+    del matches
+    result.n_candidates = int(manifest.get("n_candidates", 0))
+    dirty = set(store.unmatched_documents())
+    store_matches(store, config, aligned, dirty, scan_id, timers)
+    if with_edits and keys:
+        with timers("edits"):
+            _write_edits(store, keys, edit_rows)
+    result_timings = manifest.get("seconds", {})
+    finish_scan(store, config, result, timers, progress)
+    # The stages that ran in Spark, beside the import's own.
+    result.timings = {**{f"spark {k}": v for k, v in result_timings.items()}, **result.timings}
+    return result
+
+
+def _write_edits(store: Store, keys: list[tuple], edit_rows: list[tuple]) -> None:
+    """Store the edits computed in Spark under the match ids the database gave."""
+    ids = {
+        tuple(r[1:]): r[0]
+        for r in store.con.execute(
+            "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end "
+            "FROM live_matches WHERE source = 'align'"
+        ).fetchall()
+    }
+    match_ids = [ids[k] for k in keys]
+    names = [f.name for f in EDIT_TYPE]
+    columns: dict[str, list] = {"match_id": [ids[k] for k, _ in edit_rows]}
+    for name in names:
+        columns[name] = [e[name] for _, e in edit_rows]
+    types = {"match_id": pa.int64(), **{f.name: f.type for f in EDIT_TYPE}}
+    table = pa.table({name: pa.array(col, types[name]) for name, col in columns.items()})
+    store.write_edits(match_ids, table)
