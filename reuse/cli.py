@@ -31,7 +31,8 @@ from rich.text import Text
 
 from reuse import __version__
 from reuse.config import Config
-from reuse.errors import ReuseError, ScanLockedError
+from reuse.errors import ConfigError, ReuseError, ScanLockedError, StoreError
+from reuse.pipeline import ScanResult
 from reuse.pipeline import scan as run_scan
 from reuse.report import (
     available_queries,
@@ -66,6 +67,18 @@ app = typer.Typer(
 )
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
+
+
+class Engine(str, Enum):
+    embedded = "embedded"
+    spark = "spark"
+
+
+class InputFormat(str, Enum):
+    files = "files"
+    parquet = "parquet"
+    json = "json"
+
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file of the scan.", envvar="REUSE_DB")]
 
@@ -145,6 +158,32 @@ def scan(
     num_perm: Annotated[
         int | None, typer.Option(help="MinHash permutations (sketch.num_perm).")
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="embedded: worker processes on this machine, incremental. "
+            "spark: a Spark job (pip install 'reuse[spark]'), full scan into a new database."
+        ),
+    ] = Engine.embedded,
+    spark_master: Annotated[
+        str,
+        typer.Option(
+            help="Spark master for --engine spark (local[N], yarn, k8s://..., spark://...)."
+        ),
+    ] = "local[2]",
+    spark_output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder the Spark job writes (parquet), then imported; default DB.spark."
+        ),
+    ] = None,
+    input_format: Annotated[
+        InputFormat,
+        typer.Option(
+            help="files: folders or files. parquet/json (Spark only): tables with a 'path' "
+            "column and a 'text' or 'content' column."
+        ),
+    ] = InputFormat.files,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
@@ -179,7 +218,20 @@ def scan(
                     tasks[stage] = bar.add_task(stage, total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            result = run_scan([str(p) for p in paths], db, cfg, progress)
+            if engine == Engine.spark:
+                result = _spark_scan(
+                    [str(p) for p in paths],
+                    db,
+                    cfg,
+                    spark_master,
+                    spark_output,
+                    input_format,
+                    progress,
+                )
+            elif input_format != InputFormat.files:
+                raise ConfigError("--input-format parquet/json needs --engine spark")
+            else:
+                result = run_scan([str(p) for p in paths], db, cfg, progress)
     except ScanLockedError as exc:
         err.print(f"reuse: {escape(str(exc))}")
         raise typer.Exit(EXIT_LOCKED) from None
@@ -187,6 +239,10 @@ def scan(
         _fail(exc)
     except duckdb.Error as exc:
         _fail(exc)
+    _print_scan_summary(result, db)
+
+
+def _print_scan_summary(result: ScanResult, db: Path) -> None:
     summary = Table(title=f"scan {result.scan_id} into {db}", show_header=False)
     summary.add_column("what")
     summary.add_column("count", justify="right")
@@ -212,6 +268,63 @@ def scan(
     if len(result.errors) > 20:
         err.print(f"... and {len(result.errors) - 20} more (SELECT * FROM errors)")
     if result.errors:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _spark_scan(
+    sources: list[str],
+    db: Path,
+    cfg: Config,
+    master: str,
+    output: Path | None,
+    input_format: InputFormat,
+    progress: Callable[[str, int, int], None],
+) -> ScanResult:
+    """Run the Spark job into ``output`` and import the folder into ``db``."""
+    from reuse.spark_engine import run_spark_scan, spark_session
+    from reuse.spark_output import import_output
+
+    if db.exists():
+        with Store(db, read_only=True) as store:
+            if store.known_documents():
+                raise StoreError(
+                    f"{db} already holds documents; --engine spark makes a new database "
+                    "(rescan it with the embedded engine, or pick another --db)"
+                )
+    folder = output or db.with_name(db.name + ".spark")
+    spark = spark_session(master)
+    try:
+        table = None if input_format == InputFormat.files else input_format.value
+        run_spark_scan(spark, sources, folder, cfg, table_format=table)
+    finally:
+        spark.stop()
+    return import_output(folder, db, progress)
+
+
+@app.command("import")
+def import_(
+    folder: Annotated[
+        Path, typer.Argument(help="Output folder of a Spark scan (manifest.json, parquet).")
+    ],
+    db: DbOption = Path("reuse.duckdb"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Load the output of a Spark scan (jobs/spark_scan.py) into a new database.
+
+    Example: reuse import scan-out/ --db reuse.duckdb
+    """
+    from reuse.spark_output import import_output
+
+    try:
+        result = import_output(folder, db)
+    except ScanLockedError as exc:
+        err.print(f"reuse: {escape(str(exc))}")
+        raise typer.Exit(EXIT_LOCKED) from None
+    except (ReuseError, duckdb.Error) as exc:
+        _fail(exc)
+    if not quiet:
+        _print_scan_summary(result, db)
+    elif result.errors:
         raise typer.Exit(EXIT_REJECTED)
 
 

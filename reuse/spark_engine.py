@@ -124,6 +124,7 @@ def spark_session(master: str | None = "local[2]", conf: dict[str, str] | None =
             settings.update(
                 {
                     "spark.ui.enabled": "false",
+                    "spark.ui.showConsoleProgress": "false",
                     "spark.sql.shuffle.partitions": str(2 * n),
                     "spark.default.parallelism": str(2 * n),
                     "spark.driver.memory": os.environ.get("REUSE_SPARK_DRIVER_MEMORY", "4g"),
@@ -226,9 +227,7 @@ def _band_batches(batches: Iterator[pa.RecordBatch], bands: int) -> Iterator[pa.
             )
         if parts:
             columns = [np.concatenate(c) for c in zip(*parts)]
-            yield pa.RecordBatch.from_arrays(
-                [pa.array(c) for c in columns], schema=BAND_SCHEMA
-            )
+            yield pa.RecordBatch.from_arrays([pa.array(c) for c in columns], schema=BAND_SCHEMA)
 
 
 # -- per-document-pair stage (runs in the executors) ---------------------------
@@ -323,9 +322,7 @@ def _input_frame(spark: Any, sources: Sequence[str], config: Config, table_forma
         files = list(iter_source_files(roots, config.ingest.suffixes, on_error=errors.append))
         paths = [f.path for f in files]  # sorted by path, as the embedded scan reads them
         n_slices = max(1, min(len(paths), spark.sparkContext.defaultParallelism * 4))
-        rdd = spark.sparkContext.parallelize(
-            [(i + 1, p) for i, p in enumerate(paths)], n_slices
-        )
+        rdd = spark.sparkContext.parallelize([(i + 1, p) for i, p in enumerate(paths)], n_slices)
         return spark.createDataFrame(rdd, "doc_id long, path string"), roots, errors, len(paths)
     frame = spark.read.format(table_format).load(list(sources))
     names = set(frame.columns)
@@ -439,9 +436,7 @@ def run_spark_scan(
         .join(side("b"), "doc_b")
         .sortWithinPartitions("doc_b", "doc_a")
     )
-    matches = work.mapInArrow(
-        lambda it: _align_batches(it, config), _spark_schema(MATCH_SCHEMA)
-    )
+    matches = work.mapInArrow(lambda it: _align_batches(it, config), _spark_schema(MATCH_SCHEMA))
     matches.write.mode("overwrite").parquet(f"{out}/matches")
     n_matches = spark.read.parquet(f"{out}/matches").count()
     doc_pairs.unpersist()

@@ -1,0 +1,231 @@
+"""The Spark engine finds what the embedded engine finds (``reuse.spark_engine``).
+
+Parity tests run Spark in ``local[2]`` on a small corpus (the seeds, a
+generated corpus with reuse at every obfuscation level, bad files) and
+compare the whole database each engine makes: documents, passages and band
+keys, lines, quotations, matches with their offsets, kinds and ids, typed
+edits and groups. They are marked ``spark`` and skip when pyspark or Java is
+missing; ``.ci/run`` installs Java so CI runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from jobs.obfuscation_corpus import generate
+from reuse.cli import app
+from reuse.config import Config
+from reuse.errors import EngineUnavailableError, StoreError
+from reuse.pipeline import scan
+from reuse.spark_output import import_output, read_manifest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _spark_missing() -> str | None:
+    from reuse.spark_engine import check_spark
+
+    try:
+        check_spark()
+    except EngineUnavailableError as exc:
+        return str(exc)
+    return None
+
+
+_MISSING = _spark_missing()
+needs_spark = pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark():
+    if _MISSING:
+        pytest.skip(_MISSING)
+    from reuse.spark_engine import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("spark-corpus")
+    generate(root / "generated", seed=3, n_cases=30, synthetic=True)
+    shutil.copytree(REPO / "data", root / "docs" / "seeds")
+    bad = root / "docs" / "bad"
+    bad.mkdir()
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "corrupt.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    return root
+
+
+def _database(db: Path) -> dict[str, list]:
+    """Everything a scan stores, with paths instead of ids where ids could differ."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        queries = {
+            "documents": "SELECT doc_id, path, sha256, n_chars, n_norm_chars, n_passages, "
+            "doc_date, date_source, status FROM documents ORDER BY path",
+            "passages": "SELECT * FROM passages ORDER BY doc_id, passage_no",
+            "lines": "SELECT * FROM lines ORDER BY ALL",
+            "quotations": "SELECT * FROM quotations ORDER BY ALL",
+            "matches": "SELECT m.match_id, a.path, m.a_start, m.a_end, b.path, m.b_start, "
+            "m.b_end, m.kind, m.source, round(m.similarity, 9), m.edit_distance, m.seeds, "
+            "m.a_norm_start, m.a_norm_end, m.b_norm_start, m.b_norm_end, m.n_edits "
+            "FROM live_matches m JOIN documents a ON a.doc_id = m.doc_a "
+            "JOIN documents b ON b.doc_id = m.doc_b ORDER BY m.match_id",
+            "edits": "SELECT * FROM edits ORDER BY match_id, edit_no",
+            "groups": "SELECT * FROM group_members ORDER BY ALL",
+            "errors": "SELECT path, stage, message FROM errors ORDER BY path",
+        }
+        return {name: con.execute(sql).fetchall() for name, sql in queries.items()}
+    finally:
+        con.close()
+
+
+def _assert_same(embedded: dict[str, list], spark: dict[str, list]) -> None:
+    for table in embedded:
+        assert len(spark[table]) == len(embedded[table]), table
+        assert spark[table] == embedded[table], table
+
+
+@needs_spark
+def test_spark_engine_matches_embedded_engine(spark, corpus: Path, tmp_path: Path) -> None:
+    from reuse.spark_engine import run_spark_scan
+
+    sources = [str(corpus / "generated" / "docs"), str(corpus / "docs")]
+    embedded = scan(sources, tmp_path / "embedded.duckdb", Config())
+    manifest = run_spark_scan(spark, sources, tmp_path / "out", Config())
+    imported = import_output(tmp_path / "out", tmp_path / "spark.duckdb")
+
+    assert manifest["n_candidates"] == embedded.n_candidates > 0
+    assert manifest["n_rejected"] == len(embedded.errors) == 3
+    assert (imported.n_reuse, imported.n_boilerplate) == (embedded.n_reuse, embedded.n_boilerplate)
+    assert embedded.n_reuse > 30
+    a, b = _database(tmp_path / "embedded.duckdb"), _database(tmp_path / "spark.duckdb")
+    _assert_same(a, b)
+    seed_pair = [m for m in b["matches"] if "000_" in m[1] and "004_" in m[4]]
+    assert [(m[2], m[3], m[5], m[6]) for m in seed_pair] == [(17, 3321, 40, 3414)]
+    assert len(b["edits"]) > 100 and b["groups"]
+
+    # The imported database is an ordinary one: an embedded rescan finds nothing new.
+    again = scan(sources, tmp_path / "spark.duckdb", Config())
+    assert (again.n_unchanged, again.n_sketched, again.n_new_matches) == (len(a["documents"]), 0, 0)
+    assert _database(tmp_path / "spark.duckdb")["matches"] == b["matches"]
+
+
+@needs_spark
+def test_bucket_limit_and_no_edits_agree(spark, corpus: Path, tmp_path: Path) -> None:
+    from reuse.spark_engine import run_spark_scan
+
+    config = Config.load(overrides={"candidates.max_bucket": 3, "scan.edits": False})
+    sources = [str(corpus / "generated" / "docs")]
+    embedded = scan(sources, tmp_path / "embedded.duckdb", config)
+    manifest = run_spark_scan(spark, sources, tmp_path / "out", config)
+    assert manifest["edits"] is False
+    assert manifest["n_candidates"] == embedded.n_candidates
+    unlimited = scan(sources, tmp_path / "unlimited.duckdb", Config())
+    assert embedded.n_candidates < unlimited.n_candidates  # the limit did cut buckets
+    import_output(tmp_path / "out", tmp_path / "spark.duckdb")
+    a, b = _database(tmp_path / "embedded.duckdb"), _database(tmp_path / "spark.duckdb")
+    _assert_same(a, b)
+    assert not b["edits"]
+
+
+@needs_spark
+def test_table_input_gives_the_file_scan_results(spark, corpus: Path, tmp_path: Path) -> None:
+    """A JSON-lines table of (path, text) scans like the same texts as files."""
+    from reuse.spark_engine import run_spark_scan
+
+    folder = corpus / "generated" / "docs"
+    files = sorted(folder.iterdir())[:40]
+    table = tmp_path / "table.jsonl"
+    with table.open("w", encoding="utf-8") as fh:
+        for path in files:
+            fh.write(json.dumps({"path": str(path), "text": path.read_text("utf-8")}) + "\n")
+    subset = tmp_path / "subset"
+    subset.mkdir()
+    for path in files:
+        shutil.copy(path, subset / path.name)
+    embedded = scan([str(subset)], tmp_path / "embedded.duckdb", Config())
+    run_spark_scan(spark, [str(table)], tmp_path / "out", Config(), table_format="json")
+    imported = import_output(tmp_path / "out", tmp_path / "spark.duckdb")
+    assert imported.n_reuse == embedded.n_reuse > 0
+
+    def spans(db: Path) -> list[tuple]:
+        con = duckdb.connect(str(db), read_only=True)
+        rows = con.execute(
+            "SELECT regexp_extract(a.path, '[^/]+$'), a_start, a_end, "
+            "regexp_extract(b.path, '[^/]+$'), b_start, b_end, kind FROM live_matches m "
+            "JOIN documents a ON a.doc_id = m.doc_a JOIN documents b ON b.doc_id = m.doc_b "
+            "ORDER BY ALL"
+        ).fetchall()
+        con.close()
+        return rows
+
+    assert spans(tmp_path / "spark.duckdb") == spans(tmp_path / "embedded.duckdb")
+
+
+@needs_spark
+def test_cli_spark_scan_and_import(corpus: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = tmp_path / "cli.duckdb"
+    seeds = str(corpus / "docs" / "seeds")
+    result = runner.invoke(app, ["scan", seeds, "--db", str(db), "--engine", "spark", "-q"])
+    assert result.exit_code == 0, result.output
+    assert read_manifest(tmp_path / "cli.duckdb.spark")["n_documents"] == 5
+    report = runner.invoke(app, ["report", "--db", str(db)])
+    assert "A[17:3321] B[40:3414]" in report.output
+    # A second Spark scan into the same database is refused before Spark starts.
+    again = runner.invoke(app, ["scan", seeds, "--db", str(db), "--engine", "spark"])
+    assert again.exit_code == 1 and "already holds documents" in " ".join(again.output.split())
+    # The folder imports into another database with the same result.
+    other = tmp_path / "other.duckdb"
+    imported = runner.invoke(
+        app, ["import", str(tmp_path / "cli.duckdb.spark"), "--db", str(other)]
+    )
+    assert imported.exit_code == 0, imported.output
+    assert _database(other)["matches"] == _database(db)["matches"]
+
+
+def test_import_refuses_what_is_not_an_output_folder(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no manifest.json"):
+        import_output(tmp_path, tmp_path / "x.duckdb")
+    (tmp_path / "manifest.json").write_text(json.dumps({"layout": 99}))
+    with pytest.raises(StoreError, match="layout 99"):
+        read_manifest(tmp_path)
+
+
+def test_missing_java_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pyspark")
+    from reuse import spark_engine
+
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr(spark_engine.shutil, "which", lambda name: None)
+    with pytest.raises(EngineUnavailableError, match="Java 17"):
+        spark_engine.check_spark()
+
+
+def test_missing_pyspark_is_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from reuse import spark_engine
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark raises ImportError
+    with pytest.raises(EngineUnavailableError, match=r"reuse\[spark\]"):
+        spark_engine.check_spark()
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["scan", str(REPO / "data"), "--engine", "spark", "--db", str(tmp_path / "x.db")]
+    )
+    assert result.exit_code == 1 and "pip install" in " ".join(result.output.split())
