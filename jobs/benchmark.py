@@ -31,6 +31,13 @@ files to a new DuckDB file, so its wall time and peak RSS are its own):
   must be equal.
 - ``nightly``: a folder holding 99% of a corpus scanned, then the last 1% of
   files added and scanned again (the nightly case), against the full scan.
+- ``spark``: the last corpus scanned by the Spark engine in ``local[2]``
+  (``reuse scan --engine spark``: the Spark job, then the import into DuckDB)
+  against the embedded engine with every CPU; the two databases must be
+  equal (documents, passages, matches with offsets and ids, edits, groups).
+  It also prints the per-core throughput of each Spark stage and the
+  capacity estimate for 50 million passages derived from it (README, "Spark
+  engine"). Needs ``pip install '.[spark]'`` and Java 17+.
 
 Nothing here is part of the product; it measures it.
 """
@@ -54,7 +61,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
-SECTIONS = ("scan", "naive", "scaling", "workers", "nightly")
+SECTIONS = ("scan", "naive", "scaling", "workers", "nightly", "spark")
 STAGES = (
     "ingest",
     "normalise",
@@ -168,6 +175,39 @@ def run_naive(list_file: str) -> dict[str, Any]:
         "passages": len(sketches),
         "candidates": candidates // 2,
         "rss_main_mb": own,
+    }
+
+
+def run_spark(list_file: str, db: str, output: str, master: str) -> dict[str, Any]:
+    """Child side of ``section_spark``: the Spark job into ``output``, then the import."""
+    from reuse import Config
+    from reuse.spark_engine import run_spark_scan, spark_session
+    from reuse.spark_output import import_output
+
+    roots = Path(list_file).read_text(encoding="utf-8").splitlines()
+    t0 = time.perf_counter()
+    spark = spark_session(master)
+    started = time.perf_counter() - t0
+    try:
+        manifest = run_spark_scan(spark, roots, output, Config())
+    finally:
+        spark.stop()
+    job = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    result = import_output(output, db)
+    imported = time.perf_counter() - t1
+    own, children = _peak_rss_mb()
+    return {
+        "wall": time.perf_counter() - t0,
+        "session": started,
+        "job": job,
+        "import": imported,
+        "manifest": {k: v for k, v in manifest.items() if k not in ("config", "fingerprint")},
+        "import_timings": {k: v for k, v in result.timings.items() if not k.startswith("spark")},
+        "reuse": result.n_reuse,
+        "boilerplate": result.n_boilerplate,
+        "rss_main_mb": own,
+        "rss_worker_mb": children,
     }
 
 
@@ -422,11 +462,115 @@ def section_nightly(corpora: Path, name: str, work: Path) -> None:
     print(f"incremental database {'equals' if same else 'DIFFERS FROM'} the fresh scan's matches")
 
 
+def database_tables(db: str) -> dict[str, list]:
+    """What a scan stores, with paths where ids could differ (the spark section compares)."""
+    import duckdb
+
+    con = duckdb.connect(db, read_only=True)
+    queries = {
+        "documents": "SELECT doc_id, path, sha256, n_norm_chars, n_passages, doc_date "
+        "FROM documents ORDER BY path",
+        "passages": "SELECT * FROM passages ORDER BY doc_id, passage_no",
+        "matches": "SELECT m.match_id, a.path, m.a_start, m.a_end, b.path, m.b_start, m.b_end, "
+        "m.kind, m.source, m.edit_distance, m.n_edits FROM live_matches m "
+        "JOIN documents a ON a.doc_id = m.doc_a JOIN documents b ON b.doc_id = m.doc_b "
+        "ORDER BY m.match_id",
+        "edits": "SELECT * FROM edits ORDER BY match_id, edit_no",
+        "groups": "SELECT * FROM group_members ORDER BY ALL",
+    }
+    tables = {name: con.execute(sql).fetchall() for name, sql in queries.items()}
+    con.close()
+    return tables
+
+
+#: The capacity estimate's corpus: passages, and the machines it is spread over.
+CAPACITY_PASSAGES = 50_000_000
+CAPACITY_CORES = (64, 256)
+
+
+def section_spark(corpora: Path, name: str, work: Path, master: str) -> None:
+    files = corpus_files(corpora, name)
+    chars = n_chars(files)
+    print(f"\n## Spark engine ({master}) vs embedded engine: {name}, {len(files)} files")
+    embedded = measure_scan([corpora / name], work, f"spark-embedded-{name}")
+    db = work / f"spark-{name}.duckdb"
+    for stale in work.glob(f"spark-{name}.duckdb*"):
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
+    listing = work / f"spark-{name}.list"
+    listing.write_text(str(corpora / name), encoding="utf-8")
+    output = work / f"spark-{name}.out"
+    spark = _child("spark", listing, db, output, master)
+    m = spark["manifest"]
+    a, b = database_tables(embedded["db"]), database_tables(str(db))
+    same = {table: a[table] == b[table] for table in a}
+    print(f"{'engine':34} {'wall s':>7} {'M ch/s':>7} {'cand pairs':>11} {'reuse':>8} {'edits':>9}")
+    print(
+        f"{'embedded, every CPU':34} {embedded['wall']:7.1f} {_mc(chars, embedded['wall']):>7} "
+        f"{embedded['candidates']:11,d} {embedded['reuse']:8,d} {len(a['edits']):9,d}"
+    )
+    print(
+        f"{'spark ' + master + ' (job + import)':34} {spark['wall']:7.1f} "
+        f"{_mc(chars, spark['wall']):>7} {m['n_candidates']:11,d} {spark['reuse']:8,d} "
+        f"{len(b['edits']):9,d}"
+    )
+    print(
+        "equal: "
+        + ", ".join(f"{t} {'yes' if ok else 'NO'} ({len(a[t]):,d})" for t, ok in same.items())
+    )
+    sec = m["seconds"]
+    print(
+        f"spark: session start {spark['session']:.1f} s, index {sec['index']:.1f} s, "
+        f"candidates {sec['candidates']:.1f} s, align + edits {sec['align']:.1f} s; "
+        f"import into DuckDB {spark['import']:.1f} s "
+        f"({', '.join(f'{k} {v:.1f}' for k, v in spark['import_timings'].items())})"
+    )
+    cores = _cores(master)
+    passages = len(a["passages"])
+    n_match = len(a["matches"])
+    per_core = {
+        "index": passages / (sec["index"] * cores),
+        "candidates": passages / (sec["candidates"] * cores),
+        "align": passages / (sec["align"] * cores),
+    }
+    print(
+        f"\nper-core throughput ({cores} cores, {passages:,d} passages, {chars / 1e6:.2f} M chars, "
+        f"{m['n_candidates'] / passages:.2f} candidate pairs and {n_match / passages:.3f} "
+        "matches per passage):"
+    )
+    for stage, rate in per_core.items():
+        print(f"  {stage:11} {rate:10,.0f} passages per core-second")
+    core_seconds = sum(CAPACITY_PASSAGES / rate for rate in per_core.values())
+    import_per_match = spark["import"] / max(1, n_match)
+    matches_50m = CAPACITY_PASSAGES * n_match / passages
+    print(
+        f"capacity for {CAPACITY_PASSAGES / 1e6:.0f} M passages at this corpus's reuse rate: "
+        f"{core_seconds / 3600:,.0f} core-hours in Spark"
+        + "".join(f"; {n} cores: {core_seconds / n / 3600:.1f} h" for n in CAPACITY_CORES)
+        + f"; import of ~{matches_50m / 1e6:.1f} M matches on one machine: "
+        f"~{matches_50m * import_per_match / 3600:.1f} h "
+        f"at {import_per_match * 1e6:.0f} µs per match"
+    )
+
+
+def _cores(master: str) -> int:
+    import os
+
+    if master.startswith("local["):
+        inner = master[len("local[") : -1].split(",")[0]
+        return (os.cpu_count() or 1) if inner == "*" else int(inner)
+    return os.cpu_count() or 1
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         section, args = sys.argv[2], sys.argv[3:]
         if section == "scan":
             out = run_scan(args[0], args[1], int(args[2]), bool(int(args[3])))
+        elif section == "spark":
+            out = run_spark(*args)
         else:
             out = run_naive(args[0])
         print(json.dumps(out))
@@ -434,7 +578,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--corpus", default="cn_laws_regs,xwlb_news", help="comma-separated")
-    parser.add_argument("--sections", default="scan,naive,scaling,workers,nightly")
+    parser.add_argument("--sections", default="scan,naive,scaling,workers,nightly,spark")
+    parser.add_argument("--spark-master", default="local[2]", help="master of the spark section")
     parser.add_argument("--work", type=Path, default=None, help="folder for databases")
     parser.add_argument("--naive-chars", type=int, default=1_000_000)
     parser.add_argument(
@@ -468,6 +613,8 @@ def main() -> None:
         section_workers(args.corpora, names[0], work)
     if "nightly" in sections:
         section_nightly(args.corpora, names[-1], work)
+    if "spark" in sections:
+        section_spark(args.corpora, names[-1], work, args.spark_master)
     print(f"\nwork folder: {work}")
 
 

@@ -115,7 +115,9 @@ def spark_session(master: str | None = "local[2]", conf: dict[str, str] | None =
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("reuse")
-    settings: dict[str, str] = {}
+    # Rows per Arrow batch into and out of the Python workers: a document-pair
+    # row carries both texts, so Spark's default of 10,000 rows can be GBs.
+    settings: dict[str, str] = {"spark.sql.execution.arrow.maxRecordsPerBatch": "512"}
     if master:
         builder = builder.master(master)
         if master.startswith("local"):
