@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--input-format", choices=["files", "parquet", "json"], default="files")
     parser.add_argument("--config", type=Path, default=None, help="TOML configuration")
     parser.add_argument("--master", default=None, help="Spark master (default: spark-submit's)")
+    parser.add_argument(
+        "--conf", action="append", default=[], help="Spark setting KEY=VALUE (repeatable)"
+    )
     parser.add_argument("--db", type=Path, default=None, help="import into this new DuckDB file")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -54,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     master = args.master or (None if launched else "local[2]")
     try:
         config = Config.load(args.config)
-        spark = spark_session(master)
+        settings = dict(pair.split("=", 1) for pair in args.conf)
+        spark = spark_session(master, settings)
         try:
             table = None if args.input_format == "files" else args.input_format
             manifest = run_spark_scan(spark, args.sources, args.output, config, table)

@@ -177,6 +177,10 @@ def scan(
             help="Folder the Spark job writes (parquet), then imported; default DB.spark."
         ),
     ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(help="A Spark setting KEY=VALUE (repeatable), e.g. spark.driver.memory=8g."),
+    ] = None,
     input_format: Annotated[
         InputFormat,
         typer.Option(
@@ -224,6 +228,7 @@ def scan(
                     db,
                     cfg,
                     spark_master,
+                    _settings(spark_conf or []),
                     spark_output,
                     input_format,
                     progress,
@@ -276,6 +281,7 @@ def _spark_scan(
     db: Path,
     cfg: Config,
     master: str,
+    settings: dict[str, str],
     output: Path | None,
     input_format: InputFormat,
     progress: Callable[[str, int, int], None],
@@ -292,13 +298,23 @@ def _spark_scan(
                     "(rescan it with the embedded engine, or pick another --db)"
                 )
     folder = output or db.with_name(db.name + ".spark")
-    spark = spark_session(master)
+    spark = spark_session(master, settings)
     try:
         table = None if input_format == InputFormat.files else input_format.value
         run_spark_scan(spark, sources, folder, cfg, table_format=table)
     finally:
         spark.stop()
     return import_output(folder, db, progress)
+
+
+def _settings(pairs: list[str]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--spark-conf wants KEY=VALUE, got {pair!r}")
+        settings[key.strip()] = value.strip()
+    return settings
 
 
 @app.command("import")

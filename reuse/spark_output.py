@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -36,6 +39,9 @@ from reuse.config import Config
 from reuse.core import Timers
 from reuse.errors import DocumentError, ScanLockedError, StoreError
 from reuse.store import IndexedDocument, Store
+
+if TYPE_CHECKING:
+    from reuse.pipeline import ScanResult
 
 log = logging.getLogger("reuse")
 
@@ -172,16 +178,22 @@ def _indexed(row: dict) -> IndexedDocument:
 def import_output(
     folder: str | Path,
     db_path: str | Path,
-    progress=None,
-):
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ScanResult:
     """Load a Spark engine output folder into the new DuckDB file ``db_path``.
 
     Returns the :class:`reuse.pipeline.ScanResult` of the import, recorded in
-    the ``scans`` table like a scan's. The database must not hold documents
-    yet (the Spark engine does full scans; later incremental scans of the
-    imported database run with the embedded engine).
+    the ``scans`` table like a scan's. ``db_path`` must not exist or must hold
+    no documents (the Spark engine does full scans; later incremental scans
+    of the imported database run with the embedded engine).
+
+    The import is written to ``<db_path>.importing`` and renamed to
+    ``db_path`` when complete, so a killed import leaves no half database:
+    run again, it starts over and ends with the database an uninterrupted
+    import writes.
     """
     folder = Path(folder)
+    db_path = Path(db_path)
     manifest = read_manifest(folder)
     config = Config.from_dict(json.loads(manifest["config"]))
     lock = FileLock(f"{db_path}.lock")
@@ -190,17 +202,32 @@ def import_output(
     except Timeout as exc:
         raise ScanLockedError(f"another scan is writing {db_path}") from exc
     try:
-        with Store(db_path) as store:
-            if store.count_live_documents() or store.known_documents():
-                raise StoreError(
-                    f"{db_path} already holds documents; import a Spark scan into a new database"
-                )
-            return _import(store, folder, manifest, config, progress)
+        if db_path.exists():
+            with Store(db_path, read_only=True) as existing:
+                if existing.known_documents():
+                    raise StoreError(
+                        f"{db_path} already holds documents; "
+                        "import a Spark scan into a new database"
+                    )
+        partial = db_path.with_name(db_path.name + ".importing")
+        for leftover in (partial, partial.with_name(partial.name + ".wal")):
+            leftover.unlink(missing_ok=True)  # a killed import's: start over
+        with Store(partial) as store:
+            result = _import(store, folder, manifest, config, progress)
+        db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
+        os.replace(partial, db_path)
+        return result
     finally:
         lock.release()
 
 
-def _import(store: Store, folder: Path, manifest: dict, config: Config, progress):
+def _import(
+    store: Store,
+    folder: Path,
+    manifest: dict,
+    config: Config,
+    progress: Callable[[str, int, int], None] | None,
+) -> ScanResult:
     # The pipeline imports the store; imported here so this module stays light.
     from reuse.pipeline import ScanResult, finish_scan, store_matches
 

@@ -97,20 +97,29 @@ def _assert_same(embedded: dict[str, list], spark: dict[str, list]) -> None:
         assert spark[table] == embedded[table], table
 
 
-@needs_spark
-def test_spark_engine_matches_embedded_engine(spark, corpus: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def spark_scanned(spark, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The corpus scanned by both engines: the embedded result and the Spark output folder."""
     from reuse.spark_engine import run_spark_scan
 
+    work = tmp_path_factory.mktemp("spark-scan")
     sources = [str(corpus / "generated" / "docs"), str(corpus / "docs")]
-    embedded = scan(sources, tmp_path / "embedded.duckdb", Config())
-    manifest = run_spark_scan(spark, sources, tmp_path / "out", Config())
-    imported = import_output(tmp_path / "out", tmp_path / "spark.duckdb")
+    embedded = scan(sources, work / "embedded.duckdb", Config())
+    manifest = run_spark_scan(spark, sources, work / "out", Config())
+    return {"sources": sources, "embedded": embedded, "manifest": manifest, "work": work}
+
+
+@needs_spark
+def test_spark_engine_matches_embedded_engine(spark_scanned: dict, tmp_path: Path) -> None:
+    sources, embedded, manifest = (spark_scanned[k] for k in ("sources", "embedded", "manifest"))
+    work = spark_scanned["work"]
+    imported = import_output(work / "out", tmp_path / "spark.duckdb")
 
     assert manifest["n_candidates"] == embedded.n_candidates > 0
     assert manifest["n_rejected"] == len(embedded.errors) == 3
     assert (imported.n_reuse, imported.n_boilerplate) == (embedded.n_reuse, embedded.n_boilerplate)
     assert embedded.n_reuse > 30
-    a, b = _database(tmp_path / "embedded.duckdb"), _database(tmp_path / "spark.duckdb")
+    a, b = _database(work / "embedded.duckdb"), _database(tmp_path / "spark.duckdb")
     _assert_same(a, b)
     seed_pair = [m for m in b["matches"] if "000_" in m[1] and "004_" in m[4]]
     assert [(m[2], m[3], m[5], m[6]) for m in seed_pair] == [(17, 3321, 40, 3414)]
@@ -120,6 +129,27 @@ def test_spark_engine_matches_embedded_engine(spark, corpus: Path, tmp_path: Pat
     again = scan(sources, tmp_path / "spark.duckdb", Config())
     assert (again.n_unchanged, again.n_sketched, again.n_new_matches) == (len(a["documents"]), 0, 0)
     assert _database(tmp_path / "spark.duckdb")["matches"] == b["matches"]
+
+
+@needs_spark
+def test_a_killed_import_rerun_gives_the_same_database(
+    spark_scanned: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reuse import pipeline
+
+    out, db = spark_scanned["work"] / "out", tmp_path / "spark.duckdb"
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # as if the process died after the documents were stored
+
+    monkeypatch.setattr(pipeline, "store_matches", killed)
+    with pytest.raises(KeyboardInterrupt):
+        import_output(out, db)
+    assert not db.exists() and (tmp_path / "spark.duckdb.importing").exists()
+    monkeypatch.undo()
+    import_output(out, db)
+    assert not (tmp_path / "spark.duckdb.importing").exists()
+    _assert_same(_database(spark_scanned["work"] / "embedded.duckdb"), _database(db))
 
 
 @needs_spark
@@ -229,3 +259,11 @@ def test_missing_pyspark_is_a_clear_message(
         app, ["scan", str(REPO / "data"), "--engine", "spark", "--db", str(tmp_path / "x.db")]
     )
     assert result.exit_code == 1 and "pip install" in " ".join(result.output.split())
+
+
+def test_a_spark_setting_must_be_key_equals_value(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    args = ["scan", str(REPO / "data"), "--engine", "spark", "--spark-conf", "memory", "--db"]
+    result = CliRunner().invoke(app, [*args, str(db)])
+    assert result.exit_code == 1 and "KEY=VALUE" in result.output
+    assert not db.exists()
