@@ -525,7 +525,9 @@ def section_spark(corpora: Path, name: str, work: Path, master: str) -> None:
         f"spark: session start {spark['session']:.1f} s, index {sec['index']:.1f} s, "
         f"candidates {sec['candidates']:.1f} s, align + edits {sec['align']:.1f} s; "
         f"import into DuckDB {spark['import']:.1f} s "
-        f"({', '.join(f'{k} {v:.1f}' for k, v in spark['import_timings'].items())})"
+        f"({', '.join(f'{k} {v:.1f}' for k, v in spark['import_timings'].items())}); "
+        f"peak RSS of the driver + import process {spark['rss_main_mb']:.0f} MB "
+        f"(the JVM: {spark['rss_worker_mb']:.0f} MB), embedded {_peak(embedded)} MB"
     )
     cores = _cores(master)
     passages = len(a["passages"])

@@ -10,7 +10,7 @@ the corpus-wide steps are Spark operations::
       -> drop buckets over candidates.max_bucket         (groupBy + join, when set)
       -> self-join on (band, key), doc_a < doc_b; distinct
       -> groupBy (doc_a, doc_b): the candidate passage pairs of each document pair
-      -> join both documents' texts and passage spans
+      -> block join: pair (a, b) to block pair (a % k, b % k), with both blocks' texts
       -> mapInArrow: align_document_pair + edit_rows     (verify, align, typed edits)
       -> write OUTPUT/matches, OUTPUT/manifest.json
 
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import shutil
 import sys
@@ -259,43 +260,174 @@ _EDIT_NAMES = [f.name for f in EDIT_TYPE]
 _MATCH_NAMES = [f.name for f in MATCH_SCHEMA if f.name != "edits"]
 
 
-def _align_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
+def _align_row(row: dict, docs: dict[int, tuple], config: Config) -> list[dict]:
+    """The match rows of one document pair (``row``: doc_a, doc_b, seeds)."""
+    doc_a, doc_b = row["doc_a"], row["doc_b"]
+    path_a, text_a, sa, ea = docs[doc_a]
+    path_b, text_b, sb, eb = docs[doc_b]
     budget = config.scan.text_budget_chars
+    na = _normalised(doc_a, text_a, budget)
+    nb = _normalised(doc_b, text_b, budget)
+    # Seeds in passage order, as the embedded engine's sorted pairs give them.
+    pairs = sorted((s["pa"], s["pb"]) for s in row["seeds"])
+    seeds = np.array([(sa[i], ea[i], sb[j], eb[j]) for i, j in pairs], dtype=np.int64)
+    out = []
+    for seg in align_document_pair(doc_a, doc_b, na, nb, path_a, path_b, seeds, config):
+        match = {name: seg[name] for name in _MATCH_NAMES}
+        match["edits"] = None
+        if config.scan.edits:
+            edits = edit_rows(
+                0,
+                text_a,
+                na,
+                (seg["a_norm_start"], seg["a_norm_end"]),
+                text_b,
+                nb,
+                (seg["b_norm_start"], seg["b_norm_end"]),
+            )
+            match["edits"] = [dict(zip(_EDIT_NAMES, e[1:])) for e in edits]
+        out.append(match)
+    return out
+
+
+def _block_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
+    """Align the document pairs of each block pair, from rows sorted by (block, kind).
+
+    A block pair's rows are its documents (kind 0: path, text, passage spans)
+    followed by its document pairs (kind 1: doc_a, doc_b, seeds); only one
+    block pair's texts are held at a time.
+    """
+    block = None
+    docs: dict[int, tuple] = {}
+    out: list[dict] = []
+    for batch in batches:
+        for row in batch.to_pylist():
+            if row["block"] != block:
+                block, docs = row["block"], {}
+            if row["kind"] == 0:
+                docs[row["doc_a"]] = (
+                    row["path"],
+                    row["text"],
+                    row["passage_starts"],
+                    row["passage_ends"],
+                )
+                continue
+            out.extend(_align_row(row, docs, config))
+            if len(out) >= 512:
+                yield pa.RecordBatch.from_pylist(out, schema=MATCH_SCHEMA)
+                out = []
+    if out:
+        yield pa.RecordBatch.from_pylist(out, schema=MATCH_SCHEMA)
+
+
+def _pair_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
+    """Align document pairs from rows that carry both documents (the pair join)."""
     for batch in batches:
         out: list[dict] = []
         for row in batch.to_pylist():
-            doc_a, doc_b = row["doc_a"], row["doc_b"]
-            text_a, text_b = row["text_a"], row["text_b"]
-            na = _normalised(doc_a, text_a, budget)
-            nb = _normalised(doc_b, text_b, budget)
-            # Seeds in passage order, as the embedded engine's sorted pairs give them.
-            pairs = sorted((s["pa"], s["pb"]) for s in row["seeds"])
-            sa, ea = row["passage_starts_a"], row["passage_ends_a"]
-            sb, eb = row["passage_starts_b"], row["passage_ends_b"]
-            seeds = np.array([(sa[i], ea[i], sb[j], eb[j]) for i, j in pairs], dtype=np.int64)
-            segments = align_document_pair(
-                doc_a, doc_b, na, nb, row["path_a"], row["path_b"], seeds, config
-            )
-            for seg in segments:
-                match = {name: seg[name] for name in _MATCH_NAMES}
-                match["edits"] = None
-                if config.scan.edits:
-                    edits = edit_rows(
-                        0,
-                        text_a,
-                        na,
-                        (seg["a_norm_start"], seg["a_norm_end"]),
-                        text_b,
-                        nb,
-                        (seg["b_norm_start"], seg["b_norm_end"]),
-                    )
-                    match["edits"] = [dict(zip(_EDIT_NAMES, e[1:])) for e in edits]
-                out.append(match)
+            docs = {
+                row["doc_a"]: (
+                    row["path_a"],
+                    row["text_a"],
+                    row["passage_starts_a"],
+                    row["passage_ends_a"],
+                ),
+                row["doc_b"]: (
+                    row["path_b"],
+                    row["text_b"],
+                    row["passage_starts_b"],
+                    row["passage_ends_b"],
+                ),
+            }
+            out.extend(_align_row(row, docs, config))
         if out:
             yield pa.RecordBatch.from_pylist(out, schema=MATCH_SCHEMA)
 
 
-# -- the job (runs on the driver) ----------------------------------------------
+def block_count(total_chars: int, budget: int, parallelism: int) -> int:
+    """Blocks ``k`` the documents are hashed into (``doc_id % k``) for the align stage.
+
+    Document pair ``(a, b)`` is aligned in block pair ``(a % k, b % k)``, which
+    receives the texts of its two blocks: each text travels ``2k - 1`` times
+    instead of once per document pair it is in (hundreds of times in a corpus
+    of stock clauses). ``k`` is the smallest number that gives at least
+    ``4 x parallelism`` block pairs and keeps two blocks' text within
+    ``budget`` characters.
+
+    >>> block_count(18_000_000, 50_000_000, 4), block_count(10**10, 50_000_000, 64)
+    (4, 400)
+    """
+    by_work = math.ceil(math.sqrt(4 * max(1, parallelism)))
+    by_memory = math.ceil(2 * total_chars / max(1, budget))
+    return max(1, by_work, by_memory)
+
+
+# -- the job (runs on the driver) ---------------------------------------------
+
+
+def _pair_join(doc_pairs: Any, docs: Any) -> Any:
+    """Every document pair with both documents' paths, texts and passage spans."""
+    from pyspark.sql import functions as F
+
+    def side(suffix: str) -> Any:
+        return docs.select(
+            F.col("doc_id").alias(f"doc_{suffix}"),
+            F.col("path").alias(f"path_{suffix}"),
+            F.col("text").alias(f"text_{suffix}"),
+            F.col("passage_starts").alias(f"passage_starts_{suffix}"),
+            F.col("passage_ends").alias(f"passage_ends_{suffix}"),
+        )
+
+    return doc_pairs.join(side("a"), "doc_a").join(side("b"), "doc_b")
+
+
+def _block_join(doc_pairs: Any, docs: Any, k: int) -> Any:
+    """Rows for :func:`_block_batches`: document pair (a, b) in block pair
+    ``(a % k) * k + b % k``, after the documents of both blocks (kind 0 before 1)."""
+    from pyspark.sql import functions as F
+
+    seeds_type = doc_pairs.schema["seeds"].dataType
+    pair_rows = doc_pairs.select(
+        ((F.col("doc_a") % k) * k + F.col("doc_b") % k).alias("block"),
+        F.lit(1).alias("kind"),
+        "doc_a",
+        "doc_b",
+        F.lit(None).cast("string").alias("path"),
+        F.lit(None).cast("string").alias("text"),
+        F.lit(None).cast("array<int>").alias("passage_starts"),
+        F.lit(None).cast("array<int>").alias("passage_ends"),
+        "seeds",
+    )
+    spread = docs.select(
+        (F.col("doc_id") % k).alias("i"),
+        F.explode(F.sequence(F.lit(0), F.lit(k - 1))).alias("j"),
+        F.col("doc_id").alias("doc_a"),
+        "path",
+        "text",
+        "passage_starts",
+        "passage_ends",
+    )
+
+    def doc_rows(block: Any, condition: Any) -> Any:
+        return spread.where(condition).select(
+            block.alias("block"),
+            F.lit(0).alias("kind"),
+            "doc_a",
+            F.lit(None).cast("long").alias("doc_b"),
+            "path",
+            "text",
+            "passage_starts",
+            "passage_ends",
+            F.lit(None).cast(seeds_type).alias("seeds"),
+        )
+
+    i, j = F.col("i"), F.col("j")
+    return (
+        pair_rows.unionByName(doc_rows(i * k + j, F.lit(True)))  # the document as side a
+        .unionByName(doc_rows(j * k + i, i != j))  # and as side b
+        .repartition(k * k, "block")
+        .sortWithinPartitions("block", "kind", "doc_a", "doc_b")
+    )
 
 
 def _spark_schema(schema: pa.Schema) -> Any:
@@ -351,6 +483,7 @@ def run_spark_scan(
     output: str | Path,
     config: Config | None = None,
     table_format: str | None = None,
+    strategy: str = "auto",
 ) -> dict:
     """Scan ``sources`` with Spark into the output folder ``output``; returns the manifest.
 
@@ -360,6 +493,11 @@ def run_spark_scan(
     a ``text`` (string) or ``content`` (binary file bytes, decoded and
     extracted by suffix like a file) column. ``output`` is a local path or a
     Hadoop URI (``hdfs://``, ``s3a://``); it is overwritten.
+
+    ``strategy`` is how the document pairs meet their texts for alignment:
+    ``"blocks"`` (:func:`block_count`), ``"pairs"`` (a join of both texts onto
+    every document pair) or ``"auto"``, whichever ships fewer texts. Both give
+    the same matches.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -423,22 +561,24 @@ def run_spark_scan(
     seconds["candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-
-    def side(suffix: str) -> Any:
-        return docs.select(
-            F.col("doc_id").alias(f"doc_{suffix}"),
-            F.col("path").alias(f"path_{suffix}"),
-            F.col("text").alias(f"text_{suffix}"),
-            F.col("passage_starts").alias(f"passage_starts_{suffix}"),
-            F.col("passage_ends").alias(f"passage_ends_{suffix}"),
+    total_chars = docs.agg(F.sum("n_norm_chars")).first()[0] or 0
+    parallelism = spark.sparkContext.defaultParallelism
+    k = block_count(total_chars, config.scan.text_budget_chars, parallelism)
+    n_pairs, n_docs = int(sizes["pairs"] or 0), max(1, int(counts["n"]) - int(counts["bad"]))
+    if strategy == "auto":
+        # Texts shipped: the block join sends each text 2k - 1 times, the pair
+        # join twice per document pair it is in.
+        strategy = "blocks" if 2 * k - 1 < 2 * n_pairs / n_docs else "pairs"
+    if strategy == "blocks":
+        work = _block_join(doc_pairs, docs, k)
+        matches = work.mapInArrow(
+            lambda it: _block_batches(it, config), _spark_schema(MATCH_SCHEMA)
         )
-
-    work = (
-        doc_pairs.join(side("a"), "doc_a")
-        .join(side("b"), "doc_b")
-        .sortWithinPartitions("doc_b", "doc_a")
-    )
-    matches = work.mapInArrow(lambda it: _align_batches(it, config), _spark_schema(MATCH_SCHEMA))
+    elif strategy == "pairs":
+        work = _pair_join(doc_pairs, docs)
+        matches = work.mapInArrow(lambda it: _pair_batches(it, config), _spark_schema(MATCH_SCHEMA))
+    else:
+        raise ValueError(f"strategy must be auto, blocks or pairs, not {strategy!r}")
     matches.write.mode("overwrite").parquet(f"{out}/matches")
     n_matches = spark.read.parquet(f"{out}/matches").count()
     doc_pairs.unpersist()
@@ -459,6 +599,8 @@ def run_spark_scan(
         "n_document_pairs": int(sizes["pairs"] or 0),
         "n_candidates": int(sizes["candidates"] or 0),
         "n_aligned": int(n_matches),
+        "align_join": strategy,
+        "align_blocks": k if strategy == "blocks" else None,
         "edits": bool(config.scan.edits),
         "listing_errors": [
             {"path": e.path, "stage": e.stage, "message": e.message} for e in listing_errors

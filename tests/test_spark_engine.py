@@ -159,8 +159,8 @@ def test_bucket_limit_and_no_edits_agree(spark, corpus: Path, tmp_path: Path) ->
     config = Config.load(overrides={"candidates.max_bucket": 3, "scan.edits": False})
     sources = [str(corpus / "generated" / "docs")]
     embedded = scan(sources, tmp_path / "embedded.duckdb", config)
-    manifest = run_spark_scan(spark, sources, tmp_path / "out", config)
-    assert manifest["edits"] is False
+    manifest = run_spark_scan(spark, sources, tmp_path / "out", config, strategy="pairs")
+    assert manifest["edits"] is False and manifest["align_join"] == "pairs"
     assert manifest["n_candidates"] == embedded.n_candidates
     unlimited = scan(sources, tmp_path / "unlimited.duckdb", Config())
     assert embedded.n_candidates < unlimited.n_candidates  # the limit did cut buckets
@@ -172,7 +172,8 @@ def test_bucket_limit_and_no_edits_agree(spark, corpus: Path, tmp_path: Path) ->
 
 @needs_spark
 def test_table_input_gives_the_file_scan_results(spark, corpus: Path, tmp_path: Path) -> None:
-    """A JSON-lines table of (path, text) scans like the same texts as files."""
+    """A JSON-lines table of (path, text) scans like the same texts as files
+    (aligned through the block join; the other tests take the pair join)."""
     from reuse.spark_engine import run_spark_scan
 
     folder = corpus / "generated" / "docs"
@@ -186,7 +187,10 @@ def test_table_input_gives_the_file_scan_results(spark, corpus: Path, tmp_path: 
     for path in files:
         shutil.copy(path, subset / path.name)
     embedded = scan([str(subset)], tmp_path / "embedded.duckdb", Config())
-    run_spark_scan(spark, [str(table)], tmp_path / "out", Config(), table_format="json")
+    manifest = run_spark_scan(
+        spark, [str(table)], tmp_path / "out", Config(), table_format="json", strategy="blocks"
+    )
+    assert manifest["align_join"] == "blocks" and manifest["align_blocks"] >= 2
     imported = import_output(tmp_path / "out", tmp_path / "spark.duckdb")
     assert imported.n_reuse == embedded.n_reuse > 0
 
