@@ -190,6 +190,7 @@ def run_spark(list_file: str, db: str, output: str, master: str) -> dict[str, An
     started = time.perf_counter() - t0
     try:
         manifest = run_spark_scan(spark, roots, output, Config())
+        jvm_mb = _jvm_peak_mb(spark)
     finally:
         spark.stop()
     job = time.perf_counter() - t0
@@ -208,7 +209,21 @@ def run_spark(list_file: str, db: str, output: str, master: str) -> dict[str, An
         "boilerplate": result.n_boilerplate,
         "rss_main_mb": own,
         "rss_worker_mb": children,
+        "rss_jvm_mb": jvm_mb,
     }
+
+
+def _jvm_peak_mb(spark: Any) -> float:
+    """Peak RSS (VmHWM) of the Spark driver JVM in MB; 0 where /proc is not there."""
+    proc = getattr(spark.sparkContext._gateway, "proc", None)
+    try:
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+    except (AttributeError, OSError):
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _child(section: str, *args: Any) -> dict[str, Any]:
@@ -527,7 +542,8 @@ def section_spark(corpora: Path, name: str, work: Path, master: str) -> None:
         f"import into DuckDB {spark['import']:.1f} s "
         f"({', '.join(f'{k} {v:.1f}' for k, v in spark['import_timings'].items())}); "
         f"peak RSS of the driver + import process {spark['rss_main_mb']:.0f} MB "
-        f"(the JVM: {spark['rss_worker_mb']:.0f} MB), embedded {_peak(embedded)} MB"
+        f"+ JVM {spark.get('rss_jvm_mb', 0):.0f} MB (local mode: executors inside it), "
+        f"embedded {_peak(embedded)} MB"
     )
     cores = _cores(master)
     passages = len(a["passages"])

@@ -267,36 +267,22 @@ def _import(
     result.n_new = result.n_sketched = total
     del documents, ok
 
-    matches = ds.dataset(folder / "matches", format="parquet").to_table()
-    with_edits = bool(manifest.get("edits"))
+    names = [f.name for f in MATCH_SCHEMA if f.name != "edits"]
+    matches = ds.dataset(folder / "matches", format="parquet").to_table(columns=names)
     aligned: list[dict] = []
-    edit_rows: list[tuple] = []
-    keys: list[tuple] = []
     for row in matches.to_pylist():
         row["doc_a"], row["doc_b"] = id_map[row["doc_a"]], id_map[row["doc_b"]]
         if row["doc_a"] > row["doc_b"]:
             raise StoreError("document ids out of path order in the import; use a new database")
-        edits = row.pop("edits")
         row["kind"], row["source"] = "reuse", "align"
         aligned.append(row)
-        if with_edits:
-            key = (
-                row["doc_a"],
-                row["a_start"],
-                row["a_end"],
-                row["doc_b"],
-                row["b_start"],
-                row["b_end"],
-            )
-            keys.append(key)
-            edit_rows.extend((key, e) for e in edits or [])
     del matches
     result.n_candidates = int(manifest.get("n_candidates", 0))
     dirty = set(store.unmatched_documents())
     store_matches(store, config, aligned, dirty, scan_id, timers)
-    if with_edits and keys:
+    if manifest.get("edits") and aligned:
         with timers("edits"):
-            _write_edits(store, keys, edit_rows)
+            _insert_edits(store, folder / "matches", id_map)
     result_timings = manifest.get("seconds", {})
     finish_scan(store, config, result, timers, progress)
     # The stages that ran in Spark, beside the import's own.
@@ -304,20 +290,47 @@ def _import(
     return result
 
 
-def _write_edits(store: Store, keys: list[tuple], edit_rows: list[tuple]) -> None:
-    """Store the edits computed in Spark under the match ids the database gave."""
-    ids = {
-        tuple(r[1:]): r[0]
-        for r in store.con.execute(
-            "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end "
-            "FROM live_matches WHERE source = 'align'"
-        ).fetchall()
-    }
-    match_ids = [ids[k] for k in keys]
-    names = [f.name for f in EDIT_TYPE]
-    columns: dict[str, list] = {"match_id": [ids[k] for k, _ in edit_rows]}
-    for name in names:
-        columns[name] = [e[name] for _, e in edit_rows]
-    types = {"match_id": pa.int64(), **{f.name: f.type for f in EDIT_TYPE}}
-    table = pa.table({name: pa.array(col, types[name]) for name, col in columns.items()})
-    store.write_edits(match_ids, table)
+def _insert_edits(store: Store, matches: Path, id_map: dict[int, int]) -> None:
+    """Store the edits computed in Spark under the match ids the database gave.
+
+    DuckDB reads them from the parquet files itself (unnested, joined to the
+    stored matches on their offsets), so they never become Python objects.
+    """
+    con = store.con
+    ids = pa.table(
+        {
+            "spark_id": pa.array(list(id_map), pa.int64()),
+            "doc_id": pa.array(list(id_map.values()), pa.int64()),
+        }
+    )
+    files = sorted(str(p) for p in matches.glob("*.parquet"))
+    con.execute("BEGIN")
+    try:
+        con.register("id_map", ids)
+        con.execute(
+            """
+            INSERT INTO edits (match_id, edit_no, op, a_start, a_end, b_start, b_end,
+                               old_text, new_text, category, pos)
+            SELECT m.match_id, e.edit_no, e.op, e.a_start, e.a_end, e.b_start, e.b_end,
+                   e.old_text, e.new_text, e.category, e.pos
+            FROM (SELECT doc_a, a_start, a_end, doc_b, b_start, b_end, unnest(edits) AS e
+                  FROM read_parquet(?)) p
+            JOIN id_map ia ON ia.spark_id = p.doc_a
+            JOIN id_map ib ON ib.spark_id = p.doc_b
+            JOIN matches m ON m.deleted_at IS NULL AND m.source = 'align'
+                AND m.doc_a = ia.doc_id AND m.a_start = p.a_start AND m.a_end = p.a_end
+                AND m.doc_b = ib.doc_id AND m.b_start = p.b_start AND m.b_end = p.b_end
+            """,
+            [files],
+        )
+        con.execute(
+            "UPDATE matches m SET n_edits = coalesce(c.n, 0) FROM (SELECT match_id FROM matches "
+            "WHERE deleted_at IS NULL AND source = 'align') t LEFT JOIN (SELECT match_id, "
+            "count(*) AS n FROM edits GROUP BY match_id) c USING (match_id) "
+            "WHERE m.match_id = t.match_id"
+        )
+        con.unregister("id_map")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
