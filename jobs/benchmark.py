@@ -566,9 +566,9 @@ def section_spark(corpora: Path, name: str, work: Path, master: str) -> None:
     print(
         f"capacity for {CAPACITY_PASSAGES / 1e6:.0f} M passages at this corpus's reuse rate: "
         f"{core_seconds / 3600:,.0f} core-hours in Spark"
-        + "".join(f"; {n} cores: {core_seconds / n / 3600:.1f} h" for n in CAPACITY_CORES)
+        + "".join(f"; {n} cores: {core_seconds / n / 60:.0f} min" for n in CAPACITY_CORES)
         + f"; import of ~{matches_50m / 1e6:.1f} M matches on one machine: "
-        f"~{matches_50m * import_per_match / 3600:.1f} h "
+        f"~{matches_50m * import_per_match / 60:.0f} min "
         f"at {import_per_match * 1e6:.0f} µs per match"
     )
 
