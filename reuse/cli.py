@@ -31,7 +31,7 @@ from rich.text import Text
 
 from reuse import __version__
 from reuse.config import Config
-from reuse.errors import ConfigError, ReuseError, ScanLockedError, StoreError
+from reuse.errors import ConfigError, ReuseError, ScanLockedError
 from reuse.pipeline import ScanResult
 from reuse.pipeline import scan as run_scan
 from reuse.report import (
@@ -288,15 +288,9 @@ def _spark_scan(
 ) -> ScanResult:
     """Run the Spark job into ``output`` and import the folder into ``db``."""
     from reuse.spark_engine import run_spark_scan, spark_session
-    from reuse.spark_output import import_output
+    from reuse.spark_output import check_new_database, import_output
 
-    if db.exists():
-        with Store(db, read_only=True) as store:
-            if store.known_documents():
-                raise StoreError(
-                    f"{db} already holds documents; --engine spark makes a new database "
-                    "(rescan it with the embedded engine, or pick another --db)"
-                )
+    check_new_database(db)  # before Spark starts, not after the job
     folder = output or db.with_name(db.name + ".spark")
     spark = spark_session(master, settings)
     try:

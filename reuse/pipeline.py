@@ -52,7 +52,7 @@ from reuse.ingest import (
     sha256_hex,
 )
 from reuse.normalise import NormalisedText, normalise_many
-from reuse.store import MATCH_SCHEMA, IndexedDocument, Store
+from reuse.store import EDIT_SCHEMA, MATCH_SCHEMA, IndexedDocument, Store
 from reuse.workers import STATE, ordered_map, resolve_workers
 
 log = logging.getLogger("reuse")
@@ -418,22 +418,6 @@ def _existing_aligned(store: Store, scope: set[int], formulaic_docs: list[int]) 
     return rows
 
 
-EDIT_COLUMNS = pa.schema(
-    [
-        ("match_id", pa.int64()),
-        ("edit_no", pa.int32()),
-        ("op", pa.string()),
-        ("a_start", pa.int32()),
-        ("a_end", pa.int32()),
-        ("b_start", pa.int32()),
-        ("b_end", pa.int32()),
-        ("old_text", pa.string()),
-        ("new_text", pa.string()),
-        ("category", pa.string()),
-        ("pos", pa.string()),
-    ]
-)
-
 #: Matches whose edits are committed together (a killed scan resumes after the last batch).
 EDIT_BATCH_MATCHES = 20_000
 
@@ -470,15 +454,15 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
             norms.update(part)
         tasks = [batch[i : i + 512] for i in range(0, len(batch), 512)]
         state = {"norms": norms, "texts": texts}
-        columns: list[list] = [[] for _ in EDIT_COLUMNS.names]
+        columns: list[list] = [[] for _ in EDIT_SCHEMA.names]
         for part in ordered_map(_edits_task, tasks, workers, state, min_items=4):
             for row in part:
                 for col, value in zip(columns, row):
                     col.append(value)
         table = pa.table(
             {
-                name: pa.array(col, EDIT_COLUMNS.field(name).type)
-                for name, col in zip(EDIT_COLUMNS.names, columns)
+                name: pa.array(col, EDIT_SCHEMA.field(name).type)
+                for name, col in zip(EDIT_SCHEMA.names, columns)
             }
         )
         store.write_edits([r[0] for r in batch], table)

@@ -38,7 +38,7 @@ from reuse.boilerplate import Unit
 from reuse.config import Config
 from reuse.core import Timers
 from reuse.errors import DocumentError, ScanLockedError, StoreError
-from reuse.store import IndexedDocument, Store
+from reuse.store import EDIT_SCHEMA, IndexedDocument, Store
 
 if TYPE_CHECKING:
     from reuse.pipeline import ScanResult
@@ -84,20 +84,8 @@ DOCUMENT_SCHEMA = pa.schema(
     ]
 )
 
-EDIT_TYPE = pa.struct(
-    [
-        ("edit_no", pa.int32()),
-        ("op", pa.string()),
-        ("a_start", pa.int32()),
-        ("a_end", pa.int32()),
-        ("b_start", pa.int32()),
-        ("b_end", pa.int32()),
-        ("old_text", pa.string()),
-        ("new_text", pa.string()),
-        ("category", pa.string()),
-        ("pos", pa.string()),
-    ]
-)
+#: One typed edit, nested in its match (the ``edits`` table's columns but ``match_id``).
+EDIT_TYPE = pa.struct([f for f in EDIT_SCHEMA if f.name != "match_id"])
 
 #: ``matches/``: the aligned segments (``reuse.store.MATCH_SCHEMA`` columns, ``kind``
 #: still 'reuse': boilerplate is labelled at import), with ``edits`` NULL when the
@@ -175,6 +163,17 @@ def _indexed(row: dict) -> IndexedDocument:
     )
 
 
+def check_new_database(db_path: str | Path) -> None:
+    """:class:`StoreError` unless ``db_path`` is missing or holds no documents."""
+    if Path(db_path).exists():
+        with Store(db_path, read_only=True) as existing:
+            if existing.known_documents():
+                raise StoreError(
+                    f"{db_path} already holds documents; a Spark scan is imported into a new "
+                    "database (rescan this one with the embedded engine, or pick another --db)"
+                )
+
+
 def import_output(
     folder: str | Path,
     db_path: str | Path,
@@ -202,13 +201,7 @@ def import_output(
     except Timeout as exc:
         raise ScanLockedError(f"another scan is writing {db_path}") from exc
     try:
-        if db_path.exists():
-            with Store(db_path, read_only=True) as existing:
-                if existing.known_documents():
-                    raise StoreError(
-                        f"{db_path} already holds documents; "
-                        "import a Spark scan into a new database"
-                    )
+        check_new_database(db_path)
         partial = db_path.with_name(db_path.name + ".importing")
         for leftover in (partial, partial.with_name(partial.name + ".wal")):
             leftover.unlink(missing_ok=True)  # a killed import's: start over

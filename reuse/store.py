@@ -767,3 +767,21 @@ MATCH_SCHEMA = pa.schema(
         ("source", pa.string()),
     ]
 )
+
+
+#: Rows of the ``edits`` table, in its column order.
+EDIT_SCHEMA = pa.schema(
+    [
+        ("match_id", pa.int64()),
+        ("edit_no", pa.int32()),
+        ("op", pa.string()),
+        ("a_start", pa.int32()),
+        ("a_end", pa.int32()),
+        ("b_start", pa.int32()),
+        ("b_end", pa.int32()),
+        ("old_text", pa.string()),
+        ("new_text", pa.string()),
+        ("category", pa.string()),
+        ("pos", pa.string()),
+    ]
+)
