@@ -44,14 +44,25 @@ pytestmark = pytest.mark.spark
 
 
 @pytest.fixture(scope="module")
-def spark():
+def spark_module():
     if _MISSING:
         pytest.skip(_MISSING)
     from reuse.spark_engine import spark_session
 
     session = spark_session("local[2]")
     yield session
-    session.stop()
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()  # this one, or a CLI run's successor
+    (active or session).stop()
+
+
+@pytest.fixture
+def spark(spark_module):
+    """The active local[2] session (a new one if a CLI run stopped the last)."""
+    from reuse.spark_engine import spark_session
+
+    return spark_session("local[2]")
 
 
 @pytest.fixture(scope="module")
@@ -98,14 +109,14 @@ def _assert_same(embedded: dict[str, list], spark: dict[str, list]) -> None:
 
 
 @pytest.fixture(scope="module")
-def spark_scanned(spark, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def spark_scanned(spark_module, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The corpus scanned by both engines: the embedded result and the Spark output folder."""
     from reuse.spark_engine import run_spark_scan
 
     work = tmp_path_factory.mktemp("spark-scan")
     sources = [str(corpus / "generated" / "docs"), str(corpus / "docs")]
     embedded = scan(sources, work / "embedded.duckdb", Config())
-    manifest = run_spark_scan(spark, sources, work / "out", Config())
+    manifest = run_spark_scan(spark_module, sources, work / "out", Config())
     return {"sources": sources, "embedded": embedded, "manifest": manifest, "work": work}
 
 
@@ -271,3 +282,32 @@ def test_a_spark_setting_must_be_key_equals_value(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*args, str(db)])
     assert result.exit_code == 1 and "KEY=VALUE" in result.output
     assert not db.exists()
+
+
+@needs_spark
+def test_parquet_table_of_file_bytes_scans_like_the_files(
+    spark, corpus: Path, tmp_path: Path
+) -> None:
+    """A parquet table of (path, content) decodes each row like the file it was
+    read from: the seeds match as files do, and bad bytes are recorded errors."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from reuse.spark_engine import run_spark_scan
+
+    folder = corpus / "docs"
+    suffixes = Config().ingest.suffixes  # a table is taken whole; a folder by suffix
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in suffixes)
+    table = pa.table({"path": [str(p) for p in files], "content": [p.read_bytes() for p in files]})
+    pq.write_table(table, tmp_path / "files.parquet")
+    embedded = scan([str(folder)], tmp_path / "embedded.duckdb", Config())
+    manifest = run_spark_scan(
+        spark, [str(tmp_path / "files.parquet")], tmp_path / "out", Config(), "parquet"
+    )
+    imported = import_output(tmp_path / "out", tmp_path / "spark.duckdb")
+    assert manifest["n_files"] == len(files) and manifest["n_rejected"] == 3
+    assert sorted((e.path, e.stage) for e in imported.errors) == sorted(
+        (e.path, e.stage) for e in embedded.errors
+    )
+    a, b = _database(tmp_path / "embedded.duckdb"), _database(tmp_path / "spark.duckdb")
+    assert b["matches"] == a["matches"] and b["passages"] == a["passages"]
