@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
     )
-    from reuse.spark_engine import run_spark_scan, spark_session
+    from reuse.spark_engine import parse_settings, run_spark_scan, spark_session
+    from reuse.spark_output import check_new_database, import_output
 
     # Run by spark-submit, SPARK_HOME's launcher has set the master; run by
     # plain python, default to two local cores.
@@ -57,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     master = args.master or (None if launched else "local[2]")
     try:
         config = Config.load(args.config)
-        settings = dict(pair.split("=", 1) for pair in args.conf)
+        settings = parse_settings(args.conf)
+        if args.db is not None:
+            check_new_database(args.db)  # before the job, not after it
         spark = spark_session(master, settings)
         try:
             table = None if args.input_format == "files" else args.input_format
@@ -65,8 +68,6 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             spark.stop()
         if args.db is not None:
-            from reuse.spark_output import import_output
-
             result = import_output(args.output, args.db)
             manifest["imported"] = {"db": str(args.db), **result.counts}
     except ReuseError as exc:

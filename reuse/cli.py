@@ -228,7 +228,7 @@ def scan(
                     db,
                     cfg,
                     spark_master,
-                    _settings(spark_conf or []),
+                    spark_conf or [],
                     spark_output,
                     input_format,
                     progress,
@@ -281,34 +281,25 @@ def _spark_scan(
     db: Path,
     cfg: Config,
     master: str,
-    settings: dict[str, str],
+    settings: list[str],
     output: Path | None,
     input_format: InputFormat,
     progress: Callable[[str, int, int], None],
 ) -> ScanResult:
     """Run the Spark job into ``output`` and import the folder into ``db``."""
-    from reuse.spark_engine import run_spark_scan, spark_session
+    from reuse.spark_engine import parse_settings, run_spark_scan, spark_session
     from reuse.spark_output import check_new_database, import_output
 
+    conf = parse_settings(settings)
     check_new_database(db)  # before Spark starts, not after the job
     folder = output or db.with_name(db.name + ".spark")
-    spark = spark_session(master, settings)
+    spark = spark_session(master, conf)
     try:
         table = None if input_format == InputFormat.files else input_format.value
         run_spark_scan(spark, sources, folder, cfg, table_format=table)
     finally:
         spark.stop()
     return import_output(folder, db, progress)
-
-
-def _settings(pairs: list[str]) -> dict[str, str]:
-    settings = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"--spark-conf wants KEY=VALUE, got {pair!r}")
-        settings[key.strip()] = value.strip()
-    return settings
 
 
 @app.command("import")

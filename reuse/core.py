@@ -105,13 +105,13 @@ def index_document(
     )
 
 
-def swap_sides(seg: Segment) -> Segment:
+def _swap_sides(seg: Segment) -> Segment:
     return Segment(
         seg.b_start, seg.b_end, seg.a_start, seg.a_end, seg.edit_distance, seg.similarity, seg.seeds
     )
 
 
-def segment_row(
+def _segment_row(
     seg: Segment, doc_a: int, doc_b: int, na: NormalisedText, nb: NormalisedText
 ) -> dict:
     a0, a1 = na.snap(seg.a_start, seg.a_end)
@@ -181,12 +181,11 @@ def align_document_pair(
         segs = align_pair(norm_a.text, norm_b.text, kept, config.align)
     else:
         swapped = np.concatenate((kept[:, 2:4], kept[:, 0:2]), axis=1)
-        segs = [swap_sides(g) for g in align_pair(norm_b.text, norm_a.text, swapped, config.align)]
-    return [segment_row(g, doc_a, doc_b, norm_a, norm_b) for g in segs]
+        segs = [_swap_sides(g) for g in align_pair(norm_b.text, norm_a.text, swapped, config.align)]
+    return [_segment_row(g, doc_a, doc_b, norm_a, norm_b) for g in segs]
 
 
 def edit_rows(
-    match_id: int,
     text_a: str,
     norm_a: NormalisedText,
     a_span: tuple[int, int],
@@ -194,23 +193,11 @@ def edit_rows(
     norm_b: NormalisedText,
     b_span: tuple[int, int],
 ) -> list[tuple]:
-    """The typed edits of one match as ``edits`` table rows (without the table's key
-    columns beyond ``match_id``): ``(match_id, edit_no, op, a_start, a_end, b_start,
-    b_end, old_text, new_text, category, pos)``; spans are normalised offsets."""
+    """The typed edits of one match as ``edits`` table rows without the ``match_id``:
+    ``(edit_no, op, a_start, a_end, b_start, b_end, old_text, new_text, category, pos)``;
+    spans are normalised offsets."""
     edits = typed_edits(text_a, norm_a, a_span[0], a_span[1], text_b, norm_b, b_span[0], b_span[1])
     return [
-        (
-            match_id,
-            k,
-            e.op,
-            e.a_start,
-            e.a_end,
-            e.b_start,
-            e.b_end,
-            e.old_text,
-            e.new_text,
-            e.category,
-            e.pos,
-        )
+        (k, e.op, e.a_start, e.a_end, e.b_start, e.b_end, e.old_text, e.new_text, e.category, e.pos)
         for k, e in enumerate(edits)
     ]

@@ -477,11 +477,10 @@ def _edits_task(rows: list[tuple]) -> list[tuple]:
     norms, texts = STATE["norms"], STATE["texts"]
     out: list[tuple] = []
     for match_id, doc_a, a0, a1, doc_b, b0, b1 in rows:
-        out.extend(
-            edit_rows(
-                match_id, texts[doc_a], norms[doc_a], (a0, a1), texts[doc_b], norms[doc_b], (b0, b1)
-            )
+        rows_of_match = edit_rows(
+            texts[doc_a], norms[doc_a], (a0, a1), texts[doc_b], norms[doc_b], (b0, b1)
         )
+        out.extend((match_id, *row) for row in rows_of_match)
     return out
 
 

@@ -53,7 +53,7 @@ from reuse import __version__
 from reuse.boilerplate import load_list
 from reuse.config import Config
 from reuse.core import align_document_pair, edit_rows, index_document
-from reuse.errors import DocumentError, EngineUnavailableError
+from reuse.errors import ConfigError, DocumentError, EngineUnavailableError
 from reuse.ingest import (
     DecodedDocument,
     decode_bytes,
@@ -100,6 +100,17 @@ def check_spark() -> str:
             "or in JAVA_HOME. On Debian or Ubuntu: apt-get install openjdk-17-jre-headless"
         )
     return pyspark.__version__
+
+
+def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
+    """``KEY=VALUE`` strings (``--spark-conf``) as a dict; :class:`ConfigError` otherwise."""
+    settings = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"a Spark setting must be KEY=VALUE, got {pair!r}")
+        settings[key.strip()] = value.strip()
+    return settings
 
 
 def spark_session(master: str | None = "local[2]", conf: dict[str, str] | None = None) -> Any:
@@ -277,7 +288,6 @@ def _align_row(row: dict, docs: dict[int, tuple], config: Config) -> list[dict]:
         match["edits"] = None
         if config.scan.edits:
             edits = edit_rows(
-                0,
                 text_a,
                 na,
                 (seg["a_norm_start"], seg["a_norm_end"]),
@@ -285,7 +295,7 @@ def _align_row(row: dict, docs: dict[int, tuple], config: Config) -> list[dict]:
                 nb,
                 (seg["b_norm_start"], seg["b_norm_end"]),
             )
-            match["edits"] = [dict(zip(_EDIT_NAMES, e[1:])) for e in edits]
+            match["edits"] = [dict(zip(_EDIT_NAMES, e)) for e in edits]
         out.append(match)
     return out
 

@@ -311,3 +311,16 @@ def test_parquet_table_of_file_bytes_scans_like_the_files(
     )
     a, b = _database(tmp_path / "embedded.duckdb"), _database(tmp_path / "spark.duckdb")
     assert b["matches"] == a["matches"] and b["passages"] == a["passages"]
+
+
+def test_spark_job_refuses_a_bad_setting_or_a_used_database_before_starting(
+    tmp_path: Path,
+) -> None:
+    from jobs.spark_scan import main
+
+    out = tmp_path / "out"
+    assert main([str(REPO / "data"), "--output", str(out), "--conf", "memory"]) == 1
+    used = tmp_path / "used.duckdb"
+    scan([str(REPO / "data")], used, Config())
+    assert main([str(REPO / "data"), "--output", str(out), "--db", str(used)]) == 1
+    assert not out.exists()  # no Spark job ran
