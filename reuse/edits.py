@@ -230,6 +230,11 @@ def _jieba() -> _Jieba:
     return _JIEBA
 
 
+def load_jieba() -> None:
+    """Load jieba's dictionary now (about 1.5 s), e.g. in a process about to fork workers."""
+    _jieba()
+
+
 def _route(block: str, jb: _Jieba) -> list[int]:
     """``route[k]``: end (inclusive) of the word starting at ``k`` on jieba's most
     probable path through ``block``: ``jieba.Tokenizer.get_DAG`` and ``calc`` in

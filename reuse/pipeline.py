@@ -42,6 +42,7 @@ from reuse.boilerplate import covered_share, load_list
 from reuse.candidates import candidate_pairs
 from reuse.config import Config
 from reuse.core import Timers, align_document_pair, edit_rows, index_document
+from reuse.edits import load_jieba
 from reuse.errors import DocumentError, ScanLockedError
 from reuse.groups import reuse_groups
 from reuse.ingest import (
@@ -420,68 +421,92 @@ def _existing_aligned(store: Store, scope: set[int], formulaic_docs: list[int]) 
 
 #: Matches whose edits are committed together (a killed scan resumes after the last batch).
 EDIT_BATCH_MATCHES = 20_000
+#: Matches per worker task of the edits stage.
+EDIT_TASK_MATCHES = 512
 
 
 def derive_edits(store: Store, config: Config, progress: Progress | None = None) -> int:
     """Compute and store the typed edits of every live aligned match that has none yet.
 
-    Matches are taken in (doc_a, doc_b) order in batches of
-    :data:`EDIT_BATCH_MATCHES`, each committed with the matches' ``n_edits``;
-    normalised texts are kept between batches up to ``scan.text_budget_chars``.
-    Returns the number of matches processed.
+    Matches are taken in (doc_a, doc_b) order. They are cut into windows whose
+    documents' texts fit ``scan.text_budget_chars`` (one window, usually); each
+    window's texts are loaded and normalised once and one worker pool computes
+    its edits in tasks of :data:`EDIT_TASK_MATCHES` matches, so jieba's
+    dictionary and the word caches of :mod:`reuse.edits` warm up once per
+    worker instead of once per batch. The results come back in order and are
+    committed, with the matches' ``n_edits``, every :data:`EDIT_BATCH_MATCHES`
+    matches (a killed scan resumes after the last batch). Returns the number
+    of matches processed.
     """
     todo = store.matches_without_edits()
     if not todo:
         return 0
     workers = resolve_workers(config.scan.workers)
-    norms: dict[int, NormalisedText] = {}
-    texts: dict[int, str] = {}
+    load_jieba()  # loaded here once, inherited by the forked workers
+    lengths = store.normalised_lengths()
     done = 0
-    for first in range(0, len(todo), EDIT_BATCH_MATCHES):
-        batch = todo[first : first + EDIT_BATCH_MATCHES]
-        needed = sorted({r[1] for r in batch} | {r[4] for r in batch})
-        missing = [d for d in needed if d not in norms]
-        if sum(len(t) for t in texts.values()) > config.scan.text_budget_chars:
-            kept = set(needed)  # over budget: keep only what this batch needs
-            norms = {d: n for d, n in norms.items() if d in kept}
-            texts = {d: t for d, t in texts.items() if d in kept}
-        fetched = store.document_texts(missing)
-        texts.update(fetched)
-        chunks = [
-            [(d, fetched[d]) for d in missing[i : i + 128]] for i in range(0, len(missing), 128)
-        ]
+    for window in _edit_windows(todo, lengths, config.scan.text_budget_chars):
+        needed = sorted({r[1] for r in window} | {r[4] for r in window})
+        texts = store.document_texts(needed)
+        chunks = [[(d, texts[d]) for d in needed[i : i + 128]] for i in range(0, len(needed), 128)]
+        norms: dict[int, NormalisedText] = {}
         for part in ordered_map(_normalise_task, chunks, workers, {}, min_items=4):
             norms.update(part)
-        tasks = [batch[i : i + 512] for i in range(0, len(batch), 512)]
+        size = EDIT_TASK_MATCHES
+        tasks = [window[i : i + size] for i in range(0, len(window), size)]
         state = {"norms": norms, "texts": texts}
-        columns: list[list] = [[] for _ in EDIT_SCHEMA.names]
-        for part in ordered_map(_edits_task, tasks, workers, state, min_items=4):
-            for row in part:
-                for col, value in zip(columns, row):
-                    col.append(value)
-        table = pa.table(
-            {
-                name: pa.array(col, EDIT_SCHEMA.field(name).type)
-                for name, col in zip(EDIT_SCHEMA.names, columns)
-            }
-        )
-        store.write_edits([r[0] for r in batch], table)
-        done += len(batch)
-        if progress:
-            progress("edits", done, len(todo))
+        pending_ids: list[int] = []
+        pending: list[pa.RecordBatch] = []
+        for task, part in zip(
+            tasks, ordered_map(_edits_task, tasks, workers, state, min_items=4, chunksize=1)
+        ):
+            pending_ids.extend(r[0] for r in task)
+            pending.append(part)
+            if len(pending_ids) >= EDIT_BATCH_MATCHES or task is tasks[-1]:
+                store.write_edits(pending_ids, pa.Table.from_batches(pending, EDIT_SCHEMA))
+                done += len(pending_ids)
+                pending_ids, pending = [], []
+                if progress:
+                    progress("edits", done, len(todo))
     return done
 
 
-def _edits_task(rows: list[tuple]) -> list[tuple]:
-    """Worker task: the edit rows of some matches (``matches_without_edits`` rows)."""
+def _edit_windows(todo: list[tuple], lengths: dict[int, int], budget: int) -> Iterator[list[tuple]]:
+    """Runs of ``todo`` rows whose documents' texts fit ``budget`` characters together
+    (a single match over budget gets a window of its own)."""
+    window: list[tuple] = []
+    members: set[int] = set()
+    chars = 0
+    for row in todo:
+        new = {row[1], row[4]} - members
+        extra = sum(lengths.get(d, 0) for d in new)
+        if window and chars + extra > budget:
+            yield window
+            window, members, chars = [], set(), 0
+            new = {row[1], row[4]}
+            extra = sum(lengths.get(d, 0) for d in new)
+        window.append(row)
+        members |= new
+        chars += extra
+    if window:
+        yield window
+
+
+def _edits_task(rows: list[tuple]) -> pa.RecordBatch:
+    """Worker task: the edit rows of some matches (``matches_without_edits`` rows),
+    as one Arrow batch (columns cross the pipe, not a tuple per edit)."""
     norms, texts = STATE["norms"], STATE["texts"]
-    out: list[tuple] = []
+    columns: list[list] = [[] for _ in EDIT_SCHEMA.names]
     for match_id, doc_a, a0, a1, doc_b, b0, b1 in rows:
-        rows_of_match = edit_rows(
+        for row in edit_rows(
             texts[doc_a], norms[doc_a], (a0, a1), texts[doc_b], norms[doc_b], (b0, b1)
-        )
-        out.extend((match_id, *row) for row in rows_of_match)
-    return out
+        ):
+            columns[0].append(match_id)
+            for col, value in zip(columns[1:], row):
+                col.append(value)
+    return pa.record_batch(
+        [pa.array(col, field.type) for col, field in zip(columns, EDIT_SCHEMA)], schema=EDIT_SCHEMA
+    )
 
 
 def scan(
