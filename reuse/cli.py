@@ -48,7 +48,7 @@ from reuse.report import (
     query_description,
     run_query,
 )
-from reuse.schema import SCHEMA_VERSION
+from reuse.schema import SCHEMA_VERSION, connect
 from reuse.store import Store
 
 T = TypeVar("T")
@@ -348,7 +348,7 @@ def _connect(db: Path) -> duckdb.DuckDBPyConnection:
     if not db.exists():
         _fail(FileNotFoundError(f"no database at {db}; run 'reuse scan PATH --db {db}' first"))
     try:
-        con = duckdb.connect(str(db), read_only=True)
+        con = connect(str(db), read_only=True)
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except duckdb.Error as exc:
         _fail(exc)

@@ -53,9 +53,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-import duckdb
-
 from reuse.errors import StoreError
+from reuse.schema import connect
 
 Pair = tuple[str, str]
 """A ``(suspicious key, source key)`` document pair."""
@@ -395,7 +394,7 @@ def load_detections(
     path = Path(db_path)
     if not path.is_file():
         raise StoreError(f"{path}: no such database file; run a scan first")
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(str(path), read_only=True)
     try:
         keys: dict[str, str] = {}
         for (doc_path,) in con.execute("SELECT DISTINCT path FROM documents").fetchall():

@@ -27,6 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from reuse.errors import QueryError
 from reuse.normalise import NormalisedText, normalise
+from reuse.schema import connect
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -609,7 +610,7 @@ def export_matches(db_path: str, fmt: str, output: str, kind: str = "all") -> in
         raise QueryError(f"export format must be csv, json or parquet, not {fmt!r}")
     if not Path(db_path).exists():
         raise QueryError(f"no database at {db_path}; run 'reuse scan' first")
-    con = duckdb.connect(db_path, read_only=True)
+    con = connect(db_path, read_only=True)
     try:
         rel = con.execute(EXPORT_SQL, {"kind": kind})
         columns = [d[0] for d in rel.description]
@@ -694,7 +695,7 @@ def run_query(
     if not Path(db_path).exists():
         raise QueryError(f"no database at {db_path}; run 'reuse scan' first")
     values = {**query_defaults(sql), **{k: _literal(str(v)) for k, v in (params or {}).items()}}
-    con = duckdb.connect(db_path, read_only=True)
+    con = connect(db_path, read_only=True)
     try:
         used = {k: v for k, v in values.items() if f"${k}" in sql}
         try:

@@ -71,7 +71,7 @@ class Store:
         if read_only and not Path(self.path).exists():
             raise StoreError(f"no database at {self.path}; run 'reuse scan' first")
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = schema.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
         if not read_only:

@@ -131,3 +131,23 @@ def test_soft_delete_hides_from_live_views(tmp_path: Path) -> None:
             ).fetchone()[0]
             == 1
         )
+
+
+def test_connections_never_fetch_document_texts_through_the_index(tmp_path: Path) -> None:
+    """The reviewed_matches view joins documents on a doc_id range; DuckDB's default
+    would fetch ``text`` row by row through the primary-key index (seconds per
+    hundred documents). Every connection of the package turns that off."""
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        store.write_indexed([_doc(f"/d{k}", "正文内容。" * 50) for k in range(40)], 1)
+        rows = [_match(k, k + 1, 0) for k in range(3, 40)]
+        store.replace_matches(pa.Table.from_pylist(rows, schema=MATCH_SCHEMA), [], 1, [])
+        query = "EXPLAIN ANALYZE SELECT match_id FROM reviewed_matches WHERE verdict = 'ignored'"
+        assert "Index Scan" not in store.con.execute(query).fetchall()[0][1]
+        assert store.ignored_match_ids() == []
+    con = schema.connect(str(db), read_only=True)
+    assert con.execute("SELECT current_setting('index_scan_max_count')").fetchone() == (0,)
+    con.close()
+    plain = duckdb.connect(str(db), read_only=True)  # what the setting prevents
+    assert "Index Scan" in plain.execute(query).fetchall()[0][1]
+    plain.close()
