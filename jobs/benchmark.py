@@ -27,6 +27,13 @@ files to a new DuckDB file, so its wall time and peak RSS are its own):
   gives what each found beside the time.
 - ``scaling``: the scan of 1/8, 1/4, 1/2 and all of a corpus (every 8th, 4th,
   2nd file in path order), with time and memory growth per doubling.
+
+Memory is given twice: the peak RSS of the main process and of the largest
+worker (forked workers share pages with the main process, so the two overlap),
+and "all MB", the peak of the summed PSS of the main process and its workers,
+sampled every second or more (Linux; one sample of a 2 GB process takes ~50 ms,
+so the interval is 30 times the last sample's duration), which counts every
+page once.
 - ``workers``: the full scan with one worker and with two; the match tables
   must be equal.
 - ``nightly``: a folder holding 99% of a corpus scanned, then the last 1% of
@@ -52,6 +59,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -109,6 +117,63 @@ def _peak_rss_mb() -> tuple[float, float]:
     return own, children
 
 
+class TreeMemory:
+    """Peak memory of this process and its descendants together, sampled every
+    ``interval`` seconds: the sum of their proportional set sizes (PSS, Linux
+    ``/proc/PID/smaps_rollup``). PSS charges a page shared by k processes 1/k
+    to each, so the forked workers' copy-on-write pages are counted once, as
+    they are in RAM; per-process peak RSS (the other column) counts them in
+    every process. 0 where /proc is not there."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        out, todo = [], [pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            try:
+                for task in Path(f"/proc/{p}/task").iterdir():
+                    todo.extend(int(c) for c in (task / "children").read_text().split())
+            except OSError:
+                continue
+        return out
+
+    @staticmethod
+    def _pss_kib(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def _run(self) -> None:
+        import os
+
+        while not self._stop.is_set():
+            t0 = time.perf_counter()
+            total = sum(self._pss_kib(p) for p in self._tree(os.getpid()))
+            self.peak_mb = max(self.peak_mb, total / 1024)
+            # Reading smaps_rollup walks the page tables (~50 ms for 2 GB) and
+            # holds the process's memory-map lock: keep it under ~3% of the time.
+            self._stop.wait(max(self.interval, 30 * (time.perf_counter() - t0)))
+
+
 def run_scan(list_file: str, db: str, workers: int, edits: bool = True) -> dict[str, Any]:
     """Child side of ``measure_scan``: scan the listed files (or a folder) into ``db``."""
     from reuse import Config, scan
@@ -116,7 +181,8 @@ def run_scan(list_file: str, db: str, workers: int, edits: bool = True) -> dict[
     roots = Path(list_file).read_text(encoding="utf-8").splitlines()
     config = Config.load(overrides={"scan.workers": workers, "scan.edits": edits})
     t0 = time.perf_counter()
-    result = scan(roots, db, config)
+    with TreeMemory() as memory:
+        result = scan(roots, db, config)
     wall = time.perf_counter() - t0
     own, children = _peak_rss_mb()
     return {
@@ -129,6 +195,7 @@ def run_scan(list_file: str, db: str, workers: int, edits: bool = True) -> dict[
         "errors": result.n_errors,
         "rss_main_mb": own,
         "rss_worker_mb": children,
+        "pss_tree_mb": memory.peak_mb,
     }
 
 
@@ -276,11 +343,16 @@ def _peak(r: dict[str, Any]) -> str:
     return f"{r['rss_main_mb']:.0f}+{r.get('rss_worker_mb', 0):.0f}"
 
 
+def _tree(r: dict[str, Any]) -> str:
+    return f"{r.get('pss_tree_mb', 0):.0f}"
+
+
 def section_scan(corpora: Path, names: list[str], work: Path) -> None:
     print("\n## Full scan, every CPU (files -> DuckDB)")
     print(
         f"{'corpus':14} {'docs':>6} {'M chars':>8} {'wall s':>7} {'M ch/s':>7} "
-        f"{'cand pairs':>11} {'reuse':>8} {'boilerpl':>8} {'peak MB main+worker':>20}"
+        f"{'cand pairs':>11} {'reuse':>8} {'boilerpl':>8} {'peak MB main+worker':>20} "
+        f"{'all MB':>7}"
     )
     stage_rows = []
     for name in names:
@@ -290,7 +362,7 @@ def section_scan(corpora: Path, names: list[str], work: Path) -> None:
         print(
             f"{name:14} {len(files):6d} {chars / 1e6:8.2f} {r['wall']:7.1f} "
             f"{_mc(chars, r['wall']):>7} {r['candidates']:11,d} {r['reuse']:8,d} "
-            f"{r['boilerplate']:8,d} {_peak(r):>20}",
+            f"{r['boilerplate']:8,d} {_peak(r):>20} {_tree(r):>7}",
             flush=True,
         )
         stage_rows.append((name, r["timings"]))
@@ -299,9 +371,14 @@ def section_scan(corpora: Path, names: list[str], work: Path) -> None:
         print(
             f"{label:14} {len(files):6d} {chars / 1e6:8.2f} {bare['wall']:7.1f} "
             f"{_mc(chars, bare['wall']):>7} {bare['candidates']:11,d} {bare['reuse']:8,d} "
-            f"{bare['boilerplate']:8,d} {_peak(bare):>20}",
+            f"{bare['boilerplate']:8,d} {_peak(bare):>20} {_tree(bare):>7}",
             flush=True,
         )
+    print(
+        "\npeak MB main+worker: peak RSS of the main process and of the largest worker "
+        "(forked: pages they share count in both); all MB: peak of the summed PSS of the "
+        "main process and its workers, sampled every 1-5 s (shared pages counted once)"
+    )
     print(
         "\nseconds per stage (summed over worker processes; edits and groups: wall seconds "
         "of the main process, edits computed in the workers):"
@@ -412,20 +489,20 @@ def section_scaling(corpora: Path, name: str, work: Path) -> None:
     print(f"\n## Scaling: {name}, every CPU")
     print(
         f"{'share':>6} {'docs':>6} {'M chars':>8} {'wall s':>7} {'x prev':>7} {'M ch/s':>7} "
-        f"{'cand pairs':>11} {'peak MB main+worker':>20} {'x prev':>7}"
+        f"{'cand pairs':>11} {'peak MB main+worker':>20} {'all MB':>7} {'x prev':>7}"
     )
     prev = None
     for k in (8, 4, 2, 1):
         part = files[::k]
         chars = n_chars(part)
         r = measure_scan(part, work, f"scale-{name}-{k}")
-        peak = r["rss_main_mb"] + r["rss_worker_mb"]
+        peak = r.get("pss_tree_mb") or r["rss_main_mb"] + r["rss_worker_mb"]
         grow = f"{r['wall'] / prev[0]:6.2f}x" if prev else "      -"
         mgrow = f"{peak / prev[1]:6.2f}x" if prev else "      -"
         print(
             f"{'1/' + str(k) if k > 1 else 'all':>6} {len(part):6d} {chars / 1e6:8.2f} "
             f"{r['wall']:7.1f} {grow:>7} {_mc(chars, r['wall']):>7} {r['candidates']:11,d} "
-            f"{_peak(r):>20} {mgrow:>7}",
+            f"{_peak(r):>20} {_tree(r):>7} {mgrow:>7}",
             flush=True,
         )
         prev = (r["wall"], peak)

@@ -108,12 +108,13 @@ def chain(seeds: np.ndarray, max_gap: int) -> list[np.ndarray]:
     [[0, 1], [2]]
     """
     order = np.lexsort((seeds[:, 2], seeds[:, 0]))
+    rows = seeds.tolist()
     clusters: list[list[int]] = []
     # per cluster: a_end, b_start, b_end, diagonal of its last seed
     state: list[list[int]] = []
     active: list[int] = []
     for idx in order.tolist():
-        a0, a1, b0, b1 = (int(v) for v in seeds[idx])
+        a0, a1, b0, b1 = rows[idx]
         diag = b0 - a0
         active = [c for c in active if state[c][0] + max_gap >= a0]
         best = -1
@@ -139,10 +140,16 @@ def chain(seeds: np.ndarray, max_gap: int) -> list[np.ndarray]:
     return [np.array(sorted(c), dtype=np.int64) for c in clusters]
 
 
+def _chains(seeds: np.ndarray, max_gap: int) -> list[list[list[int]]]:
+    """The seeds of each :func:`chain` cluster, as lists of ``[a0, a1, b0, b1]``."""
+    rows = seeds.tolist()
+    return [[rows[i] for i in cluster.tolist()] for cluster in chain(seeds, max_gap)]
+
+
 def _anchored_pieces(a: str, b: str, config: AlignConfig) -> list[tuple[int, int, int, int]]:
     """Pieces ``(a0, a1, b0, b1)`` of the alignment of ``a`` and ``b`` (local offsets)."""
     anchors: list[tuple[int, int, int, int]] = []
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b).as_list():
         if tag == "equal" and i2 - i1 >= config.anchor_chars:
             anchors.append((i1, i2, j1, j2))
     pieces: list[tuple[int, int, int, int]] = []
@@ -199,14 +206,13 @@ def align_pair(
     extend_chars = config.extend_chars
     # Raw pieces (a0, a1, b0, b1, seeds) from each chain of verified passages.
     raw: list[list[int]] = []
-    for cluster in chain(seeds, config.max_gap):
-        part = seeds[cluster]
-        a0 = max(0, int(part[:, 0].min()) - extend_chars)
-        a1 = min(len(text_a), int(part[:, 1].max()) + extend_chars)
-        b0 = max(0, int(part[:, 2].min()) - extend_chars)
-        b1 = min(len(text_b), int(part[:, 3].max()) + extend_chars)
+    for part in _chains(seeds, config.max_gap):
+        a0 = max(0, min(r[0] for r in part) - extend_chars)
+        a1 = min(len(text_a), max(r[1] for r in part) + extend_chars)
+        b0 = max(0, min(r[2] for r in part) - extend_chars)
+        b1 = min(len(text_b), max(r[3] for r in part) + extend_chars)
         for p0, p1, q0, q1 in _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config):
-            raw.append([a0 + p0, a0 + p1, b0 + q0, b0 + q1, len(cluster)])
+            raw.append([a0 + p0, a0 + p1, b0 + q0, b0 + q1, len(part)])
     pieces = [
         seg
         for a0, a1, b0, b1, n in _merge_neighbours(text_a, text_b, raw, config)

@@ -159,7 +159,9 @@ def find_matches(
 ) -> tuple[list[dict], int]:
     """Aligned reuse segments of every document pair with a dirty document.
 
-    Returns ``(rows, n_candidate_passage_pairs)``.
+    Returns ``(rows, n_candidate_passage_pairs)``; the rows are a
+    :data:`reuse.store.MATCH_SCHEMA` table (a dict per row took ~1 KB; a
+    row of the table ~70 bytes).
     """
     b, _ = config.lsh_bands
     workers = resolve_workers(config.scan.workers)
@@ -168,9 +170,9 @@ def find_matches(
         dirty = np.isin(doc_ids, np.fromiter(dirty_docs, dtype=np.int64, count=len(dirty_docs)))
         pairs = candidate_pairs(keys, doc_ids, dirty, config.candidates.max_bucket, workers)
     log.info("candidates: %d passages, %d candidate pairs", len(doc_ids), len(pairs))
-    rows: list[dict] = []
+    aligned = _ColumnBuffer(MATCH_SCHEMA)
     if len(pairs) == 0:
-        return rows, 0
+        return MATCH_SCHEMA.empty_table(), 0
     da = doc_ids[pairs[:, 0]]
     db = doc_ids[pairs[:, 1]]
     # `pairs` is sorted by (i, j): a stable sort by document pair gives the
@@ -180,7 +182,6 @@ def find_matches(
     cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
     starts_array = np.concatenate(([0], cut)).astype(np.int64)
     ends_array = np.concatenate((cut, [len(pairs)])).astype(np.int64)
-    starts, ends = starts_array.tolist(), ends_array.tolist()  # lists: fast scalar indexing
     lengths = store.normalised_lengths()
     paths = store.document_paths()
     norms: dict[int, NormalisedText] = {}
@@ -211,8 +212,8 @@ def find_matches(
             "pairs": pairs,
             "spans": spans,
             "passage_texts": _passage_texts(doc_ids, spans, norms),
-            "starts": starts,
-            "ends": ends,
+            "starts": starts_array,
+            "ends": ends_array,
             "da": da,
             "db": db,
             "paths": paths,
@@ -221,11 +222,12 @@ def find_matches(
         with timers("align"):
             results = ordered_map(_align_task, tasks, workers, state, min_items=8)
             for task, task_rows in zip(tasks, results):
-                rows.extend(task_rows)
+                aligned.extend(task_rows)
                 done += len(task)
                 if progress:
-                    progress("align", done, len(starts))
-    log.info("align: %d document pairs, %d segments", len(starts), len(rows))
+                    progress("align", done, len(starts_array))
+    rows = aligned.table()
+    log.info("align: %d document pairs, %d segments", len(starts_array), rows.num_rows)
     return rows, len(pairs)
 
 
@@ -275,8 +277,37 @@ def _windows(
         yield window
 
 
-def _align_task(groups: list[int]) -> list[dict]:
-    """Worker task: verify and align the candidate pairs of some document pairs.
+class _ColumnBuffer:
+    """Rows arriving as columns (a list per field of ``schema``), kept as Arrow
+    record batches of about ``batch_rows`` rows: ~70 bytes a match row, where
+    a dict per row took ~1 KB and an Arrow batch per worker task a few KB."""
+
+    def __init__(self, schema: pa.Schema, batch_rows: int = 65_536) -> None:
+        self.schema = schema
+        self.batch_rows = batch_rows
+        self.batches: list[pa.RecordBatch] = []
+        self.pending: list[list] = [[] for _ in schema]
+
+    def extend(self, columns: list[list]) -> None:
+        for mine, theirs in zip(self.pending, columns):
+            mine.extend(theirs)
+        if len(self.pending[0]) >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending[0]:
+            arrays = [pa.array(col, f.type) for col, f in zip(self.pending, self.schema)]
+            self.batches.append(pa.record_batch(arrays, schema=self.schema))
+            self.pending = [[] for _ in self.schema]
+
+    def table(self) -> pa.Table:
+        self._flush()
+        return pa.Table.from_batches(self.batches, self.schema)
+
+
+def _align_task(groups: list[int]) -> list[list]:
+    """Worker task: verify and align the candidate pairs of some document pairs;
+    the match rows as columns (one list per :data:`reuse.store.MATCH_SCHEMA` field).
 
     All candidate pairs of the task are verified in one rapidfuzz call (the
     per-call overhead, not the comparison, dominated one call per document pair).
@@ -285,9 +316,12 @@ def _align_task(groups: list[int]) -> list[dict]:
     config: Config = st["config"]
     pairs, spans, da, db = st["pairs"], st["spans"], st["da"], st["db"]
     norms, paths = st["norms"], st["paths"]
-    starts, ends = st["starts"], st["ends"]
     # A task is a run of consecutive document pairs: its candidate pairs are
-    # one slice of `pairs`.
+    # one slice of `pairs`. (Lists for fast scalar indexing, made here: a list
+    # of Python ints shared with the parent would be copied page by page into
+    # every worker as their reference counts change.)
+    starts = dict(zip(groups, st["starts"][groups].tolist()))
+    ends = dict(zip(groups, st["ends"][groups].tolist()))
     first, last = starts[groups[0]], ends[groups[-1]]
     passage = st["passage_texts"].__getitem__
     left = list(map(passage, pairs[first:last, 0].tolist()))
@@ -318,29 +352,31 @@ def _align_task(groups: list[int]) -> list[dict]:
                 verified=ok,
             )
         )
-    return rows
+    return [[row[name] for row in rows] for name in MATCH_SCHEMA.names]
 
 
 def boilerplate_rows(
-    store: Store, config: Config, aligned: list[dict], scope: set[int]
-) -> tuple[list[dict], list[dict]]:
+    store: Store, config: Config, aligned: pa.Table, scope: set[int]
+) -> tuple[pa.Table, list[dict], list[dict]]:
     """Relabel aligned matches and derive the formulaic-line matches.
 
-    ``aligned`` (the new rows of the documents in ``scope``) are relabelled in
-    place. Stored aligned matches outside the scope are relabelled too, since
-    the formulaic lines depend on the whole corpus (a line in >= 1% of the
-    documents); only those that can be formulaic are read (both documents
-    carry formulaic lines, or the row is boilerplate now).
+    ``aligned`` (a :data:`MATCH_SCHEMA` table of the new rows of the documents
+    in ``scope``) comes back with its ``kind`` column relabelled. Stored
+    aligned matches outside the scope are relabelled too, since the formulaic
+    lines depend on the whole corpus (a line in >= 1% of the documents); only
+    those that can be formulaic are read (both documents carry formulaic
+    lines, or the row is boilerplate now).
 
-    Returns ``(relabelled stored rows whose kind changed, line-derived rows)``.
+    Returns ``(aligned relabelled, relabelled stored rows whose kind changed,
+    line-derived rows)``.
     """
     bp = config.boilerplate
     min_docs = bp.min_documents(store.count_live_documents())
     spans = store.formulaic_spans(min_docs)
     existing = _existing_aligned(store, scope, sorted(spans))
     kinds_before = [row["kind"] for row in existing]
-    aligned = aligned + existing
-    for row in aligned:
+    aligned = _relabel(aligned, spans, bp.segment_share)
+    for row in existing:
         spans_a, spans_b = spans.get(row["doc_a"]), spans.get(row["doc_b"])
         if not spans_a or not spans_b:  # no formulaic line on one side: reuse
             row["kind"] = "reuse"
@@ -348,31 +384,29 @@ def boilerplate_rows(
         share_a = covered_share(row["a_norm_start"], row["a_norm_end"], spans_a)
         share_b = covered_share(row["b_norm_start"], row["b_norm_end"], spans_b)
         row["kind"] = "boilerplate" if min(share_a, share_b) >= bp.segment_share else "reuse"
-    covered: dict[tuple[int, int], list[tuple[int, int, int, int]]] = defaultdict(list)
-    for row in aligned:
-        covered[(row["doc_a"], row["doc_b"])].append(
-            (row["a_norm_start"], row["a_norm_end"], row["b_norm_start"], row["b_norm_end"])
-        )
     units = store.formulaic_units(min_docs)
     by_key: dict[int, list[tuple]] = defaultdict(list)
     for unit in units:
         by_key[unit[0]].append(unit)
     paths = store.document_paths()
     texts = store.document_texts(u[1] for u in units)
-    edges = []
+    stars = []
     for members in by_key.values():
         # The star's centre is the first path (not the first id: ids depend
         # on the order files arrived in, paths do not).
         members.sort(key=lambda u: paths[u[1]])
         for first, second in ((members[0], other) for other in members[1:]):
             head, other = (first, second) if first[1] < second[1] else (second, first)
-            doc_a, doc_b = head[1], other[1]
-            if any(
-                a0 < head[3] and head[2] < a1 and b0 < other[3] and other[2] < b1
-                for a0, a1, b0, b1 in covered.get((doc_a, doc_b), [])
-            ):
-                continue
-            edges.append((head, other))
+            stars.append((head, other))
+    covered = _covered_spans(aligned, existing, {(h[1], o[1]) for h, o in stars})
+    edges = [
+        (head, other)
+        for head, other in stars
+        if not any(
+            a0 < head[3] and head[2] < a1 and b0 < other[3] and other[2] < b1
+            for a0, a1, b0, b1 in covered.get((head[1], other[1]), [])
+        )
+    ]
     # A line normalised alone is the line of the normalised document (it
     # starts and ends at non-space characters): only the lines are normalised.
     lines = normalise_many(
@@ -402,7 +436,59 @@ def boilerplate_rows(
             }
         )
     changed = [row for row, kind in zip(existing, kinds_before) if row["kind"] != kind]
-    return changed, rows
+    return aligned, changed, rows
+
+
+_NORM_SPAN_COLUMNS = ("a_norm_start", "a_norm_end", "b_norm_start", "b_norm_end")
+
+
+def _relabel(aligned: pa.Table, spans: dict[int, list[tuple[int, int]]], share: float) -> pa.Table:
+    """``aligned`` with ``kind`` = ``'boilerplate'`` where formulaic lines cover at
+    least ``share`` of both sides' normalised spans, else ``'reuse'``."""
+    n = aligned.num_rows
+    kinds = np.full(n, "reuse", dtype=object)
+    if n and spans:
+        formulaic = np.fromiter(spans, dtype=np.int64, count=len(spans))
+        doc_a = aligned["doc_a"].to_numpy()
+        doc_b = aligned["doc_b"].to_numpy()
+        both = np.flatnonzero(np.isin(doc_a, formulaic) & np.isin(doc_b, formulaic))
+        if len(both):
+            a0, a1, b0, b1 = (aligned[c].to_numpy()[both].tolist() for c in _NORM_SPAN_COLUMNS)
+            for k, i, da, db in zip(
+                range(len(both)), both.tolist(), doc_a[both].tolist(), doc_b[both].tolist()
+            ):
+                spans_a, spans_b = spans[da], spans[db]
+                if not spans_a or not spans_b:
+                    continue
+                share_a = covered_share(a0[k], a1[k], spans_a)
+                share_b = covered_share(b0[k], b1[k], spans_b)
+                if min(share_a, share_b) >= share:
+                    kinds[i] = "boilerplate"
+    column = aligned.schema.get_field_index("kind")
+    return aligned.set_column(column, "kind", pa.array(kinds, pa.string()))
+
+
+def _covered_spans(
+    aligned: pa.Table, existing: list[dict], doc_pairs: set[tuple[int, int]]
+) -> dict[tuple[int, int], list[tuple[int, int, int, int]]]:
+    """Normalised spans ``(a0, a1, b0, b1)`` of the aligned matches (new and stored)
+    of each document pair in ``doc_pairs``."""
+    covered: dict[tuple[int, int], list[tuple[int, int, int, int]]] = defaultdict(list)
+    if not doc_pairs:
+        return covered
+    if aligned.num_rows:
+        wanted = np.array(sorted((a << 32) | b for a, b in doc_pairs), dtype=np.int64)
+        doc_a = aligned["doc_a"].to_numpy().astype(np.int64)
+        doc_b = aligned["doc_b"].to_numpy().astype(np.int64)
+        rows = np.flatnonzero(np.isin((doc_a << 32) | doc_b, wanted))
+        columns = [aligned[c].to_numpy()[rows].tolist() for c in _NORM_SPAN_COLUMNS]
+        for da, db, *span in zip(doc_a[rows].tolist(), doc_b[rows].tolist(), *columns):
+            covered[(da, db)].append(tuple(span))
+    for row in existing:
+        key = (row["doc_a"], row["doc_b"])
+        if key in doc_pairs:
+            covered[key].append(tuple(row[c] for c in _NORM_SPAN_COLUMNS))
+    return covered
 
 
 def _existing_aligned(store: Store, scope: set[int], formulaic_docs: list[int]) -> list[dict]:
@@ -656,24 +742,26 @@ def _scan_locked(
 def store_matches(
     store: Store,
     config: Config,
-    aligned: list[dict],
+    aligned: pa.Table,
     dirty: set[int],
     scan_id: int,
     timers: Timers,
 ) -> None:
-    """Label the aligned rows of the ``dirty`` documents' pairs (reuse or boilerplate),
-    add the formulaic-line matches, and replace the stored match set in one transaction."""
+    """Label the aligned rows (a :data:`MATCH_SCHEMA` table) of the ``dirty``
+    documents' pairs (reuse or boilerplate), add the formulaic-line matches,
+    and replace the stored match set in one transaction."""
     with timers("boilerplate"):
-        relabelled, lines = boilerplate_rows(store, config, aligned, dirty)
+        aligned, relabelled, lines = boilerplate_rows(store, config, aligned, dirty)
     log.info(
         "boilerplate: %d formulaic-line matches, %d stored matches relabelled",
         len(lines),
         len(relabelled),
     )
     # Stored matches outside the scope that are not in `rows` stay as they are.
-    rows = aligned + relabelled + lines
     with timers("store"):
-        table = pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
+        table = pa.concat_tables(
+            [aligned, pa.Table.from_pylist(relabelled + lines, schema=MATCH_SCHEMA)]
+        )
         diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
     log.info("store: %d matches added, %d removed", diff["added"], diff["removed"])
 

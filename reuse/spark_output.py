@@ -39,6 +39,7 @@ from reuse.config import Config
 from reuse.core import Timers
 from reuse.errors import DocumentError, ScanLockedError, StoreError
 from reuse.store import EDIT_SCHEMA, IndexedDocument, Store
+from reuse.store import MATCH_SCHEMA as STORE_MATCH_SCHEMA
 
 if TYPE_CHECKING:
     from reuse.pipeline import ScanResult
@@ -260,20 +261,11 @@ def _import(
     result.n_new = result.n_sketched = total
     del documents, ok
 
-    names = [f.name for f in MATCH_SCHEMA if f.name != "edits"]
-    matches = ds.dataset(folder / "matches", format="parquet").to_table(columns=names)
-    aligned: list[dict] = []
-    for row in matches.to_pylist():
-        row["doc_a"], row["doc_b"] = id_map[row["doc_a"]], id_map[row["doc_b"]]
-        if row["doc_a"] > row["doc_b"]:
-            raise StoreError("document ids out of path order in the import; use a new database")
-        row["kind"], row["source"] = "reuse", "align"
-        aligned.append(row)
-    del matches
+    aligned = _aligned_table(folder / "matches", id_map)
     result.n_candidates = int(manifest.get("n_candidates", 0))
     dirty = set(store.unmatched_documents())
     store_matches(store, config, aligned, dirty, scan_id, timers)
-    if manifest.get("edits") and aligned:
+    if manifest.get("edits") and aligned.num_rows:
         with timers("edits"):
             _insert_edits(store, folder / "matches", id_map)
     result_timings = manifest.get("seconds", {})
@@ -281,6 +273,38 @@ def _import(
     # The stages that ran in Spark, beside the import's own.
     result.timings = {**{f"spark {k}": v for k, v in result_timings.items()}, **result.timings}
     return result
+
+
+def _aligned_table(matches: Path, id_map: dict[int, int]) -> pa.Table:
+    """The Spark job's matches as a :data:`reuse.store.MATCH_SCHEMA` table (kind
+    ``'reuse'``, source ``'align'``) under the document ids the database gave."""
+    table = ds.dataset(matches, format="parquet").to_table(
+        columns=[f.name for f in STORE_MATCH_SCHEMA if f.name not in ("kind", "source")]
+    )
+    spark_ids = np.fromiter(id_map, dtype=np.int64, count=len(id_map))
+    db_ids = np.fromiter(id_map.values(), dtype=np.int64, count=len(id_map))
+    order = np.argsort(spark_ids)
+    spark_ids, db_ids = spark_ids[order], db_ids[order]
+    n = table.num_rows
+    columns: dict[str, pa.Array] = {
+        "kind": pa.array(["reuse"] * n, pa.string()),
+        "source": pa.array(["align"] * n, pa.string()),
+    }
+    for side in ("doc_a", "doc_b"):
+        ids = table[side].to_numpy().astype(np.int64)
+        at = np.minimum(np.searchsorted(spark_ids, ids), max(len(spark_ids) - 1, 0))
+        if n and (len(spark_ids) == 0 or (spark_ids[at] != ids).any()):
+            raise StoreError(f"a match names a document the import does not hold ({side})")
+        columns[side] = pa.array(db_ids[at] if n else ids)
+    if n and (columns["doc_a"].to_numpy() > columns["doc_b"].to_numpy()).any():
+        raise StoreError("document ids out of path order in the import; use a new database")
+    return pa.table(
+        [
+            (columns[f.name] if f.name in columns else table[f.name]).cast(f.type)
+            for f in STORE_MATCH_SCHEMA
+        ],
+        schema=STORE_MATCH_SCHEMA,
+    )
 
 
 def _insert_edits(store: Store, matches: Path, id_map: dict[int, int]) -> None:

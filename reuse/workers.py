@@ -16,6 +16,7 @@ and macOS; elsewhere (Windows) the map runs in process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -72,7 +73,14 @@ def ordered_map(
                 yield func(item)
             return
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(workers, len(items))) as pool:
-            yield from pool.imap(func, items, chunksize=chunksize)
+        # Objects that exist at fork time go to the collector's permanent
+        # generation, so the workers' garbage collections do not write to
+        # (and so copy) the pages they share with this process.
+        gc.freeze()
+        try:
+            with ctx.Pool(min(workers, len(items))) as pool:
+                yield from pool.imap(func, items, chunksize=chunksize)
+        finally:
+            gc.unfreeze()
     finally:
         STATE.clear()
