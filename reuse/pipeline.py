@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -259,16 +259,25 @@ def _windows(
     if sum(lengths.get(d, 0) for d in involved) <= budget:
         yield list(range(len(starts)))  # the common case: everything fits
         return
+    yield from _budget_runs(zip(da[starts].tolist(), db[starts].tolist()), lengths, budget)
+
+
+def _budget_runs(
+    doc_pairs: Iterable[tuple[int, int]], lengths: dict[int, int], budget: int
+) -> Iterator[list[int]]:
+    """Runs of consecutive positions in ``doc_pairs`` whose documents' texts
+    (``lengths`` characters each) fit ``budget`` together; a single pair over
+    budget gets a run of its own."""
     window: list[int] = []
     members: set[int] = set()
     chars = 0
-    for k, s in enumerate(starts.tolist()):
-        new = {int(da[s]), int(db[s])} - members
+    for k, (doc_a, doc_b) in enumerate(doc_pairs):
+        new = {doc_a, doc_b} - members
         extra = sum(lengths.get(d, 0) for d in new)
         if window and chars + extra > budget:
             yield window
             window, members, chars = [], set(), 0
-            new = {int(da[s]), int(db[s])}
+            new = {doc_a, doc_b}
             extra = sum(lengths.get(d, 0) for d in new)
         window.append(k)
         members |= new
@@ -560,22 +569,8 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
 def _edit_windows(todo: list[tuple], lengths: dict[int, int], budget: int) -> Iterator[list[tuple]]:
     """Runs of ``todo`` rows whose documents' texts fit ``budget`` characters together
     (a single match over budget gets a window of its own)."""
-    window: list[tuple] = []
-    members: set[int] = set()
-    chars = 0
-    for row in todo:
-        new = {row[1], row[4]} - members
-        extra = sum(lengths.get(d, 0) for d in new)
-        if window and chars + extra > budget:
-            yield window
-            window, members, chars = [], set(), 0
-            new = {row[1], row[4]}
-            extra = sum(lengths.get(d, 0) for d in new)
-        window.append(row)
-        members |= new
-        chars += extra
-    if window:
-        yield window
+    for run in _budget_runs(((r[1], r[4]) for r in todo), lengths, budget):
+        yield todo[run[0] : run[-1] + 1]
 
 
 def _edits_task(rows: list[tuple]) -> pa.RecordBatch:

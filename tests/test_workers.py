@@ -35,13 +35,27 @@ def test_resolve_workers() -> None:
 
 
 def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
+    """One worker, two workers, and two workers holding all texts at once
+    (``scan.text_budget_chars`` of 40,000 splits alignment and typed edits
+    into several windows of documents) store the same database."""
     corpus = tmp_path / "c"
     make_corpus(corpus, 90)
     dumps = []
-    for workers in (1, 2):
-        db = tmp_path / f"w{workers}.duckdb"
-        config = Config.load(overrides={"scan.workers": workers, "scan.text_budget_chars": 40_000})
+    for workers, budget in ((1, 40_000), (2, 40_000), (2, 50_000_000)):
+        db = tmp_path / f"w{workers}-{budget}.duckdb"
+        config = Config.load(overrides={"scan.workers": workers, "scan.text_budget_chars": budget})
         result = scan([corpus], db, config)
         assert result.n_reuse > 10
         dumps.append(dump(db))
-    assert dumps[0] == dumps[1]
+    assert len(dumps[0]["edits"]) > 10
+    assert dumps[0] == dumps[1] == dumps[2]
+
+
+def test_budget_runs_fit_the_budget() -> None:
+    from reuse.pipeline import _budget_runs
+
+    lengths = {1: 10, 2: 10, 3: 10, 4: 25}
+    pairs = [(1, 2), (1, 3), (2, 3), (3, 4), (1, 4)]
+    runs = list(_budget_runs(pairs, lengths, 30))
+    assert runs == [[0, 1, 2], [3], [4]]  # (3, 4) and (1, 4) are 35 characters each
+    assert list(_budget_runs(pairs, lengths, 1000)) == [[0, 1, 2, 3, 4]]
