@@ -195,19 +195,24 @@ class Store:
                 else:
                     ids.append(next_id)
                     next_id += 1
-            id_list = list(ids)
-            con.execute("DELETE FROM passages WHERE doc_id IN (SELECT unnest(?))", [id_list])
-            con.execute("DELETE FROM lines WHERE doc_id IN (SELECT unnest(?))", [id_list])
-            # A changed document's old matches point into its old text: remove them.
-            con.execute(
-                "DELETE FROM matches WHERE doc_a IN (SELECT unnest(?)) "
-                "OR doc_b IN (SELECT unnest(?))",
-                [id_list, id_list],
-            )
-            con.execute("DELETE FROM quotations WHERE doc_id IN (SELECT unnest(?))", [id_list])
-            con.execute("DELETE FROM edits WHERE match_id NOT IN (SELECT match_id FROM matches)")
+            # Only documents stored before have rows to replace (a new id is
+            # above every stored one); a first scan skips these table scans.
+            id_list = sorted(known.values())
+            if id_list:
+                con.execute("DELETE FROM passages WHERE doc_id IN (SELECT unnest(?))", [id_list])
+                con.execute("DELETE FROM lines WHERE doc_id IN (SELECT unnest(?))", [id_list])
+                # A changed document's old matches point into its old text: remove them.
+                con.execute(
+                    "DELETE FROM matches WHERE doc_a IN (SELECT unnest(?)) "
+                    "OR doc_b IN (SELECT unnest(?))",
+                    [id_list, id_list],
+                )
+                con.execute("DELETE FROM quotations WHERE doc_id IN (SELECT unnest(?))", [id_list])
+                con.execute(
+                    "DELETE FROM edits WHERE match_id NOT IN (SELECT match_id FROM matches)"
+                )
+                con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [id_list])
             self._mark_groups_stale()
-            con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [id_list])
             doc_table = pa.table(
                 {
                     "doc_id": pa.array(ids, pa.int32()),
