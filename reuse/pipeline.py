@@ -156,7 +156,7 @@ def find_matches(
     dirty_docs: set[int],
     timers: Timers,
     progress: Progress | None = None,
-) -> tuple[list[dict], int]:
+) -> tuple[pa.Table, int]:
     """Aligned reuse segments of every document pair with a dirty document.
 
     Returns ``(rows, n_candidate_passage_pairs)``; the rows are a
