@@ -386,13 +386,12 @@ def boilerplate_rows(
     kinds_before = [row["kind"] for row in existing]
     aligned = _relabel(aligned, spans, bp.segment_share)
     for row in existing:
-        spans_a, spans_b = spans.get(row["doc_a"]), spans.get(row["doc_b"])
-        if not spans_a or not spans_b:  # no formulaic line on one side: reuse
-            row["kind"] = "reuse"
-            continue
-        share_a = covered_share(row["a_norm_start"], row["a_norm_end"], spans_a)
-        share_b = covered_share(row["b_norm_start"], row["b_norm_end"], spans_b)
-        row["kind"] = "boilerplate" if min(share_a, share_b) >= bp.segment_share else "reuse"
+        row["kind"] = _kind(
+            spans,
+            (row["doc_a"], row["a_norm_start"], row["a_norm_end"]),
+            (row["doc_b"], row["b_norm_start"], row["b_norm_end"]),
+            bp.segment_share,
+        )
     units = store.formulaic_units(min_docs)
     by_key: dict[int, list[tuple]] = defaultdict(list)
     for unit in units:
@@ -451,28 +450,34 @@ def boilerplate_rows(
 _NORM_SPAN_COLUMNS = ("a_norm_start", "a_norm_end", "b_norm_start", "b_norm_end")
 
 
+def _kind(
+    spans: dict[int, list[tuple[int, int]]],
+    side_a: tuple[int, int, int],
+    side_b: tuple[int, int, int],
+    share: float,
+) -> str:
+    """``'boilerplate'`` when formulaic lines cover at least ``share`` of both
+    sides ``(doc_id, norm_start, norm_end)``, else ``'reuse'``."""
+    spans_a, spans_b = spans.get(side_a[0]), spans.get(side_b[0])
+    if not spans_a or not spans_b:  # no formulaic line on one side: reuse
+        return "reuse"
+    low = min(covered_share(*side_a[1:], spans_a), covered_share(*side_b[1:], spans_b))
+    return "boilerplate" if low >= share else "reuse"
+
+
 def _relabel(aligned: pa.Table, spans: dict[int, list[tuple[int, int]]], share: float) -> pa.Table:
-    """``aligned`` with ``kind`` = ``'boilerplate'`` where formulaic lines cover at
-    least ``share`` of both sides' normalised spans, else ``'reuse'``."""
-    n = aligned.num_rows
-    kinds = np.full(n, "reuse", dtype=object)
-    if n and spans:
+    """``aligned`` with its ``kind`` column set by :func:`_kind`; only rows whose
+    documents both carry formulaic lines are looked at one by one."""
+    kinds = np.full(aligned.num_rows, "reuse", dtype=object)
+    if aligned.num_rows and spans:
         formulaic = np.fromiter(spans, dtype=np.int64, count=len(spans))
         doc_a = aligned["doc_a"].to_numpy()
         doc_b = aligned["doc_b"].to_numpy()
         both = np.flatnonzero(np.isin(doc_a, formulaic) & np.isin(doc_b, formulaic))
-        if len(both):
-            a0, a1, b0, b1 = (aligned[c].to_numpy()[both].tolist() for c in _NORM_SPAN_COLUMNS)
-            for k, i, da, db in zip(
-                range(len(both)), both.tolist(), doc_a[both].tolist(), doc_b[both].tolist()
-            ):
-                spans_a, spans_b = spans[da], spans[db]
-                if not spans_a or not spans_b:
-                    continue
-                share_a = covered_share(a0[k], a1[k], spans_a)
-                share_b = covered_share(b0[k], b1[k], spans_b)
-                if min(share_a, share_b) >= share:
-                    kinds[i] = "boilerplate"
+        a0, a1, b0, b1 = (aligned[c].to_numpy()[both].tolist() for c in _NORM_SPAN_COLUMNS)
+        rows = zip(both.tolist(), doc_a[both].tolist(), a0, a1, doc_b[both].tolist(), b0, b1)
+        for i, da, sa, ea, db, sb, eb in rows:
+            kinds[i] = _kind(spans, (da, sa, ea), (db, sb, eb), share)
     column = aligned.schema.get_field_index("kind")
     return aligned.set_column(column, "kind", pa.array(kinds, pa.string()))
 

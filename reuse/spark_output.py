@@ -281,22 +281,19 @@ def _aligned_table(matches: Path, id_map: dict[int, int]) -> pa.Table:
     table = ds.dataset(matches, format="parquet").to_table(
         columns=[f.name for f in STORE_MATCH_SCHEMA if f.name not in ("kind", "source")]
     )
-    spark_ids = np.fromiter(id_map, dtype=np.int64, count=len(id_map))
-    db_ids = np.fromiter(id_map.values(), dtype=np.int64, count=len(id_map))
-    order = np.argsort(spark_ids)
-    spark_ids, db_ids = spark_ids[order], db_ids[order]
+    spark_ids = pa.array(list(id_map), pa.int64())
+    db_ids = pa.array(list(id_map.values()), pa.int64())
     n = table.num_rows
     columns: dict[str, pa.Array] = {
         "kind": pa.array(["reuse"] * n, pa.string()),
         "source": pa.array(["align"] * n, pa.string()),
     }
     for side in ("doc_a", "doc_b"):
-        ids = table[side].to_numpy().astype(np.int64)
-        at = np.minimum(np.searchsorted(spark_ids, ids), max(len(spark_ids) - 1, 0))
-        if n and (len(spark_ids) == 0 or (spark_ids[at] != ids).any()):
+        at = pc.index_in(table[side].cast(pa.int64()), value_set=spark_ids)
+        if at.null_count:
             raise StoreError(f"a match names a document the import does not hold ({side})")
-        columns[side] = pa.array(db_ids[at] if n else ids)
-    if n and (columns["doc_a"].to_numpy() > columns["doc_b"].to_numpy()).any():
+        columns[side] = db_ids.take(at)
+    if n and pc.any(pc.greater(columns["doc_a"], columns["doc_b"])).as_py():
         raise StoreError("document ids out of path order in the import; use a new database")
     return pa.table(
         [
