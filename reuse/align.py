@@ -29,6 +29,19 @@ candidate passage pairs:
    longest is kept.
 
 All positions are offsets into the normalised texts, end-exclusive.
+
+**Speed: a permuted alphabet for rapidfuzz.** rapidfuzz's bit-parallel
+kernels (Indel for verification, Levenshtein for the edit script and the
+distance) look a character up in a direct 256-entry table when its code is
+below 256 and in a hash map otherwise, and Chinese text is almost all above
+256. :class:`Alphabet` is a permutation of code points that swaps the 255
+most frequent characters of the texts being aligned with codes 1-255; the
+rapidfuzz calls get the permuted texts (``keys``), everything that looks at a
+character's class (punctuation, spaces) the real ones. A permutation keeps
+which characters are equal and nothing else, and these kernels see nothing
+else, so every score, edit script and distance is the same; on
+``cn_laws_regs`` passages (88 characters on average, 77% of their characters
+among the 255 most frequent) verification takes 1.9 µs a pair instead of 3.6.
 """
 
 from __future__ import annotations
@@ -66,6 +79,52 @@ class Segment:
     @property
     def length(self) -> int:
         return max(self.a_end - self.a_start, self.b_end - self.b_start)
+
+
+class Alphabet:
+    """A permutation of code points that moves the most frequent characters of
+    some texts below 256 (see the module docstring); :meth:`keys` applies it.
+
+    The permutation swaps pairs: each of the 255 most frequent code points
+    above 255 trades places with one of the least frequent codes 1-255 that
+    is not itself among the most frequent. Only equality of characters
+    survives it, which is all the rapidfuzz kernels use.
+
+    >>> alphabet = Alphabet(["政府工作报告", "工作"])
+    >>> key = alphabet.keys("工作报告")
+    >>> len(key), all(ord(c) < 256 for c in key)
+    (4, True)
+    >>> key == alphabet.keys("工作报告"), key == alphabet.keys("工作报吿")
+    (True, False)
+    """
+
+    SLOTS = 255
+
+    def __init__(self, texts: list[str]) -> None:
+        joined = "".join(texts).encode("utf-32-le", "surrogatepass")
+        points = np.frombuffer(joined, dtype=np.uint32)
+        counts = np.bincount(points, minlength=0x110000)
+        del joined, points
+        counts[0] = 0
+        # The most frequent code points (ties: the lower code first).
+        order = np.lexsort((np.arange(len(counts)), -counts))[: self.SLOTS]
+        top = order[counts[order] > 0]
+        high = top[top >= 256]
+        taken = set(top[top < 256].tolist())
+        low = np.array([c for c in range(1, 256) if c not in taken], dtype=np.int64)
+        low = low[np.lexsort((low, counts[low]))][: len(high)]  # the rarest low codes
+        lut = np.arange(0x110000, dtype=np.uint32)
+        lut[high[: len(low)]] = low
+        lut[low] = high[: len(low)]
+        self.lut = lut
+        self.identity = len(low) == 0
+
+    def keys(self, text: str) -> str:
+        """``text`` with its characters permuted (same length, same equalities)."""
+        if self.identity or not text:
+            return text
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        return self.lut[points].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def verify(
@@ -146,10 +205,13 @@ def _chains(seeds: np.ndarray, max_gap: int) -> list[list[list[int]]]:
     return [[rows[i] for i in cluster.tolist()] for cluster in chain(seeds, max_gap)]
 
 
-def _anchored_pieces(a: str, b: str, config: AlignConfig) -> list[tuple[int, int, int, int]]:
-    """Pieces ``(a0, a1, b0, b1)`` of the alignment of ``a`` and ``b`` (local offsets)."""
+def _anchored_pieces(
+    a: str, b: str, config: AlignConfig, key_a: str, key_b: str
+) -> list[tuple[int, int, int, int]]:
+    """Pieces ``(a0, a1, b0, b1)`` of the alignment of ``a`` and ``b`` (local offsets);
+    ``key_a``/``key_b`` are the same texts in :class:`Alphabet` keys."""
     anchors: list[tuple[int, int, int, int]] = []
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b).as_list():
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(key_a, key_b).as_list():
         if tag == "equal" and i2 - i1 >= config.anchor_chars:
             anchors.append((i1, i2, j1, j2))
     pieces: list[tuple[int, int, int, int]] = []
@@ -194,15 +256,19 @@ def align_pair(
     text_b: str,
     seeds: np.ndarray,
     config: AlignConfig | None = None,
+    keys: tuple[str, str] | None = None,
 ) -> list[Segment]:
     """Reused segments between ``text_a`` and ``text_b`` grown from verified ``seeds``.
 
     Args:
         seeds: ``(m, 4)`` array of verified passage pairs ``(a0, a1, b0, b1)``.
+        keys: both texts in the keys of an :class:`Alphabet` (for speed; the
+            segments are the same without them).
     """
     config = config or AlignConfig()
     if len(seeds) == 0:
         return []
+    key_a, key_b = keys if keys is not None else (text_a, text_b)
     extend_chars = config.extend_chars
     # Raw pieces (a0, a1, b0, b1, seeds) from each chain of verified passages.
     raw: list[list[int]] = []
@@ -211,18 +277,22 @@ def align_pair(
         a1 = min(len(text_a), max(r[1] for r in part) + extend_chars)
         b0 = max(0, min(r[2] for r in part) - extend_chars)
         b1 = min(len(text_b), max(r[3] for r in part) + extend_chars)
-        for p0, p1, q0, q1 in _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config):
+        pieces = _anchored_pieces(
+            text_a[a0:a1], text_b[b0:b1], config, key_a[a0:a1], key_b[b0:b1]
+        )
+        for p0, p1, q0, q1 in pieces:
             raw.append([a0 + p0, a0 + p1, b0 + q0, b0 + q1, len(part)])
     pieces = [
         seg
-        for a0, a1, b0, b1, n in _merge_neighbours(text_a, text_b, raw, config)
-        if (seg := _measure(text_a, text_b, a0, a1, b0, b1, n, config)) is not None
+        for a0, a1, b0, b1, n in _merge_neighbours(text_a, text_b, raw, config, key_a, key_b)
+        if (seg := _measure(text_a, text_b, a0, a1, b0, b1, n, config, key_a, key_b))
+        is not None
     ]
     return _drop_overlaps(pieces)
 
 
 def _merge_neighbours(
-    text_a: str, text_b: str, raw: list[list[int]], config: AlignConfig
+    text_a: str, text_b: str, raw: list[list[int]], config: AlignConfig, key_a: str, key_b: str
 ) -> list[list[int]]:
     """Join pieces that follow each other within ``max_gap`` in both documents.
 
@@ -248,7 +318,9 @@ def _merge_neighbours(
                 ):
                     a0, a1 = prev[0], piece[1]
                     b0, b1 = min(prev[2], piece[2]), max(prev[3], piece[3])
-                    joined = _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config)
+                    joined = _anchored_pieces(
+                        text_a[a0:a1], text_b[b0:b1], config, key_a[a0:a1], key_b[b0:b1]
+                    )
                     if len(joined) == 1:
                         p0, p1, q0, q1 = joined[0]
                         out[-1] = [a0 + p0, a0 + p1, b0 + q0, b0 + q1, prev[4] + piece[4]]
@@ -260,16 +332,24 @@ def _merge_neighbours(
 
 
 def _measure(
-    text_a: str, text_b: str, a0: int, a1: int, b0: int, b1: int, seeds: int, config: AlignConfig
+    text_a: str,
+    text_b: str,
+    a0: int,
+    a1: int,
+    b0: int,
+    b1: int,
+    seeds: int,
+    config: AlignConfig,
+    key_a: str,
+    key_b: str,
 ) -> Segment | None:
     """The piece as a :class:`Segment` with its exact distance, or None if filtered out."""
     sa, ea = _strip_spaces(text_a, a0, a1)
     sb, eb = _strip_spaces(text_b, b0, b1)
     if min(ea - sa, eb - sb) < config.min_match_chars:
         return None
-    seg_a, seg_b = text_a[sa:ea], text_b[sb:eb]
-    distance = Levenshtein.distance(seg_a, seg_b)
-    similarity = 1.0 - distance / max(len(seg_a), len(seg_b))
+    distance = Levenshtein.distance(key_a[sa:ea], key_b[sb:eb])
+    similarity = 1.0 - distance / max(ea - sa, eb - sb)
     if similarity < config.min_similarity:
         return None
     return Segment(sa, ea, sb, eb, int(distance), float(similarity), seeds)

@@ -152,6 +152,7 @@ def align_document_pair(
     seeds: np.ndarray,
     config: Config,
     verified: np.ndarray | None = None,
+    keys: tuple[str, str] | None = None,
 ) -> list[dict]:
     """Verify and align the candidate passage pairs of one document pair.
 
@@ -160,15 +161,17 @@ def align_document_pair(
     is kept when the Indel similarity of the two passages is at least
     ``align.verify_similarity`` (``verified`` may carry that mask, computed
     for many document pairs in one call); the kept pairs seed
-    :func:`reuse.align.align_pair`. Alignment runs in the order of the paths,
+    :func:`reuse.align.align_pair`. ``keys`` are both normalised texts in the
+    keys of a :class:`reuse.align.Alphabet` (faster rapidfuzz calls, same rows). Alignment runs in the order of the paths,
     not of the ids (which depend on when a file was first seen), so an
     incremental scan finds exactly what a fresh one finds.
 
     Returns match rows (:data:`reuse.store.MATCH_SCHEMA` columns) with
     offsets into both the original and the normalised texts.
     """
+    key_a, key_b = keys if keys is not None else (norm_a.text, norm_b.text)
     if verified is None:
-        ta, tb = norm_a.text, norm_b.text
+        ta, tb = key_a, key_b
         verified = verify_texts(
             [ta[s:e] for s, e in seeds[:, 0:2].tolist()],
             [tb[s:e] for s, e in seeds[:, 2:4].tolist()],
@@ -178,10 +181,13 @@ def align_document_pair(
     if len(kept) == 0:
         return []
     if path_a <= path_b:
-        segs = align_pair(norm_a.text, norm_b.text, kept, config.align)
+        segs = align_pair(norm_a.text, norm_b.text, kept, config.align, (key_a, key_b))
     else:
         swapped = np.concatenate((kept[:, 2:4], kept[:, 0:2]), axis=1)
-        segs = [_swap_sides(g) for g in align_pair(norm_b.text, norm_a.text, swapped, config.align)]
+        segs = [
+            _swap_sides(g)
+            for g in align_pair(norm_b.text, norm_a.text, swapped, config.align, (key_b, key_a))
+        ]
     return [_segment_row(g, doc_a, doc_b, norm_a, norm_b) for g in segs]
 
 

@@ -37,7 +37,7 @@ from filelock import FileLock, Timeout
 from rapidfuzz.distance import Levenshtein
 
 from reuse import __version__
-from reuse.align import verify_texts
+from reuse.align import Alphabet, verify_texts
 from reuse.boilerplate import covered_share, load_list
 from reuse.candidates import candidate_pairs
 from reuse.config import Config
@@ -200,6 +200,10 @@ def find_matches(
             for batch in ordered_map(_normalise_task, batches, workers, {}, min_items=4):
                 norms.update(batch)
             del texts
+        # The texts in the keys of one alphabet: rapidfuzz's kernels look up
+        # the characters it moves below 256 in a table, not a hash map.
+        alphabet = Alphabet([norms[d].text for d in sorted(norms)])
+        keys = {d: alphabet.keys(n.text) for d, n in norms.items()}
         # Tasks: runs of consecutive document pairs, ~256 candidate pairs each.
         # (Any partition gives the same rows: tasks come back in order.)
         ks = np.asarray(window, dtype=np.int64)
@@ -209,9 +213,10 @@ def find_matches(
         tasks = [part.tolist() for part in np.split(ks, cuts)]
         state = {
             "norms": norms,
+            "keys": keys,
             "pairs": pairs,
             "spans": spans,
-            "passage_texts": _passage_texts(doc_ids, spans, norms),
+            "passage_texts": _passage_texts(doc_ids, spans, keys),
             "starts": starts_array,
             "ends": ends_array,
             "da": da,
@@ -231,11 +236,10 @@ def find_matches(
     return rows, len(pairs)
 
 
-def _passage_texts(
-    doc_ids: np.ndarray, spans: np.ndarray, norms: dict[int, NormalisedText]
-) -> list[str]:
-    """Normalised text of every passage of the documents in ``norms`` ("" for others),
-    cut once per window instead of once per candidate pair."""
+def _passage_texts(doc_ids: np.ndarray, spans: np.ndarray, texts: dict[int, str]) -> list[str]:
+    """Text of every passage of the documents in ``texts`` ("" for others), cut
+    once per window instead of once per candidate pair; ``texts`` are the
+    normalised texts (or their :class:`reuse.align.Alphabet` keys)."""
     out = [""] * len(doc_ids)
     if len(doc_ids) == 0:
         return out
@@ -243,9 +247,8 @@ def _passage_texts(
     for s, e in zip(
         np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(doc_ids)])).tolist()
     ):
-        norm = norms.get(int(doc_ids[s]))
-        if norm is not None:
-            text = norm.text
+        text = texts.get(int(doc_ids[s]))
+        if text is not None:
             out[s:e] = [text[x:y] for x, y in spans[s:e].tolist()]
     return out
 
@@ -324,7 +327,7 @@ def _align_task(groups: list[int]) -> list[list]:
     st = STATE
     config: Config = st["config"]
     pairs, spans, da, db = st["pairs"], st["spans"], st["da"], st["db"]
-    norms, paths = st["norms"], st["paths"]
+    norms, keys, paths = st["norms"], st["keys"], st["paths"]
     # A task is a run of consecutive document pairs: its candidate pairs are
     # one slice of `pairs`. (Lists for fast scalar indexing, made here: a list
     # of Python ints shared with the parent would be copied page by page into
@@ -359,6 +362,7 @@ def _align_task(groups: list[int]) -> list[list]:
                 seeds,
                 config,
                 verified=ok,
+                keys=(keys[doc_a], keys[doc_b]),
             )
         )
     return [[row[name] for row in rows] for name in MATCH_SCHEMA.names]

@@ -331,7 +331,8 @@ def test_reports_on_an_old_database_say_how_to_migrate(tmp_path: Path, seed_dir:
     con.close()
     result = invoke("report", "--db", str(db))
     assert result.exit_code == 1
-    assert "schema version 1" in result.output and "to migrate" in result.output
+    said = " ".join(result.output.split())  # the message wraps where the temporary path ends
+    assert "schema version 1" in said and "to migrate" in said
 
 
 def test_document_date_from_docx_metadata(tmp_path: Path) -> None:
