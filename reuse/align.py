@@ -277,16 +277,13 @@ def align_pair(
         a1 = min(len(text_a), max(r[1] for r in part) + extend_chars)
         b0 = max(0, min(r[2] for r in part) - extend_chars)
         b1 = min(len(text_b), max(r[3] for r in part) + extend_chars)
-        pieces = _anchored_pieces(
-            text_a[a0:a1], text_b[b0:b1], config, key_a[a0:a1], key_b[b0:b1]
-        )
+        pieces = _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config, key_a[a0:a1], key_b[b0:b1])
         for p0, p1, q0, q1 in pieces:
             raw.append([a0 + p0, a0 + p1, b0 + q0, b0 + q1, len(part)])
     pieces = [
         seg
         for a0, a1, b0, b1, n in _merge_neighbours(text_a, text_b, raw, config, key_a, key_b)
-        if (seg := _measure(text_a, text_b, a0, a1, b0, b1, n, config, key_a, key_b))
-        is not None
+        if (seg := _measure(text_a, text_b, a0, a1, b0, b1, n, config, key_a, key_b)) is not None
     ]
     return _drop_overlaps(pieces)
 

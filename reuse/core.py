@@ -162,9 +162,10 @@ def align_document_pair(
     ``align.verify_similarity`` (``verified`` may carry that mask, computed
     for many document pairs in one call); the kept pairs seed
     :func:`reuse.align.align_pair`. ``keys`` are both normalised texts in the
-    keys of a :class:`reuse.align.Alphabet` (faster rapidfuzz calls, same rows). Alignment runs in the order of the paths,
-    not of the ids (which depend on when a file was first seen), so an
-    incremental scan finds exactly what a fresh one finds.
+    keys of a :class:`reuse.align.Alphabet` (faster rapidfuzz calls, same
+    rows). Alignment runs in the order of the paths, not of the ids (which
+    depend on when a file was first seen), so an incremental scan finds
+    exactly what a fresh one finds.
 
     Returns match rows (:data:`reuse.store.MATCH_SCHEMA` columns) with
     offsets into both the original and the normalised texts.
