@@ -274,6 +274,10 @@ class ScanConfig:
         text_budget_chars: normalised texts held in memory at once while
             aligning, in characters (~10 bytes each with the offset map);
             document pairs are aligned in windows whose documents fit it.
+        candidate_budget_pairs: candidate passage pairs made and held at once
+            (an upper estimate; ~60 bytes each while they are sorted and
+            aligned); the corpus's pairs are made and aligned in blocks of
+            whole documents that fit it (0: one block).
         edits: compute the typed edits of new matches (table ``edits``;
             about 0.1 ms per edit, jieba tagging near each edit). Off, a scan
             leaves them for a later scan with it on (``matches.n_edits`` NULL).
@@ -282,12 +286,14 @@ class ScanConfig:
     workers: int = 0
     batch_documents: int = 256
     text_budget_chars: int = 50_000_000
+    candidate_budget_pairs: int = 20_000_000
     edits: bool = True
 
     def __post_init__(self) -> None:
         _check(self.workers >= 0, "scan.workers must be >= 0 (0: every CPU)")
         _check(self.batch_documents >= 1, "scan.batch_documents must be >= 1")
         _check(self.text_budget_chars >= 1, "scan.text_budget_chars must be >= 1")
+        _check(self.candidate_budget_pairs >= 0, "scan.candidate_budget_pairs must be >= 0")
 
 
 @dataclass(frozen=True)

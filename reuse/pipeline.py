@@ -39,7 +39,7 @@ from rapidfuzz.distance import Levenshtein
 from reuse import __version__
 from reuse.align import Alphabet, verify_texts
 from reuse.boilerplate import covered_share, load_list
-from reuse.candidates import candidate_pairs
+from reuse.candidates import candidate_pair_blocks
 from reuse.config import Config
 from reuse.core import Timers, align_document_pair, edit_rows, index_document
 from reuse.edits import load_jieba
@@ -161,36 +161,92 @@ def find_matches(
 
     Returns ``(rows, n_candidate_passage_pairs)``; the rows are a
     :data:`reuse.store.MATCH_SCHEMA` table (a dict per row took ~1 KB; a
-    row of the table ~70 bytes).
+    row of the table ~70 bytes). Candidate pairs come in blocks of at most
+    about ``scan.candidate_budget_pairs`` (:func:`reuse.candidates.candidate_pair_blocks`:
+    runs of whole documents on the lower side, in order), each aligned before
+    the next is made, so their number, which grows with the square of the
+    corpus where stock clauses abound, does not bound the corpus a scan can
+    take; the rows do not depend on the blocks.
     """
     b, _ = config.lsh_bands
     workers = resolve_workers(config.scan.workers)
     with timers("candidates"):
         doc_ids, spans, keys = store.load_passages(b)
         dirty = np.isin(doc_ids, np.fromiter(dirty_docs, dtype=np.int64, count=len(dirty_docs)))
-        pairs = candidate_pairs(keys, doc_ids, dirty, config.candidates.max_bucket, workers)
-    log.info("candidates: %d passages, %d candidate pairs", len(doc_ids), len(pairs))
+        blocks = candidate_pair_blocks(
+            keys,
+            doc_ids,
+            dirty,
+            config.candidates.max_bucket,
+            workers,
+            config.scan.candidate_budget_pairs,
+        )
     aligned = _ColumnBuffer(MATCH_SCHEMA)
-    if len(pairs) == 0:
-        return MATCH_SCHEMA.empty_table(), 0
+    lengths = store.normalised_lengths()
+    paths = store.document_paths()
+    norms: dict[int, NormalisedText] = {}
+    n_pairs = n_blocks = n_doc_pairs = 0
+    while True:
+        with timers("candidates"):
+            pairs = next(blocks, None)
+        if pairs is None:
+            break
+        n_pairs += len(pairs)
+        n_blocks += 1
+        # Progress in passages: the block covers first passages pairs[0, 0] ... pairs[-1, 0].
+        span = (int(pairs[0, 0]), int(pairs[-1, 0]) + 1, len(doc_ids))
+        n_doc_pairs += _align_block(
+            store, pairs, doc_ids, spans, norms, lengths, paths, config, workers, timers,
+            aligned, progress, span,
+        )  # fmt: skip
+    log.info(
+        "candidates: %d passages, %d candidate pairs in %d blocks",
+        len(doc_ids),
+        n_pairs,
+        n_blocks,
+    )
+    rows = aligned.table()
+    log.info("align: %d document pairs, %d segments", n_doc_pairs, rows.num_rows)
+    return rows, n_pairs
+
+
+def _align_block(
+    store: Store,
+    pairs: np.ndarray,
+    doc_ids: np.ndarray,
+    spans: np.ndarray,
+    norms: dict[int, NormalisedText],
+    lengths: dict[int, int],
+    paths: dict[int, str],
+    config: Config,
+    workers: int,
+    timers: Timers,
+    aligned: _ColumnBuffer,
+    progress: Progress | None,
+    span: tuple[int, int, int],
+) -> int:
+    """Verify and align one block of candidate pairs (sorted ``(i, j)``) into
+    ``aligned``, in (doc_a, doc_b, i, j) order; ``norms`` keeps the normalised
+    texts from block to block (those the next window needs). Returns the
+    number of document pairs."""
     da = doc_ids[pairs[:, 0]]
     db = doc_ids[pairs[:, 1]]
     # `pairs` is sorted by (i, j): a stable sort by document pair gives the
     # order (doc_a, doc_b, i, j) that a lexsort of four keys would.
     order = np.argsort(da * (int(db.max()) + 1) + db, kind="stable")
     pairs, da, db = pairs[order], da[order], db[order]
+    del order
     cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
     starts_array = np.concatenate(([0], cut)).astype(np.int64)
     ends_array = np.concatenate((cut, [len(pairs)])).astype(np.int64)
-    lengths = store.normalised_lengths()
-    paths = store.document_paths()
-    norms: dict[int, NormalisedText] = {}
+    first, last, total = span
     done = 0
     for window in _windows(starts_array, da, db, lengths, config.scan.text_budget_chars):
         # The normalised texts this window needs, kept from the last window or loaded.
         firsts = starts_array[window]
         needed = set(np.union1d(da[firsts], db[firsts]).tolist())
-        norms = {d: n for d, n in norms.items() if d in needed}
+        for d in [d for d in norms if d not in needed]:
+            del norms[d]
         with timers("normalise"):
             missing = sorted(needed - norms.keys())
             texts = store.document_texts(missing)
@@ -230,10 +286,8 @@ def find_matches(
                 aligned.extend(task_rows)
                 done += len(task)
                 if progress:
-                    progress("align", done, len(starts_array))
-    rows = aligned.table()
-    log.info("align: %d document pairs, %d segments", len(starts_array), rows.num_rows)
-    return rows, len(pairs)
+                    progress("align", first + (last - first) * done // len(starts_array), total)
+    return len(starts_array)
 
 
 def _passage_texts(doc_ids: np.ndarray, spans: np.ndarray, texts: dict[int, str]) -> list[str]:

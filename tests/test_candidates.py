@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 
 from reuse.candidates import (
+    _document_runs,
     _pairs_in_sorted_runs,
     band_keys,
+    candidate_pair_blocks,
     candidate_pairs,
     candidate_pairs_datasketch,
 )
@@ -354,3 +356,37 @@ def test_candidate_pairs_random_keys_and_dirty_masks(workers: int) -> None:
         got = candidate_pairs(keys, doc_ids, dirty, max_bucket, workers=workers)
         expected = _brute_pairs(keys, doc_ids, dirty, max_bucket)
         assert [tuple(p) for p in got.tolist()] == expected, (trial, density, max_bucket)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_candidate_pair_blocks_concatenate_to_the_pairs(workers: int) -> None:
+    # A budget of a few pairs cuts the corpus into many blocks of whole
+    # documents; in order, they are the one-block result (any budget, with
+    # dirty masks and bucket limits), and no block holds a first passage of
+    # another block's documents.
+    rng = np.random.default_rng(11)
+    n_blocks = []
+    for trial in range(40):
+        n = int(rng.integers(2, 80))
+        bands = int(rng.integers(1, 5))
+        keys = rng.integers(0, int(rng.integers(2, 8)), size=(n, bands)).astype(np.uint64)
+        doc_ids = np.sort(rng.integers(0, max(2, n // 3), size=n)).astype(np.int64)
+        dirty = rng.random(n) < [0.3, 0.6, 1.0][trial % 3]
+        max_bucket = int(rng.integers(0, 6)) if trial % 4 == 0 else 0
+        whole = candidate_pairs(keys, doc_ids, dirty, max_bucket, workers=workers)
+        budget = int(rng.integers(1, 40))
+        blocks = list(candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers, budget))
+        joined = np.concatenate(blocks) if blocks else np.zeros((0, 2), dtype=np.int64)
+        assert joined.tolist() == whole.tolist(), (trial, budget)
+        firsts = [set(doc_ids[b[:, 0]].tolist()) for b in blocks]
+        assert all(max(x) < min(y) for x, y in zip(firsts, firsts[1:])), trial
+        n_blocks.append(len(blocks))
+    assert max(n_blocks) >= 4  # the budgets did cut
+
+
+def test_document_runs_keep_documents_whole_and_fit_the_budget() -> None:
+    doc_ids = np.array([0, 0, 1, 2, 2, 2, 3, 4], dtype=np.int64)
+    load = np.array([3, 3, 1, 2, 2, 2, 9, 1], dtype=np.int64)
+    # per document: 6, 1, 6, 9 (over budget: alone), 1
+    assert _document_runs(doc_ids, load, 7) == [(0, 3), (3, 6), (6, 7), (7, 8)]
+    assert _document_runs(doc_ids, load, 100) == [(0, 8)]

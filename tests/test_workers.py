@@ -37,18 +37,31 @@ def test_resolve_workers() -> None:
 def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
     """One worker, two workers, and two workers holding all texts at once
     (``scan.text_budget_chars`` of 40,000 splits alignment and typed edits
-    into several windows of documents) store the same database."""
+    into several windows of documents) store the same database; so do
+    candidate pairs made and aligned in blocks (``scan.candidate_budget_pairs``
+    of 5,000 cuts this corpus into about ten)."""
     corpus = tmp_path / "c"
     make_corpus(corpus, 90)
     dumps = []
-    for workers, budget in ((1, 40_000), (2, 40_000), (2, 50_000_000)):
-        db = tmp_path / f"w{workers}-{budget}.duckdb"
-        config = Config.load(overrides={"scan.workers": workers, "scan.text_budget_chars": budget})
+    for workers, budget, pairs in (
+        (1, 40_000, 0),
+        (2, 40_000, 0),
+        (2, 50_000_000, 20_000_000),
+        (2, 50_000_000, 5_000),
+    ):
+        db = tmp_path / f"w{workers}-{budget}-{pairs}.duckdb"
+        config = Config.load(
+            overrides={
+                "scan.workers": workers,
+                "scan.text_budget_chars": budget,
+                "scan.candidate_budget_pairs": pairs,
+            }
+        )
         result = scan([corpus], db, config)
         assert result.n_reuse > 10
         dumps.append(dump(db))
     assert len(dumps[0]["edits"]) > 10
-    assert dumps[0] == dumps[1] == dumps[2]
+    assert dumps[0] == dumps[1] == dumps[2] == dumps[3]
 
 
 def test_budget_runs_fit_the_budget() -> None:
