@@ -36,6 +36,9 @@ so the interval is 30 times the last sample's duration), which counts every
 page once.
 - ``workers``: the full scan with one worker and with two; the match tables
   must be equal.
+- ``blocks``: the first corpus's scan (no edits) with its candidate pairs
+  made and aligned in one block and in blocks of 2 M pairs
+  (``scan.candidate_budget_pairs``): time, memory, and equal match tables.
 - ``nightly``: a folder holding 99% of a corpus scanned, then the last 1% of
   files added and scanned again (the nightly case), against the full scan.
 - ``spark``: the last corpus scanned by the Spark engine in ``local[2]``
@@ -69,7 +72,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
-SECTIONS = ("scan", "naive", "scaling", "workers", "nightly", "spark")
+SECTIONS = ("scan", "naive", "scaling", "workers", "blocks", "nightly", "spark")
 STAGES = (
     "ingest",
     "normalise",
@@ -174,12 +177,18 @@ class TreeMemory:
             self._stop.wait(max(self.interval, 30 * (time.perf_counter() - t0)))
 
 
-def run_scan(list_file: str, db: str, workers: int, edits: bool = True) -> dict[str, Any]:
-    """Child side of ``measure_scan``: scan the listed files (or a folder) into ``db``."""
+def run_scan(
+    list_file: str, db: str, workers: int, edits: bool = True, pair_budget: int = -1
+) -> dict[str, Any]:
+    """Child side of ``measure_scan``: scan the listed files (or a folder) into ``db``
+    (``pair_budget`` >= 0: that ``scan.candidate_budget_pairs``)."""
     from reuse import Config, scan
 
     roots = Path(list_file).read_text(encoding="utf-8").splitlines()
-    config = Config.load(overrides={"scan.workers": workers, "scan.edits": edits})
+    overrides: dict[str, Any] = {"scan.workers": workers, "scan.edits": edits}
+    if pair_budget >= 0:
+        overrides["scan.candidate_budget_pairs"] = pair_budget
+    config = Config.load(overrides=overrides)
     t0 = time.perf_counter()
     with TreeMemory() as memory:
         result = scan(roots, db, config)
@@ -303,14 +312,19 @@ def _child(section: str, *args: Any) -> dict[str, Any]:
 
 
 def measure_scan(
-    roots: list[Path], work: Path, name: str, workers: int = 0, edits: bool = True
+    roots: list[Path],
+    work: Path,
+    name: str,
+    workers: int = 0,
+    edits: bool = True,
+    pair_budget: int = -1,
 ) -> dict[str, Any]:
     db = work / f"{name}.duckdb"
     for stale in work.glob(f"{name}.duckdb*"):
         stale.unlink()
     listing = work / f"{name}.list"
     listing.write_text("\n".join(str(r) for r in roots), encoding="utf-8")
-    out = _child("scan", listing, db, workers, int(edits))
+    out = _child("scan", listing, db, workers, int(edits), pair_budget)
     out["db"] = str(db)
     return out
 
@@ -521,6 +535,26 @@ def section_workers(corpora: Path, name: str, work: Path) -> None:
     )
 
 
+def section_blocks(corpora: Path, name: str, work: Path, budget: int = 2_000_000) -> None:
+    """Candidate pairs made and aligned in one block against blocks of ``budget`` pairs
+    (``scan.candidate_budget_pairs``; detection only): time, memory, same matches."""
+    print(f"\n## Candidate pairs in blocks: {name}, every CPU, no edits")
+    print(f"{'candidate blocks':28} {'wall s':>7} {'cand pairs':>11} {'reuse':>8} "
+          f"{'peak MB main+worker':>20} {'all MB':>7}")  # fmt: skip
+    runs = []
+    for label, pairs in (("one block", 0), (f"blocks of {budget / 1e6:g} M pairs", budget)):
+        tag = f"blocks-{name}-{pairs}"
+        r = measure_scan([corpora / name], work, tag, edits=False, pair_budget=pairs)
+        runs.append(r)
+        print(
+            f"{label:28} {r['wall']:7.1f} {r['candidates']:11,d} {r['reuse']:8,d} "
+            f"{_peak(r):>20} {_tree(r):>7}",
+            flush=True,
+        )
+    same = match_table(runs[0]["db"]) == match_table(runs[1]["db"])
+    print(f"match tables {'identical' if same else 'DIFFER'}")
+
+
 def section_nightly(corpora: Path, name: str, work: Path) -> None:
     files = corpus_files(corpora, name)
     print(f"\n## Nightly: {name}, {len(files)} files; 1% added to a scanned 99%")
@@ -541,7 +575,7 @@ def section_nightly(corpora: Path, name: str, work: Path) -> None:
     place(new)
     db = Path(full["db"])
     listing = work / f"nightly-{name}.list"
-    nightly = _child("scan", listing, db, 0, 1)
+    nightly = _child("scan", listing, db, 0, 1, -1)
     fresh = measure_scan([folder], work, f"nightly-fresh-{name}")
     same = match_table(str(db)) == match_table(fresh["db"])
     print(f"{'run':34} {'sketched':>8} {'wall s':>7} {'share of full':>14}")
@@ -663,7 +697,7 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         section, args = sys.argv[2], sys.argv[3:]
         if section == "scan":
-            out = run_scan(args[0], args[1], int(args[2]), bool(int(args[3])))
+            out = run_scan(args[0], args[1], int(args[2]), bool(int(args[3])), int(args[4]))
         elif section == "spark":
             out = run_spark(*args)
         else:
@@ -673,7 +707,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--corpus", default="cn_laws_regs,xwlb_news", help="comma-separated")
-    parser.add_argument("--sections", default="scan,naive,scaling,workers,nightly,spark")
+    parser.add_argument("--sections", default=",".join(SECTIONS))
     parser.add_argument("--spark-master", default="local[2]", help="master of the spark section")
     parser.add_argument("--work", type=Path, default=None, help="folder for databases")
     parser.add_argument("--naive-chars", type=int, default=1_000_000)
@@ -706,6 +740,8 @@ def main() -> None:
         section_scaling(args.corpora, names[0], work)
     if "workers" in sections:
         section_workers(args.corpora, names[0], work)
+    if "blocks" in sections:
+        section_blocks(args.corpora, names[0], work)
     if "nightly" in sections:
         section_nightly(args.corpora, names[-1], work)
     if "spark" in sections:
