@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from reuse.align import Segment, _drop_overlaps, align_pair, chain, verify
+from reuse.align import Alphabet, Segment, _drop_overlaps, align_pair, chain, verify
 from reuse.config import AlignConfig
 from reuse.normalise import normalise
 from reuse.segment import segment
@@ -99,3 +99,65 @@ def test_overlapping_duplicates_keep_the_longest() -> None:
     repeated_in_b = Segment(10, 60, 500, 550, 0, 1.0)
     elsewhere = Segment(200, 260, 700, 760, 0, 1.0)
     assert _drop_overlaps([inner, long, repeated_in_b, elsewhere]) == [long, elsewhere]
+
+
+def _rich_texts(rng: np.random.Generator, n: int, length: int) -> list[str]:
+    """Texts over ~600 characters (Han, Latin, Latin-1, punctuation, an astral one):
+    more than the 255 an Alphabet moves, some of them below 256 already."""
+    pool = [chr(c) for c in range(0x4E00, 0x4E00 + 500)]
+    pool += list("abcxyz0123456789 ,.;:!?。") + ["é", "ü", "·", "\U00020000"]
+    weights = 1.0 / np.arange(1, len(pool) + 1)  # a few frequent, many rare
+    weights /= weights.sum()
+    return ["".join(rng.choice(pool, size=length, p=weights)) for _ in range(n)]
+
+
+def test_alphabet_keys_keep_exactly_which_characters_are_equal() -> None:
+    rng = np.random.default_rng(3)
+    texts = _rich_texts(rng, 6, 400)
+    alphabet = Alphabet(texts)
+    keys = [alphabet.keys(t) for t in texts]
+    assert [len(k) for k in keys] == [len(t) for t in texts]
+    assert sum(ord(c) < 256 for c in "".join(keys)) > 0.6 * sum(len(t) for t in texts)
+    chars = sorted(set("".join(texts)))
+    mapped = [alphabet.keys(c) for c in chars]
+    assert len(set(mapped)) == len(chars)  # a permutation: no two characters merge
+    assert all(alphabet.keys(t) == "".join(alphabet.keys(c) for c in t) for t in texts)
+
+
+def test_alignment_on_alphabet_keys_is_the_same() -> None:
+    # rapidfuzz's scores, scripts and distances depend only on which characters
+    # are equal: on the keys they are the same as on the texts.
+    from reuse.align import verify_texts
+
+    rng = np.random.default_rng(5)
+    texts = _rich_texts(rng, 40, 150)
+    # near copies: change, drop and insert a few characters
+    copies = []
+    for t in texts:
+        chars = list(t)
+        for _ in range(int(rng.integers(0, 30))):
+            k = int(rng.integers(0, len(chars)))
+            op = rng.integers(0, 3)
+            if op == 0:
+                chars[k] = texts[0][k % len(texts[0])]
+            elif op == 1:
+                del chars[k]
+            else:
+                chars.insert(k, texts[1][k % len(texts[1])])
+        copies.append("".join(chars))
+    alphabet = Alphabet(texts + copies)
+    ka = [alphabet.keys(t) for t in texts]
+    kb = [alphabet.keys(t) for t in copies]
+    for threshold in (0.4, 0.5, 0.8):
+        assert verify_texts(texts, copies, threshold).tolist() == (
+            verify_texts(ka, kb, threshold).tolist()
+        )
+    for a, b, x, y in zip(texts, copies, ka, kb):
+        assert Levenshtein.opcodes(a, b).as_list() == Levenshtein.opcodes(x, y).as_list()
+    cfg = AlignConfig()
+    doc_a, doc_b = BODY + texts[2] + BODY, OTHER_A + BODY + copies[2] + OTHER_B
+    alphabet = Alphabet([doc_a, doc_b])
+    seeds = _seeds(doc_a, doc_b, cfg)
+    keys = (alphabet.keys(doc_a), alphabet.keys(doc_b))
+    plain = align_pair(doc_a, doc_b, seeds, cfg)
+    assert plain and align_pair(doc_a, doc_b, seeds, cfg, keys) == plain
