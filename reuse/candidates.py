@@ -131,7 +131,7 @@ def candidate_pairs(
     passages collide in all of them), so bands are independent tasks and
     nothing is deduplicated across bands at the end.
     """
-    blocks = list(candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers))
+    blocks = [b for b in candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers) if len(b)]
     if not blocks:
         return np.zeros((0, 2), dtype=np.int64)
     return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
@@ -148,8 +148,8 @@ def candidate_pair_blocks(
     """:func:`candidate_pairs`, in blocks of at most about ``max_pairs`` pairs.
 
     ``doc_ids`` must be non-decreasing (passages in document order). Each
-    block is a sorted ``(m, 2)`` array of the pairs whose first passage lies
-    in one run of whole documents; the blocks come in order, so their
+    block is a sorted ``(m, 2)`` array (possibly empty) of the pairs whose
+    first passage lies in one run of whole documents; the blocks come in order, so their
     concatenation is :func:`candidate_pairs`' result. ``max_pairs`` bounds
     an *upper* estimate of each block (a run of one document may exceed it);
     0 means one block. Blocks are computed as they are asked for.
@@ -178,12 +178,19 @@ def candidate_pair_blocks(
         state["orders"] = orders
         ranges = _document_runs(doc_ids, load, max_pairs)
     for lo, hi in ranges:
-        tasks = [(band, lo, hi) for band in range(n_bands)]
-        found = list(ordered_map(_band_pairs, tasks, workers, state, min_items=2, chunksize=1))
-        flat = np.concatenate(found)
-        flat.sort()
-        if len(flat):
-            yield np.stack((flat // n, flat % n), axis=1)
+        # Yielded unbound: while the consumer holds a block, this frame does not.
+        yield _block_pairs(state, n_bands, workers, lo, hi)
+
+
+def _block_pairs(state: dict, n_bands: int, workers: int, lo: int, hi: int) -> np.ndarray:
+    """The sorted candidate pairs whose first passage is in ``[lo, hi)``."""
+    n = state["keys"].shape[0]
+    tasks = [(band, lo, hi) for band in range(n_bands)]
+    found = list(ordered_map(_band_pairs, tasks, workers, state, min_items=2, chunksize=1))
+    flat = np.concatenate(found)
+    del found
+    flat.sort()
+    return np.stack((flat // n, flat % n), axis=1)
 
 
 def _document_runs(doc_ids: np.ndarray, load: np.ndarray, budget: int) -> list[tuple[int, int]]:

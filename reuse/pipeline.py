@@ -189,16 +189,20 @@ def find_matches(
     while True:
         with timers("candidates"):
             pairs = next(blocks, None)
-        if pairs is None:
-            break
-        n_pairs += len(pairs)
-        n_blocks += 1
-        # Progress in passages: the block covers first passages pairs[0, 0] ... pairs[-1, 0].
-        span = (int(pairs[0, 0]), int(pairs[-1, 0]) + 1, len(doc_ids))
+            if pairs is None:
+                break
+            n_blocks += 1
+            if len(pairs) == 0:
+                continue
+            n_pairs += len(pairs)
+            # Progress in passages: the block covers first passages pairs[0, 0] ... pairs[-1, 0].
+            span = (int(pairs[0, 0]), int(pairs[-1, 0]) + 1, len(doc_ids))
+            pairs, da, db = _by_document_pair(pairs, doc_ids)  # the unsorted block is freed
         n_doc_pairs += _align_block(
-            store, pairs, doc_ids, spans, norms, lengths, paths, config, workers, timers,
+            store, pairs, da, db, doc_ids, spans, norms, lengths, paths, config, workers, timers,
             aligned, progress, span,
         )  # fmt: skip
+        del pairs, da, db
     log.info(
         "candidates: %d passages, %d candidate pairs in %d blocks",
         len(doc_ids),
@@ -210,9 +214,23 @@ def find_matches(
     return rows, n_pairs
 
 
+def _by_document_pair(
+    pairs: np.ndarray, doc_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(pairs, doc_a, doc_b)`` in (doc_a, doc_b, i, j) order. ``pairs`` is sorted
+    by (i, j), so a stable sort by document pair gives the order a lexsort of
+    four keys would."""
+    da = doc_ids[pairs[:, 0]]
+    db = doc_ids[pairs[:, 1]]
+    order = np.argsort(da * (int(db.max()) + 1) + db, kind="stable")
+    return pairs[order], da[order], db[order]
+
+
 def _align_block(
     store: Store,
     pairs: np.ndarray,
+    da: np.ndarray,
+    db: np.ndarray,
     doc_ids: np.ndarray,
     spans: np.ndarray,
     norms: dict[int, NormalisedText],
@@ -225,17 +243,10 @@ def _align_block(
     progress: Progress | None,
     span: tuple[int, int, int],
 ) -> int:
-    """Verify and align one block of candidate pairs (sorted ``(i, j)``) into
-    ``aligned``, in (doc_a, doc_b, i, j) order; ``norms`` keeps the normalised
-    texts from block to block (those the next window needs). Returns the
-    number of document pairs."""
-    da = doc_ids[pairs[:, 0]]
-    db = doc_ids[pairs[:, 1]]
-    # `pairs` is sorted by (i, j): a stable sort by document pair gives the
-    # order (doc_a, doc_b, i, j) that a lexsort of four keys would.
-    order = np.argsort(da * (int(db.max()) + 1) + db, kind="stable")
-    pairs, da, db = pairs[order], da[order], db[order]
-    del order
+    """Verify and align one block of candidate pairs (in (doc_a, doc_b, i, j)
+    order, with their documents ``da``/``db``) into ``aligned``; ``norms``
+    keeps the normalised texts from block to block (those the next window
+    needs). Returns the number of document pairs."""
     cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
     starts_array = np.concatenate(([0], cut)).astype(np.int64)
     ends_array = np.concatenate((cut, [len(pairs)])).astype(np.int64)
