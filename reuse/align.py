@@ -209,6 +209,8 @@ def chain(seeds: np.ndarray, max_gap: int) -> list[np.ndarray]:
 def _chains(seeds: np.ndarray, max_gap: int) -> list[list[list[int]]]:
     """The seeds of each :func:`chain` cluster, as lists of ``[a0, a1, b0, b1]``."""
     rows = seeds.tolist()
+    if len(rows) == 1:  # one verified passage pair (most document pairs): one cluster
+        return [rows]
     return [[rows[i] for i in cluster.tolist()] for cluster in chain(seeds, max_gap)]
 
 

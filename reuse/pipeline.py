@@ -405,6 +405,9 @@ def _align_task(groups: list[int]) -> list[list]:
     right = list(map(passage, pairs[first:last, 1].tolist()))
     verified = verify_texts(left, right, config.align.verify_similarity)
     del left, right
+    # (a_start, a_end, b_start, b_end) of every candidate pair of the task, once.
+    task_pairs = pairs[first:last]
+    task_seeds = np.concatenate((spans[task_pairs[:, 0]], spans[task_pairs[:, 1]]), axis=1)
     rows: list[dict] = []
     offsets = np.array([starts[k] - first for k in groups], dtype=np.int64)
     any_verified = np.logical_or.reduceat(verified, offsets) if len(verified) else []
@@ -414,8 +417,7 @@ def _align_task(groups: list[int]) -> list[list]:
         s, e = starts[k], ends[k]
         ok = verified[s - first : e - first]
         doc_a, doc_b = int(da[s]), int(db[s])
-        group = pairs[s:e]
-        seeds = np.concatenate((spans[group[:, 0]], spans[group[:, 1]]), axis=1)
+        seeds = task_seeds[s - first : e - first]
         rows.extend(
             align_document_pair(
                 doc_a,
