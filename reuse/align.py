@@ -114,8 +114,8 @@ class Alphabet:
                 chunk, size = [], 0
         counts[0] = 0
         # The most frequent code points (ties: the lower code first).
-        order = np.lexsort((np.arange(len(counts)), -counts))[: self.SLOTS]
-        top = order[counts[order] > 0]
+        present = np.flatnonzero(counts)
+        top = present[np.lexsort((present, -counts[present]))][: self.SLOTS]
         high = top[top >= 256]
         taken = set(top[top < 256].tolist())
         low = np.array([c for c in range(1, 256) if c not in taken], dtype=np.int64)

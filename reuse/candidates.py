@@ -166,7 +166,8 @@ def candidate_pair_blocks(
         workers = 1
     state = {"keys": keys, "doc_ids": doc_ids, "dirty": dirty, "small": small, "few": few_dirty}
     ranges = [(0, n)]
-    if max_pairs and not few_dirty:
+    # (Without the estimate when even every pair in every band would fit.)
+    if max_pairs and not few_dirty and n * (n - 1) // 2 * n_bands > max_pairs:
         # Sort each band once (the blocks reuse the orders) and bound the
         # pairs of every passage by the members after it in its buckets.
         load = np.zeros(n, dtype=np.int64)
