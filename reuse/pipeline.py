@@ -745,9 +745,11 @@ def _scan_locked(
         size = config.scan.batch_documents
         _warm_caches(config)  # built once here, inherited by every worker
         # One pool for every file: results arrive in path order and are stored
-        # in batches of `size` documents as they come.
+        # in batches of `size` documents as they come. (strict: zip then asks
+        # the map once more, so it leaves its pool and the idle workers exit
+        # now, not when the scan ends.)
         outcomes = ordered_map(_index_task, paths, workers, state, chunksize=16)
-        for i, (path, (outcome, payload, seconds)) in enumerate(zip(paths, outcomes)):
+        for i, (path, (outcome, payload, seconds)) in enumerate(zip(paths, outcomes, strict=True)):
             seen.add(path)
             timers.add(seconds)
             if progress:
