@@ -185,6 +185,8 @@ def find_matches(
     lengths = store.normalised_lengths()
     paths = store.document_paths()
     norms: dict[int, NormalisedText] = {}
+    keys: dict[int, str] = {}
+    alphabet: list[Alphabet] = []  # made from the first window's texts, kept for the scan
     n_pairs = n_blocks = n_doc_pairs = 0
     while True:
         with timers("candidates"):
@@ -199,8 +201,8 @@ def find_matches(
             span = (int(pairs[0, 0]), int(pairs[-1, 0]) + 1, len(doc_ids))
             pairs, da, db = _by_document_pair(pairs, doc_ids)  # the unsorted block is freed
         n_doc_pairs += _align_block(
-            store, pairs, da, db, doc_ids, spans, norms, lengths, paths, config, workers, timers,
-            aligned, progress, span,
+            store, pairs, da, db, doc_ids, spans, norms, keys, alphabet, lengths, paths, config,
+            workers, timers, aligned, progress, span,
         )  # fmt: skip
         del pairs, da, db
     log.info(
@@ -234,6 +236,8 @@ def _align_block(
     doc_ids: np.ndarray,
     spans: np.ndarray,
     norms: dict[int, NormalisedText],
+    keys: dict[int, str],
+    alphabet: list[Alphabet],
     lengths: dict[int, int],
     paths: dict[int, str],
     config: Config,
@@ -246,7 +250,9 @@ def _align_block(
     """Verify and align one block of candidate pairs (in (doc_a, doc_b, i, j)
     order, with their documents ``da``/``db``) into ``aligned``; ``norms``
     keeps the normalised texts from block to block (those the next window
-    needs). Returns the number of document pairs."""
+    needs) and ``keys`` the same texts in the keys of ``alphabet[0]``, made
+    from the first window's texts (any permutation gives the same rows; one
+    for the scan keys each text once). Returns the number of document pairs."""
     cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
     starts_array = np.concatenate(([0], cut)).astype(np.int64)
     ends_array = np.concatenate((cut, [len(pairs)])).astype(np.int64)
@@ -257,7 +263,7 @@ def _align_block(
         firsts = starts_array[window]
         needed = set(np.union1d(da[firsts], db[firsts]).tolist())
         for d in [d for d in norms if d not in needed]:
-            del norms[d]
+            del norms[d], keys[d]
         with timers("normalise"):
             missing = sorted(needed - norms.keys())
             texts = store.document_texts(missing)
@@ -267,10 +273,11 @@ def _align_block(
             for batch in ordered_map(_normalise_task, batches, workers, {}, min_items=4):
                 norms.update(batch)
             del texts
-        # The texts in the keys of one alphabet: rapidfuzz's kernels look up
-        # the characters it moves below 256 in a table, not a hash map.
-        alphabet = Alphabet([norms[d].text for d in sorted(norms)])
-        keys = {d: alphabet.keys(n.text) for d, n in norms.items()}
+            # The texts in the keys of one alphabet: rapidfuzz's kernels look
+            # up the characters it moves below 256 in a table, not a hash map.
+            if not alphabet:
+                alphabet.append(Alphabet([norms[d].text for d in sorted(norms)]))
+            keys.update((d, alphabet[0].keys(norms[d].text)) for d in missing)
         # Tasks: runs of consecutive document pairs, ~256 candidate pairs each.
         # (Any partition gives the same rows: tasks come back in order.)
         ks = np.asarray(window, dtype=np.int64)
