@@ -112,8 +112,11 @@ whole one-sided text, segmented on its own.
 from __future__ import annotations
 
 import logging
+import marshal
 import math
+import os
 import re
+import tempfile
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -212,12 +215,39 @@ class _Jieba:
         import jieba.posseg
 
         jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
+        load_prefix_dictionary(jieba.dt)
         self.dt = jieba.posseg.dt  # the default jieba.posseg.POSTokenizer
         self.dt.makesure_userdict_loaded()
         self.freq: dict[str, int] = self.dt.tokenizer.FREQ
         self.tags: dict[str, str] = self.dt.word_tag_tab
         self.logtotal = math.log(self.dt.tokenizer.total)
+
+
+def load_prefix_dictionary(tokenizer: object) -> None:
+    """``tokenizer.initialize()`` (a ``jieba.Tokenizer``), its cache read in one piece.
+
+    jieba keeps its prefix dictionary (~500,000 words and prefixes with their
+    counts) in a marshal file, ``jieba.cache`` in the temporary directory,
+    and reads it with ``marshal.load(file)``, which asks the file object for
+    a few bytes per value: ~1.2 s here, against ~0.2 s for ``marshal.loads``
+    of the file's bytes. For the default dictionary and cache file (jieba
+    does not check that cache's age either) this reads those bytes itself and
+    sets the same ``FREQ`` and ``total``; otherwise (no cache yet, another
+    dictionary or cache file, an unreadable cache) jieba initialises as usual.
+    """
+    t = tokenizer
+    if not t.initialized and t.dictionary is None and not t.cache_file:  # type: ignore[attr-defined]
+        path = os.path.join(t.tmp_dir or tempfile.gettempdir(), "jieba.cache")  # type: ignore[attr-defined]
+        try:
+            with open(path, "rb") as fh:
+                freq, total = marshal.loads(fh.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        else:
+            if isinstance(freq, dict) and freq and isinstance(total, int):
+                with t.lock:  # type: ignore[attr-defined]
+                    t.FREQ, t.total, t.initialized = freq, total, True  # type: ignore[attr-defined]
+    t.initialize()  # type: ignore[attr-defined]
 
 
 _JIEBA: _Jieba | None = None
@@ -231,7 +261,7 @@ def _jieba() -> _Jieba:
 
 
 def load_jieba() -> None:
-    """Load jieba's dictionary now (about 1.5 s), e.g. in a process about to fork workers."""
+    """Load jieba's dictionaries now (~0.6 s), e.g. in a process about to fork workers."""
     _jieba()
 
 

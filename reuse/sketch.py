@@ -26,11 +26,14 @@ bounded by processing at most ``chunk_shingles`` columns at a time.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
 from reuse.shingle import Shingles
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 EMPTY = np.uint32(0xFFFFFFFF)
 _C1 = np.uint32(0x85EBCA6B)
@@ -40,6 +43,8 @@ _C2 = np.uint32(0xC2B2AE35)
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's affine32 permutation parameters ``(a, b)``, each uint32 of ``num_perm``."""
+    from datasketch import MinHash  # here: datasketch imports scipy (~0.4 s)
+
     a, b = MinHash(num_perm=num_perm, seed=seed).permutations
     return np.ascontiguousarray(a, dtype=np.uint32), np.ascontiguousarray(b, dtype=np.uint32)
 
@@ -112,6 +117,8 @@ def passage_signatures(
 
 def to_datasketch(signature: np.ndarray, seed: int = 1) -> MinHash:
     """Wrap one signature as a ``datasketch.MinHash`` (for ``jaccard``, ``MinHashLSH``)."""
+    from datasketch import MinHash
+
     num_perm = len(signature)
     return MinHash(
         num_perm=num_perm,

@@ -313,3 +313,26 @@ def test_bad_passage_range():
     n = normalise("会议")
     with pytest.raises(ValueError):
         typed_edits("会议", n, 0, 5, "会议", n, 0, 2)
+
+
+def test_prefix_dictionary_from_the_cache_equals_jiebas_own(tmp_path):
+    import jieba
+
+    built = jieba.Tokenizer()
+    built.tmp_dir = str(tmp_path)
+    edits_module.load_prefix_dictionary(built)  # no cache yet: jieba builds and writes it
+    assert (tmp_path / "jieba.cache").is_file() and built.initialized
+
+    cached = jieba.Tokenizer()
+    cached.tmp_dir = str(tmp_path)
+    edits_module.load_prefix_dictionary(cached)
+    assert cached.initialized
+    assert cached.total == built.total and cached.FREQ == built.FREQ
+    sentence = "在北京市召开人民代表大会"
+    assert list(cached.cut(sentence)) == list(built.cut(sentence))
+
+    (tmp_path / "jieba.cache").write_bytes(b"not a marshal file")
+    broken = jieba.Tokenizer()
+    broken.tmp_dir = str(tmp_path)
+    edits_module.load_prefix_dictionary(broken)  # jieba's own load fails too and rebuilds
+    assert broken.total == built.total and broken.FREQ == built.FREQ
