@@ -412,12 +412,14 @@ def section_naive(
     listing.write_text("\n".join(map(str, files)), encoding="utf-8")
     ours = measure_scan(files, work, "naive-ours")
     one = measure_scan(files, work, "naive-ours-1", workers=1)
+    bare = measure_scan(files, work, "naive-ours-no-edits", edits=False)
     naive = _child("naive", listing)
     print(f"{'pipeline':44} {'wall s':>7} {'M ch/s':>7} {'cand pairs':>11} {'ratio':>7}")
     rows = [
         ("naive: MinHash.update per shingle + MinHashLSH", naive["wall"], naive["candidates"]),
         ("reuse scan, 1 worker (with align + store)", one["wall"], one["candidates"]),
         ("reuse scan, every CPU (with align + store)", ours["wall"], ours["candidates"]),
+        ("reuse scan, every CPU, no typed edits", bare["wall"], bare["candidates"]),
     ]
     for label, wall, cands in rows:
         ratio = naive["wall"] / wall

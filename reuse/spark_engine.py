@@ -50,6 +50,7 @@ import numpy as np
 import pyarrow as pa
 
 from reuse import __version__
+from reuse.align import Alphabet
 from reuse.boilerplate import load_list
 from reuse.config import Config
 from reuse.core import align_document_pair, edit_rows, index_document
@@ -246,25 +247,31 @@ def _band_batches(batches: Iterator[pa.RecordBatch], bands: int) -> Iterator[pa.
 
 # -- per-document-pair stage (runs in the executors) ---------------------------
 
-# Normalised texts kept by an executor's Python worker between rows and tasks:
-# document pairs come sorted by document, so most lookups hit.
-_NORMS: OrderedDict[tuple[int, int], NormalisedText] = OrderedDict()
+# Normalised texts kept by an executor's Python worker between rows and tasks,
+# with their keys in the worker's alphabet: document pairs come sorted by
+# document, so most lookups hit.
+_NORMS: OrderedDict[tuple[int, int], tuple[NormalisedText, str]] = OrderedDict()
 _NORM_CHARS = [0]
+# One alphabet per Python worker, made from the texts of the first document
+# pair it aligns (any permutation gives the same rows; see reuse.align.Alphabet).
+_ALPHABET: list[Alphabet] = []
 
 
-def _normalised(doc_id: int, text: str, budget: int) -> NormalisedText:
+def _normalised(doc_id: int, text: str, budget: int) -> tuple[NormalisedText, str]:
+    """The normalised text of a document and the same text in the worker's keys."""
     key = (doc_id, hash(text))
-    norm = _NORMS.get(key)
-    if norm is not None:
+    held = _NORMS.get(key)
+    if held is not None:
         _NORMS.move_to_end(key)
-        return norm
+        return held
     norm = normalise(text)
-    _NORMS[key] = norm
+    held = (norm, _ALPHABET[0].keys(norm.text))
+    _NORMS[key] = held
     _NORM_CHARS[0] += len(text)
     while _NORM_CHARS[0] > budget and len(_NORMS) > 2:
-        _, old = _NORMS.popitem(last=False)
+        _, (old, _) = _NORMS.popitem(last=False)
         _NORM_CHARS[0] -= old.n_original
-    return norm
+    return held
 
 
 _EDIT_NAMES = [f.name for f in EDIT_TYPE]
@@ -277,13 +284,18 @@ def _align_row(row: dict, docs: dict[int, tuple], config: Config) -> list[dict]:
     path_a, text_a, sa, ea = docs[doc_a]
     path_b, text_b, sb, eb = docs[doc_b]
     budget = config.scan.text_budget_chars
-    na = _normalised(doc_a, text_a, budget)
-    nb = _normalised(doc_b, text_b, budget)
+    if not _ALPHABET:  # the original texts' counts stand in for the normalised ones'
+        _ALPHABET.append(Alphabet([text_a, text_b]))
+    na, key_a = _normalised(doc_a, text_a, budget)
+    nb, key_b = _normalised(doc_b, text_b, budget)
     # Seeds in passage order, as the embedded engine's sorted pairs give them.
     pairs = sorted((s["pa"], s["pb"]) for s in row["seeds"])
     seeds = np.array([(sa[i], ea[i], sb[j], eb[j]) for i, j in pairs], dtype=np.int64)
     out = []
-    for seg in align_document_pair(doc_a, doc_b, na, nb, path_a, path_b, seeds, config):
+    segments = align_document_pair(
+        doc_a, doc_b, na, nb, path_a, path_b, seeds, config, keys=(key_a, key_b)
+    )
+    for seg in segments:
         match = {name: seg[name] for name in _MATCH_NAMES}
         match["edits"] = None
         if config.scan.edits:
