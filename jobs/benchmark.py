@@ -189,6 +189,7 @@ def run_scan(
     if pair_budget >= 0:
         overrides["scan.candidate_budget_pairs"] = pair_budget
     config = Config.load(overrides=overrides)
+    _ = config.lsh_bands  # imports datasketch (and scipy) before the clock, as run_naive does
     t0 = time.perf_counter()
     with TreeMemory() as memory:
         result = scan(roots, db, config)

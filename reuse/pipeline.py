@@ -599,7 +599,7 @@ def _existing_aligned(store: Store, scope: set[int], formulaic_docs: list[int]) 
 
 #: Matches whose edits are committed together (a killed scan resumes after the last batch).
 EDIT_BATCH_MATCHES = 20_000
-#: Matches per worker task of the edits stage.
+#: Matches per worker task of the edits stage (at most; see :func:`derive_edits`).
 EDIT_TASK_MATCHES = 512
 
 
@@ -630,7 +630,10 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
         norms: dict[int, NormalisedText] = {}
         for part in ordered_map(_normalise_task, chunks, workers, {}, min_items=4):
             norms.update(part)
-        size = EDIT_TASK_MATCHES
+        # Tasks of EDIT_TASK_MATCHES matches, or fewer when the window is small,
+        # so that it still makes 4 tasks a worker (a map of fewer than 4 tasks
+        # runs in this process: 1,088 matches were 3 tasks and one core).
+        size = max(32, min(EDIT_TASK_MATCHES, -(-len(window) // (4 * max(1, workers)))))
         tasks = [window[i : i + size] for i in range(0, len(window), size)]
         state = {"norms": norms, "texts": texts}
         pending_ids: list[int] = []
