@@ -171,10 +171,10 @@ def find_matches(
     b, _ = config.lsh_bands
     workers = resolve_workers(config.scan.workers)
     with timers("candidates"):
-        doc_ids, spans, keys = store.load_passages(b)
+        doc_ids, spans, band_keys = store.load_passages(b)
         dirty = np.isin(doc_ids, np.fromiter(dirty_docs, dtype=np.int64, count=len(dirty_docs)))
         blocks = candidate_pair_blocks(
-            keys,
+            band_keys,
             doc_ids,
             dirty,
             config.candidates.max_bucket,
@@ -185,7 +185,7 @@ def find_matches(
     lengths = store.normalised_lengths()
     paths = store.document_paths()
     norms: dict[int, NormalisedText] = {}
-    keys: dict[int, str] = {}
+    text_keys: dict[int, str] = {}
     alphabet: list[Alphabet] = []  # made from the first window's texts, kept for the scan
     n_pairs = n_blocks = n_doc_pairs = 0
     while True:
@@ -201,8 +201,8 @@ def find_matches(
             span = (int(pairs[0, 0]), int(pairs[-1, 0]) + 1, len(doc_ids))
             pairs, da, db = _by_document_pair(pairs, doc_ids)  # the unsorted block is freed
         n_doc_pairs += _align_block(
-            store, pairs, da, db, doc_ids, spans, norms, keys, alphabet, lengths, paths, config,
-            workers, timers, aligned, progress, span,
+            store, pairs, da, db, doc_ids, spans, norms, text_keys, alphabet, lengths, paths,
+            config, workers, timers, aligned, progress, span,
         )  # fmt: skip
         del pairs, da, db
     log.info(
@@ -236,7 +236,7 @@ def _align_block(
     doc_ids: np.ndarray,
     spans: np.ndarray,
     norms: dict[int, NormalisedText],
-    keys: dict[int, str],
+    text_keys: dict[int, str],
     alphabet: list[Alphabet],
     lengths: dict[int, int],
     paths: dict[int, str],
@@ -250,7 +250,7 @@ def _align_block(
     """Verify and align one block of candidate pairs (in (doc_a, doc_b, i, j)
     order, with their documents ``da``/``db``) into ``aligned``; ``norms``
     keeps the normalised texts from block to block (those the next window
-    needs) and ``keys`` the same texts in the keys of ``alphabet[0]``, made
+    needs) and ``text_keys`` the same texts in the keys of ``alphabet[0]``, made
     from the first window's texts (any permutation gives the same rows; one
     for the scan keys each text once). Returns the number of document pairs."""
     cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
@@ -263,7 +263,7 @@ def _align_block(
         firsts = starts_array[window]
         needed = set(np.union1d(da[firsts], db[firsts]).tolist())
         for d in [d for d in norms if d not in needed]:
-            del norms[d], keys[d]
+            del norms[d], text_keys[d]
         with timers("normalise"):
             missing = sorted(needed - norms.keys())
             texts = store.document_texts(missing)
@@ -277,7 +277,7 @@ def _align_block(
             # up the characters it moves below 256 in a table, not a hash map.
             if not alphabet:
                 alphabet.append(Alphabet([norms[d].text for d in sorted(norms)]))
-            keys.update((d, alphabet[0].keys(norms[d].text)) for d in missing)
+            text_keys.update((d, alphabet[0].keys(norms[d].text)) for d in missing)
         # Tasks: runs of consecutive document pairs, ~256 candidate pairs each.
         # (Any partition gives the same rows: tasks come back in order.)
         ks = np.asarray(window, dtype=np.int64)
@@ -287,10 +287,10 @@ def _align_block(
         tasks = [part.tolist() for part in np.split(ks, cuts)]
         state = {
             "norms": norms,
-            "keys": keys,
+            "text_keys": text_keys,
             "pairs": pairs,
             "spans": spans,
-            "passage_texts": _passage_texts(doc_ids, spans, keys),
+            "passage_texts": _passage_texts(doc_ids, spans, text_keys),
             "starts": starts_array,
             "ends": ends_array,
             "da": da,
@@ -399,7 +399,7 @@ def _align_task(groups: list[int]) -> list[list]:
     st = STATE
     config: Config = st["config"]
     pairs, spans, da, db = st["pairs"], st["spans"], st["da"], st["db"]
-    norms, keys, paths = st["norms"], st["keys"], st["paths"]
+    norms, text_keys, paths = st["norms"], st["text_keys"], st["paths"]
     # A task is a run of consecutive document pairs: its candidate pairs are
     # one slice of `pairs`. (Lists for fast scalar indexing, made here: a list
     # of Python ints shared with the parent would be copied page by page into
@@ -436,7 +436,7 @@ def _align_task(groups: list[int]) -> list[list]:
                 seeds,
                 config,
                 verified=ok,
-                keys=(keys[doc_a], keys[doc_b]),
+                keys=(text_keys[doc_a], text_keys[doc_b]),
             )
         )
     return [[row[name] for row in rows] for name in MATCH_SCHEMA.names]

@@ -252,8 +252,8 @@ def _band_batches(batches: Iterator[pa.RecordBatch], bands: int) -> Iterator[pa.
 # document, so most lookups hit.
 _NORMS: OrderedDict[tuple[int, int], tuple[NormalisedText, str]] = OrderedDict()
 _NORM_CHARS = [0]
-# One alphabet per Python worker, made from the texts of the first document
-# pair it aligns (any permutation gives the same rows; see reuse.align.Alphabet).
+# One alphabet per Python worker, made from the first text it normalises (any
+# permutation gives the same rows; see reuse.align.Alphabet).
 _ALPHABET: list[Alphabet] = []
 
 
@@ -265,6 +265,8 @@ def _normalised(doc_id: int, text: str, budget: int) -> tuple[NormalisedText, st
         _NORMS.move_to_end(key)
         return held
     norm = normalise(text)
+    if not _ALPHABET:
+        _ALPHABET.append(Alphabet([norm.text]))
     held = (norm, _ALPHABET[0].keys(norm.text))
     _NORMS[key] = held
     _NORM_CHARS[0] += len(text)
@@ -284,8 +286,6 @@ def _align_row(row: dict, docs: dict[int, tuple], config: Config) -> list[dict]:
     path_a, text_a, sa, ea = docs[doc_a]
     path_b, text_b, sb, eb = docs[doc_b]
     budget = config.scan.text_budget_chars
-    if not _ALPHABET:  # the original texts' counts stand in for the normalised ones'
-        _ALPHABET.append(Alphabet([text_a, text_b]))
     na, key_a = _normalised(doc_a, text_a, budget)
     nb, key_b = _normalised(doc_b, text_b, budget)
     # Seeds in passage order, as the embedded engine's sorted pairs give them.
