@@ -4,6 +4,10 @@ Every stage raises a subclass of :class:`ReuseError`; the CLI turns them into
 a message and an exit code in one place. Errors that concern one input file
 (:class:`DocumentError`) never stop a scan: they are recorded in the
 ``errors`` table with the stage that raised them and the scan goes on.
+
+Every class here survives ``pickle`` (a worker process sends a
+:class:`DocumentError` back to the scan as a value): a class whose
+``__init__`` takes more than the message defines ``__reduce__``.
 """
 
 from __future__ import annotations
@@ -32,13 +36,44 @@ class DocumentError(ReuseError):
         self.stage = stage
         self.message = message
 
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str, str]]:
+        return type(self), (self.path, self.stage, self.message)
+
 
 class StoreError(ReuseError):
-    """The DuckDB store is missing, locked, or of an unknown schema version."""
+    """The DuckDB store is missing, unreadable, or of an unknown schema version."""
 
 
 class ScanLockedError(ReuseError):
     """Another scan holds the database's lock file."""
+
+
+class DatabaseBusyError(StoreError):
+    """Another process (not a reuse scan) holds the database file open for
+    writing, or wrote to it outside ``reuse``; the message names the process
+    and what to do."""
+
+
+class StorageError(ReuseError):
+    """The operating system refused a write: permission denied, no space left
+    on the device, a read-only file system. The message gives the cause."""
+
+
+class OutputError(ReuseError):
+    """An output file must not or cannot be written: it is the database, it
+    exists and ``--force`` was not given, its folder is missing, it is not a
+    regular file. Nothing was written."""
+
+
+class OutputWriteError(OutputError, StorageError):
+    """The operating system refused writing an output file (permission
+    denied, no space left on the device, a read-only file system). The
+    message gives the cause; the output is as it was before."""
+
+
+class WorkerError(ReuseError):
+    """A worker process died (killed, out of memory), sent a result that could
+    not be read, raised unexpectedly, or did not finish a task in time."""
 
 
 class QueryError(ReuseError):

@@ -1,14 +1,18 @@
-"""Worker processes: ordered results, and a scan on two workers stores what one stores."""
+"""Worker processes: ordered results, no hang whatever a worker does, and a scan
+on two workers stores what one stores."""
 
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
+import pytest
 from test_nightly import dump, make_corpus
 
 from reuse import Config, scan
+from reuse.errors import DocumentError, ReuseError, WorkerError
 from reuse.workers import STATE, ordered_map, resolve_workers
 
 
@@ -27,6 +31,81 @@ def test_ordered_map_keeps_order_and_uses_processes() -> None:
 def test_small_maps_run_in_process() -> None:
     out = list(ordered_map(_square_plus_offset, range(5), 2, {"offset": 0}))
     assert {pid for _, pid in out} == {os.getpid()}
+
+
+class _Unreadable:
+    """A result that pickles in the worker and cannot be unpickled here."""
+
+    def __reduce__(self):
+        return (_refuse, ())
+
+
+def _refuse() -> None:
+    raise TypeError("this result cannot be read")
+
+
+class _Odd(Exception):
+    pass
+
+
+def _misbehave(x: int) -> object:
+    """Task 37 does what STATE["mode"] says; the others return x * x."""
+    if x == 37:
+        mode = STATE["mode"]
+        if mode == "sigkill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if mode == "exit":
+            os._exit(3)
+        if mode == "hang":
+            time.sleep(300)
+        if mode == "unreadable":
+            return _Unreadable()
+        if mode == "raise":
+            raise _Odd("a bug in a task")
+        if mode == "reuse_error":
+            raise ReuseError("a library error")
+        if mode == "document_error":
+            return DocumentError("/r/bad.docx", "extract", "corrupt")
+    return x * x
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("sigkill", "killed by SIGKILL"),
+        ("exit", "exit code 3"),
+        ("hang", "did not finish its task within 2 s"),
+        ("unreadable", "a worker process ended abruptly"),
+        ("raise", "a worker task failed: _Odd: a bug in a task"),
+    ],
+)
+def test_a_misbehaving_worker_ends_the_map_quickly_with_a_clear_error(
+    mode: str, message: str
+) -> None:
+    t0 = time.monotonic()
+    with pytest.raises(WorkerError, match=message):
+        list(ordered_map(_misbehave, range(200), 2, {"mode": mode}, chunksize=3, timeout=2))
+    assert time.monotonic() - t0 < 15, "no wait beyond the task timeout"
+    assert STATE == {}
+
+
+def test_library_errors_and_returned_errors_cross_unchanged() -> None:
+    with pytest.raises(ReuseError, match="a library error") as caught:
+        list(ordered_map(_misbehave, range(100), 2, {"mode": "reuse_error"}, chunksize=3))
+    assert type(caught.value) is ReuseError
+    out = list(ordered_map(_misbehave, range(100), 2, {"mode": "document_error"}, chunksize=3))
+    assert out[36] == 36 * 36 and out[38] == 38 * 38
+    assert isinstance(out[37], DocumentError) and out[37].stage == "extract"
+
+
+def test_an_abandoned_map_leaves_no_worker_behind() -> None:
+    import multiprocessing
+
+    results = ordered_map(_square_plus_offset, range(400), 2, {"offset": 0}, chunksize=1)
+    next(results)
+    results.close()
+    time.sleep(0.2)
+    assert not multiprocessing.active_children()
 
 
 def test_resolve_workers() -> None:
