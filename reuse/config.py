@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.resources
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -28,7 +29,9 @@ from typing import Any
 
 from reuse.errors import ConfigError
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The boilerplate list shipped with the package (data/boilerplate.list in the
+#: repository; package data in a wheel).
+DEFAULT_LIST_PATH = str(importlib.resources.files("reuse").joinpath("boilerplate.list"))
 
 
 def _check(condition: bool, message: str) -> None:
@@ -45,16 +48,33 @@ class IngestConfig:
             .html and .htm are extracted (:mod:`reuse.formats`), others decoded as text.
         max_bytes: larger files are rejected with an error row, in bytes
             (16 MiB: a report is rarely over 1 MiB; a larger file is a dump).
+        max_chars: a document with more characters (code points) of text,
+            decoded or extracted, is rejected with an error row; extraction
+            stops as soon as it is passed. 20 million: a long report has
+            20,000 to 200,000 characters, a 1,000-page book about a million,
+            so only what is not a report is stopped: a .docx zip bomb (2.5 MB
+            that unpacks to half a GB of XML, 167 million characters), a dump
+            saved as .txt. The later stages need several bytes per character.
+        follow_symlinks: follow symbolic links whose target is outside the
+            scanned folder they were found in; by default such a link is
+            skipped with an error row (links inside the folder, and a folder
+            named on the command line that is itself a link, are followed).
     """
 
     suffixes: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
     max_bytes: int = 16 * 1024 * 1024
+    max_chars: int = 20_000_000
+    follow_symlinks: bool = False
 
     def __post_init__(self) -> None:
         _check(
             len(self.suffixes) > 0, "ingest.suffixes must name at least one ending, e.g. ['.txt']"
         )
         _check(self.max_bytes > 0, "ingest.max_bytes must be positive")
+        _check(self.max_chars > 0, "ingest.max_chars must be positive")
+        _check(
+            isinstance(self.follow_symlinks, bool), "ingest.follow_symlinks must be true or false"
+        )
 
 
 @dataclass(frozen=True)
@@ -240,7 +260,7 @@ class BoilerplateConfig:
         segment_share: share of a segment that makes it boilerplate.
     """
 
-    list_path: str = str(DATA_DIR / "boilerplate.list")
+    list_path: str = DEFAULT_LIST_PATH
     min_df: int = 3
     df_fraction: float = 0.01
     min_chars: int = 4
@@ -281,6 +301,10 @@ class ScanConfig:
         edits: compute the typed edits of new matches (table ``edits``;
             about 0.1 ms per edit, jieba tagging near each edit). Off, a scan
             leaves them for a later scan with it on (``matches.n_edits`` NULL).
+        task_timeout_seconds: a worker task (a chunk of files, of document
+            pairs or of matches) that takes longer than this ends the scan
+            with an error instead of a wait for ever (a hung worker); real
+            tasks take well under a second.
     """
 
     workers: int = 0
@@ -288,9 +312,11 @@ class ScanConfig:
     text_budget_chars: int = 50_000_000
     candidate_budget_pairs: int = 20_000_000
     edits: bool = True
+    task_timeout_seconds: float = 600.0
 
     def __post_init__(self) -> None:
         _check(self.workers >= 0, "scan.workers must be >= 0 (0: every CPU)")
+        _check(self.task_timeout_seconds > 0, "scan.task_timeout_seconds must be > 0")
         _check(self.batch_documents >= 1, "scan.batch_documents must be >= 1")
         _check(self.text_budget_chars >= 1, "scan.text_budget_chars must be >= 1")
         _check(self.candidate_budget_pairs >= 0, "scan.candidate_budget_pairs must be >= 0")

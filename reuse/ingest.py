@@ -3,21 +3,22 @@
 This is the only module that reads input files. It does two things:
 
 * :func:`iter_source_files` walks the scan roots and lists the files to read,
-  in a deterministic order, each file once;
+  in a deterministic order, each file once, following symbolic links only
+  where they stay inside their root (unless told to follow every link);
 * :func:`read_document` reads one file (refusing files above a size limit) and
   turns its bytes into text, by the file name's suffix (case-insensitive):
   ``.docx``, ``.pdf``, ``.html`` and ``.htm`` files are extracted by
   :mod:`reuse.formats`; every other suffix (``.txt``, ``.md``, whatever the
-  configuration lists) is a text file, which :func:`decode_bytes` decodes,
+  configuration lists) is a text file, which :func:`decode_text` decodes,
   guessing the encoding. Its two halves, :func:`read_bytes` and
   :func:`decode_document`, let a caller hash a file before paying for the
   extraction of its text.
 
 Sizes are in **bytes** (``SourceFile.size``, ``DecodedDocument.n_bytes``,
-``max_bytes``); lengths of text are in **characters** (Unicode code points).
-The decoded text is kept exactly as decoded -- no newline translation, no
-stripping, only a leading byte-order mark removed -- so that character offsets
-reported by later stages can be traced back to the file.
+``max_bytes``); lengths of text are in **characters** (Unicode code points:
+``max_chars``). The decoded text is kept exactly as decoded -- no newline
+translation, no stripping, only a leading byte-order mark removed -- so that
+character offsets reported by later stages can be traced back to the file.
 
 Encoding detection, in order (the first rule that applies wins):
 
@@ -40,6 +41,35 @@ Encoding detection, in order (the first rule that applies wins):
    characters (Unicode category Cc, except tab, LF, CR and FF) or U+FFFD, the
    input is rejected as binary or undecodable.
 
+A text file (:func:`decode_text`, used by :func:`decode_document`) is then
+held to three more rules; :func:`decode_bytes`, the bare decoder, applies none
+of them:
+
+* **a cut last character** is dropped, with a warning
+  (``DecodedDocument.warnings``): bytes that are valid in the encoding the
+  rules above choose, except for an incomplete sequence at the very end (at
+  most 3 bytes: a UTF-8 or GB18030 character whose last bytes are missing, a
+  file cut short by a copy or a download), decode to everything before that
+  sequence. Invalid bytes anywhere else are decoded (or refused) as by the
+  rules above. Bytes that are UTF-8 up to such a sequence are UTF-8 (rule 4
+  comes before the legacy encodings, as for whole files);
+* **at most** ``max_chars`` **characters** of text (default
+  :data:`DEFAULT_MAX_CHARS`); the extracted formats have the same limit (see
+  :mod:`reuse.formats`);
+* **some visible text**: a text that is only white space (``str.isspace``:
+  all of Unicode's White_Space) and invisible format characters (Unicode
+  category Cf: U+200B..U+200D zero-width spaces and joiners, U+2060 word
+  joiner, U+FEFF, the bidirectional marks, ...) is rejected as "no text";
+  the extractors apply the same rule (:func:`is_blank`).
+
+File names need not be valid UTF-8: Python gives the bytes that are not as
+lone surrogates (U+DC80..U+DCFF, ``os.fsdecode``), which the walk and the
+readers handle as they come. Such a path cannot be encoded as UTF-8 (to be
+stored, printed or logged) until :func:`escape_path` writes each such byte as
+``\\xNN``; :func:`unescape_path` gives the OS path back. The ``path`` of a
+:class:`SourceFile`, :class:`DecodedDocument` or error is the OS path; the
+``message`` of an error is always valid UTF-8.
+
 Every failure is a :class:`~reuse.errors.DocumentError` with stage
 ``"ingest"`` (``"extract"`` when :mod:`reuse.formats` fails) and a one-line
 message meant for the end user.
@@ -54,6 +84,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -65,21 +96,34 @@ from reuse.errors import DocumentError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CHARS",
     "DEFAULT_SUFFIXES",
     "DecodedDocument",
     "SourceFile",
     "decode_bytes",
     "decode_document",
+    "decode_text",
+    "escape_path",
+    "is_blank",
     "iter_source_files",
     "read_bytes",
     "read_document",
     "sha256_hex",
+    "unescape_path",
 ]
 
 STAGE = "ingest"
 
 DEFAULT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Characters of text (code points) a document may have, decoded or extracted.
+#: A long report has 20,000 to 200,000; a 1,000-page book about a million. 20
+#: million is far above any real report, so the limit only stops what is not
+#: one: a zip bomb (a .docx of 2.5 MB that unpacks to half a GB of XML), a
+#: database dump saved as .txt. Each character costs 1 to 4 bytes as a Python
+#: str and several times that in the later stages (normalised copy, offset
+#: maps, shingles), so 20 million characters already mean gigabytes.
+DEFAULT_MAX_CHARS = 20_000_000
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +134,9 @@ class SourceFile:
 
     Attributes:
         path: absolute path (``os.path.abspath``; symbolic links are *not*
-            resolved), as a POSIX string.
+            resolved), as a POSIX string. A name that is not valid UTF-8 keeps
+            its bytes as surrogate escapes (``os.fsdecode``): store or print
+            ``escape_path(path)``.
         root: the absolute scan root the file was found under (the file itself
             when the root was a file).
         size: size in bytes when the directory was listed.
@@ -121,6 +167,9 @@ class DecodedDocument:
         n_bytes: size of the raw file in bytes.
         metadata_date: the date the file's metadata declares (.docx, .pdf,
             .html; see :func:`reuse.formats.metadata_date`), or None.
+        warnings: one-line notes about a file that was read with a repair,
+            for the user, e.g. ``"the last character is incomplete (file cut
+            short?): 2 trailing bytes dropped"``; empty for a clean file.
     """
 
     path: str
@@ -129,6 +178,7 @@ class DecodedDocument:
     encoding: str
     n_bytes: int
     metadata_date: object = None
+    warnings: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------
@@ -211,8 +261,49 @@ def sha256_hex(data: bytes) -> str:
 # Decoding
 
 
+def _printable(message: str) -> str:
+    """``message`` with any lone surrogate written as ``\\udcNN``: always valid UTF-8."""
+    try:
+        message.encode("utf-8")
+    except UnicodeEncodeError:
+        return message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return message
+
+
 def _error(path: str, message: str) -> DocumentError:
-    return DocumentError(path, STAGE, message)
+    return DocumentError(path, STAGE, _printable(message))
+
+
+# White space (``\s`` is ``str.isspace``) and the format characters (category
+# Cf) texts are known to carry; any other character is looked up.
+_MAYBE_VISIBLE_RE = re.compile(
+    "[^\\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+
+
+def is_blank(text: str) -> bool:
+    """True if ``text`` has no visible character: only white space and format characters.
+
+    White space is what ``str.isspace`` says (every Unicode White_Space
+    character: ASCII spaces and line breaks, U+00A0, U+3000 the ideographic
+    space, ...); format characters are Unicode category Cf (U+200B zero-width
+    space, U+200C/U+200D zero-width (non-)joiners, U+2060 word joiner, U+FEFF,
+    soft hyphen, bidirectional marks, ...). Time is linear in the length of
+    the text, and short for any text with a visible character near its start.
+
+    >>> is_blank(" \\u3000\\n\\u200b\\ufeff\\u2060\\t")
+    True
+    >>> is_blank("\\u200b报告")
+    False
+    >>> is_blank("")
+    True
+    """
+    pos = 0
+    while (found := _MAYBE_VISIBLE_RE.search(text, pos)) is not None:
+        if unicodedata.category(found.group()) != "Cf":
+            return False
+        pos = found.end()
+    return True
 
 
 def _count(pattern: re.Pattern[str], text: str) -> int:
@@ -277,14 +368,37 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def _decode_with_bom(data: bytes, path: str) -> tuple[str, str] | None:
-    """Decode ``data`` by its byte-order mark, or return None if it has none."""
+def _decode_codec(data: bytes, encoding: str, tolerate_cut: bool) -> tuple[str, int]:
+    """``data`` decoded strictly with ``encoding``: ``(text, 0)``.
+
+    With ``tolerate_cut``, bytes that are valid except for an incomplete
+    sequence at the very end (the last character cut short) decode to the text
+    before that sequence: ``(text, number of bytes left out)``, at most 3.
+
+    Raises:
+        UnicodeDecodeError: if the bytes are invalid (other than a cut end).
+    """
+    try:
+        return data.decode(encoding), 0
+    except UnicodeDecodeError:
+        if not tolerate_cut:
+            raise
+        decoder = codecs.getincrementaldecoder(encoding)()
+        text = decoder.decode(data, final=False)  # raises for invalid bytes
+        pending = len(decoder.getstate()[0])
+        if pending == 0:
+            raise
+        return text, pending
+
+
+def _decode_with_bom(data: bytes, path: str, tolerate_cut: bool) -> tuple[str, str, int] | None:
+    """Decode ``data`` by its byte-order mark: ``(text, encoding, bytes cut)``, or None."""
     for bom, encoding in _BOMS:
         if not data.startswith(bom):
             continue
         body = data if encoding == "utf-8-sig" else data[len(bom) :]
         try:
-            text = body.decode(encoding)
+            text, cut = _decode_codec(body, encoding, tolerate_cut)
         except UnicodeDecodeError as exc:
             if encoding.startswith("utf-32"):
                 continue  # FF FE 00 00 may be a UTF-16-LE BOM and a U+0000
@@ -297,7 +411,7 @@ def _decode_with_bom(data: bytes, path: str) -> tuple[str, str] | None:
             ) from exc
         if not text:
             raise _error(path, "empty file (only a byte-order mark)")
-        return text, encoding
+        return text, encoding, cut
     return None
 
 
@@ -340,24 +454,24 @@ def _sniff_utf16(data: bytes) -> tuple[str, str] | None:
     return None if best is None else (best[2], best[3])
 
 
-def _decode_chinese(data: bytes) -> list[tuple[float, str, str]]:
+def _decode_chinese(data: bytes, tolerate_cut: bool) -> list[tuple[float, str, str, int]]:
     """Strict GB18030 and Big5/CP950 decodings that look like Chinese text.
 
-    Returns ``(common-character fraction, text, encoding)`` for each, best first;
-    GB18030 wins ties (our reports are mostly mainland ones).
+    Returns ``(common-character fraction, text, encoding, bytes cut)`` for
+    each, best first; GB18030 wins ties (our reports are mostly mainland ones).
     """
-    found: list[tuple[float, int, str, str]] = []
+    found: list[tuple[float, int, str, str, int]] = []
     for rank, encodings in enumerate((("gb18030",), ("big5", "cp950"))):
         for encoding in encodings:
             try:
-                text = data.decode(encoding)
+                text, cut = _decode_codec(data, encoding, tolerate_cut)
             except UnicodeDecodeError:
                 continue
             if _looks_chinese(text):
-                found.append((_common_han_fraction(text), -rank, text, encoding))
+                found.append((_common_han_fraction(text), -rank, text, encoding, cut))
             break  # cp950 is only tried when big5 fails
-    found.sort(reverse=True)
-    return [(score, text, encoding) for score, _, text, encoding in found]
+    found.sort(key=lambda f: f[:2], reverse=True)
+    return [(score, text, encoding, cut) for score, _, text, encoding, cut in found]
 
 
 def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
@@ -365,7 +479,10 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
 
     ``text`` is exactly what the codec produced (line endings untouched), with
     only a leading byte-order mark removed. ``encoding`` is Python's canonical
-    codec name. See the module docstring for the order of the rules.
+    codec name. See the module docstring for the order of the rules. This is
+    the bare decoder, also for bytes that are not a file (a page, a table
+    cell): the rules of a text file do not apply (a cut last character is an
+    error, any length and blank text pass); :func:`decode_text` adds them.
 
     Raises:
         DocumentError: (stage ``"ingest"``, ``path`` as given) for empty,
@@ -384,25 +501,78 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     ...
     reuse.errors.DocumentError: <bytes>: ingest: empty file (0 bytes)
     """
+    text, encoding, _ = _decode(data, path, tolerate_cut=False)
+    return text, encoding
+
+
+def decode_text(
+    data: bytes, path: str = "<bytes>", max_chars: int = DEFAULT_MAX_CHARS
+) -> tuple[str, str, tuple[str, ...]]:
+    """Decode a text file's bytes; return ``(text, encoding, warnings)``.
+
+    :func:`decode_bytes` and the rules of a text file (see the module
+    docstring): an incomplete last character is dropped and named in
+    ``warnings`` (one-line notes, empty for a clean file); a text longer than
+    ``max_chars`` characters, or without a visible character, is refused.
+
+    Raises:
+        DocumentError: (stage ``"ingest"``, ``path`` as given) for empty,
+            binary, undecodable, too long or blank input.
+        ValueError: if ``max_chars`` is not positive.
+
+    >>> text, encoding, warnings = decode_text("政府工作报告。".encode("utf-8")[:-2])
+    >>> text, encoding
+    ('政府工作报告', 'utf-8')
+    >>> warnings
+    ('the last character is incomplete (file cut short?): 1 trailing byte dropped',)
+    >>> decode_text("\\u3000\\u200b\\n".encode("utf-8"))
+    Traceback (most recent call last):
+    ...
+    reuse.errors.DocumentError: <bytes>: ingest: no text: only white space or invisible characters
+    """
+    if max_chars <= 0:
+        raise ValueError(f"max_chars must be positive, got {max_chars}")
+    text, encoding, cut = _decode(data, path, tolerate_cut=True)
+    if len(text) > max_chars:
+        raise _error(
+            path,
+            f"refused: {len(text):,} characters of text > limit {max_chars:,}"
+            " (ingest.max_chars); not a report?",
+        )
+    if is_blank(text):
+        raise _error(path, "no text: only white space or invisible characters")
+    warnings: tuple[str, ...] = ()
+    if cut:
+        plural = "s" if cut > 1 else ""
+        warnings = (
+            f"the last character is incomplete (file cut short?): {cut} trailing byte{plural}"
+            " dropped",
+        )
+    return text, encoding, warnings
+
+
+def _decode(data: bytes, path: str, tolerate_cut: bool) -> tuple[str, str, int]:
+    """The decoding rules: ``(text, encoding, bytes of a cut last character left out)``."""
     if not data:
         raise _error(path, "empty file (0 bytes)")
 
-    decoded = _decode_with_bom(data, path)
+    decoded = _decode_with_bom(data, path, tolerate_cut)
     if decoded is None and b"\x00" in data:
-        decoded = _sniff_utf16(data)
-        if decoded is None:
+        sniffed = _sniff_utf16(data)
+        if sniffed is None:
             raise _error(
                 path,
                 f"binary file (NUL bytes, the first at byte offset {data.index(0)}),"
                 " not a text report",
             )
+        decoded = (*sniffed, 0)
     if decoded is None:
         try:
-            decoded = data.decode("utf-8"), "utf-8"
+            decoded = data.decode("utf-8"), "utf-8", 0
         except UnicodeDecodeError as exc:
-            decoded = _decode_legacy(data, path, exc)
+            decoded = _decode_not_utf8(data, path, exc, tolerate_cut)
 
-    text, encoding = decoded
+    text, encoding, cut = decoded
     bad = _bad_fraction(text)
     if bad > _MAX_BAD_FRACTION:
         raise _error(
@@ -410,25 +580,48 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
             f"binary or undecodable: {bad:.0%} of the {len(text):,} characters decoded as"
             f" {encoding} are control characters or U+FFFD",
         )
-    return text, encoding
+    return text, encoding, cut
 
 
-def _decode_legacy(data: bytes, path: str, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+def _decode_not_utf8(
+    data: bytes, path: str, utf8_error: UnicodeDecodeError, tolerate_cut: bool
+) -> tuple[str, str, int]:
+    """Decode bytes that are not strict UTF-8: UTF-8 cut short, else the legacy rules.
+
+    Bytes that are valid UTF-8 up to an incomplete sequence at the very end
+    are taken as UTF-8 cut short even when all before it is ASCII (the end
+    could be one GB18030 character, but the legacy rules seldom read so
+    little non-ASCII text right; dropping it with a warning is the safer
+    error).
+    """
+    if tolerate_cut:
+        try:
+            text, cut = _decode_codec(data, "utf-8", tolerate_cut=True)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return text, "utf-8", cut
+    return _decode_legacy(data, path, utf8_error, tolerate_cut)
+
+
+def _decode_legacy(
+    data: bytes, path: str, utf8_error: UnicodeDecodeError, tolerate_cut: bool
+) -> tuple[str, str, int]:
     """Decode bytes that are not UTF-8: Chinese legacy encodings, then others."""
-    chinese = _decode_chinese(data)
+    chinese = _decode_chinese(data, tolerate_cut)
     if chinese and chinese[0][0] >= _MIN_COMMON_FRACTION:
-        _, text, encoding = chinese[0]
-        return text, encoding
+        _, text, encoding, cut = chinese[0]
+        return text, encoding, cut
 
     match = charset_normalizer.from_bytes(data).best()
     if match is not None and match.encoding is not None:
         text = str(match)
         if text and _bad_fraction(text) <= _MAX_BAD_FRACTION:
-            return text, _canonical(match.encoding)
+            return text, _canonical(match.encoding), 0
 
     if chinese:  # looks Chinese but unusual vocabulary; still the best guess
-        _, text, encoding = chinese[0]
-        return text, encoding
+        _, text, encoding, cut = chinese[0]
+        return text, encoding, cut
     raise _error(
         path,
         f"undecodable bytes: not UTF-8 (invalid byte at offset {utf8_error.start}),"
@@ -490,18 +683,30 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES)
     return data
 
 
-def decode_document(path: str | os.PathLike[str], data: bytes) -> DecodedDocument:
+def decode_document(
+    path: str | os.PathLike[str], data: bytes, max_chars: int = DEFAULT_MAX_CHARS
+) -> DecodedDocument:
     """The text of a file's bytes, decoded or extracted by the suffix of ``path``.
 
     The second half of :func:`read_document`. ``.docx``, ``.pdf``, ``.html``
     and ``.htm`` (in any letter case) are extracted by
     :func:`reuse.formats.extract`; any other suffix is text, decoded by
-    :func:`decode_bytes`. ``path`` is only used for the suffix and messages.
+    :func:`decode_text` (whose warnings become ``DecodedDocument.warnings``).
+    ``path`` is only used for the suffix and messages.
+
+    Args:
+        path: the file's path, stored as given in the result.
+        data: the file's bytes.
+        max_chars: a document with more characters of text than this is
+            refused (see :data:`DEFAULT_MAX_CHARS`).
 
     Raises:
-        DocumentError: (stage ``"ingest"``) if a text file is empty, binary or
-            undecodable; (stage ``"extract"``) if a .docx, .pdf or .html file
-            is corrupt, encrypted or has no text (see :mod:`reuse.formats`).
+        DocumentError: (stage ``"ingest"``) if a text file is empty, binary,
+            undecodable, longer than ``max_chars`` characters or blank;
+            (stage ``"extract"``) if a .docx, .pdf or .html file is corrupt,
+            encrypted, longer than ``max_chars`` characters or has no text
+            (see :mod:`reuse.formats`).
+        ValueError: if ``max_chars`` is not positive.
     """
     name = os.fspath(path)
     suffix = os.path.splitext(name)[1].lower()
@@ -510,11 +715,12 @@ def decode_document(path: str | os.PathLike[str], data: bytes) -> DecodedDocumen
     from reuse import formats
 
     meta_date = None
+    warnings: tuple[str, ...] = ()
     if suffix in formats.EXTRACTED_FORMATS:
-        text, encoding = formats.extract(data, suffix, name)
+        text, encoding = formats.extract(data, suffix, name, max_chars=max_chars)
         meta_date = formats.metadata_date(data, suffix)
     else:
-        text, encoding = decode_bytes(data, name)
+        text, encoding, warnings = decode_text(data, name, max_chars)
     return DecodedDocument(
         path=name,
         sha256=sha256_hex(data),
@@ -522,33 +728,119 @@ def decode_document(path: str | os.PathLike[str], data: bytes) -> DecodedDocumen
         encoding=encoding,
         n_bytes=len(data),
         metadata_date=meta_date,
+        warnings=warnings,
     )
 
 
 def read_document(
-    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | os.PathLike[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> DecodedDocument:
     """Read one file and decode it, or extract its text (by the suffix of its name).
 
     ``.docx``, ``.pdf``, ``.html`` and ``.htm`` files (in any letter case) are
     extracted by :func:`reuse.formats.extract`; any other file is decoded as
-    text by :func:`decode_bytes`. The same as
-    ``decode_document(path, read_bytes(path, max_bytes))``.
+    text by :func:`decode_text`. The same as
+    ``decode_document(path, read_bytes(path, max_bytes), max_chars)``.
 
     Args:
         path: the file to read; stored as given in the result.
         max_bytes: files larger than this many bytes are refused without being
             read (and so is a file that grows past it while being read).
+        max_chars: a document with more characters of text than this is
+            refused (see :data:`DEFAULT_MAX_CHARS`).
 
     Raises:
         DocumentError: (stage ``"ingest"``) if the file is too large, cannot
             be read (permission denied, vanished, a directory, I/O error), or
-            is empty, binary or undecodable (see :func:`decode_bytes`); (stage
-            ``"extract"``) if a .docx, .pdf or .html file is corrupt,
-            encrypted or has no text (see :mod:`reuse.formats`).
-        ValueError: if ``max_bytes`` is not positive.
+            is empty, binary, undecodable, too long or blank (see
+            :func:`decode_text`); (stage ``"extract"``) if a .docx, .pdf or
+            .html file is corrupt, encrypted, too long or has no text (see
+            :mod:`reuse.formats`).
+        ValueError: if ``max_bytes`` or ``max_chars`` is not positive.
     """
-    return decode_document(path, read_bytes(path, max_bytes))
+    if max_chars <= 0:
+        raise ValueError(f"max_chars must be positive, got {max_chars}")
+    return decode_document(path, read_bytes(path, max_bytes), max_chars)
+
+
+# ---------------------------------------------------------------------------
+# Paths that are not valid UTF-8
+
+# A backslash, or any lone surrogate (os.fsdecode only gives U+DC80..U+DCFF,
+# but a str may hold others).
+_TO_ESCAPE_RE = re.compile("[\\\\\ud800-\udfff]")
+_ESCAPE_RE = re.compile(r"\\(?:(\\)|x([89a-f][0-9a-f])|u(d[89a-f][0-9a-f]{2}))?")
+
+
+def _escape_char(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code == 0x5C:
+        return "\\\\"
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+def escape_path(path: str) -> str:
+    r"""``path`` as valid UTF-8 text, from which :func:`unescape_path` gives it back.
+
+    Each byte of a file name that is not valid UTF-8 (``os.fsdecode`` gives it
+    as a lone surrogate, U+DC80..U+DCFF) becomes the four characters ``\xNN``
+    (lowercase hex), each backslash becomes two, and any other lone surrogate
+    (U+D800..U+DFFF; no POSIX name decodes to one) becomes ``\udNNN``;
+    everything else is kept. So different paths give different strings, the
+    result always encodes as UTF-8, and a path that is valid UTF-8 without a
+    backslash (any POSIX path of Chinese names) is returned unchanged.
+
+    >>> escape_path("/srv/报告/2024年政府工作报告.txt")
+    '/srv/报告/2024年政府工作报告.txt'
+    >>> escape_path(os.fsdecode("/srv/".encode() + "报告".encode("gbk") + b".txt"))
+    '/srv/\\xb1\\xa8\\xb8\\xe6.txt'
+    >>> print(escape_path("报告\\caf\udce9.txt"))
+    报告\\caf\xe9.txt
+    """
+    if _TO_ESCAPE_RE.search(path) is None:
+        return path
+    return _TO_ESCAPE_RE.sub(_escape_char, path)
+
+
+def _unescape_match(found: re.Match[str]) -> str:
+    backslash, byte, surrogate = found.groups()
+    if backslash:
+        return "\\"
+    if byte:
+        return chr(0xDC00 + int(byte, 16))
+    if surrogate and not 0xDC80 <= int(surrogate, 16) <= 0xDCFF:
+        return chr(int(surrogate, 16))
+    raise ValueError(
+        f"not an escaped path: bad escape at character {found.start()}"
+        f" of {escape_path(found.string)!r}"
+    )
+
+
+def unescape_path(text: str) -> str:
+    r"""The path that :func:`escape_path` turned into ``text`` (its exact inverse).
+
+    ``os.fsencode(unescape_path(escape_path(os.fsdecode(name))))`` is ``name``
+    for any file name of bytes.
+
+    >>> gbk = unescape_path("/srv/\\xb1\\xa8\\xb8\\xe6.txt")
+    >>> os.fsencode(gbk).decode("gbk")
+    '/srv/报告.txt'
+    >>> print(unescape_path("报告\\\\caf\\xe9.txt").encode("utf-8", "surrogateescape"))
+    b'\xe6\x8a\xa5\xe5\x91\x8a\\caf\xe9.txt'
+
+    Raises:
+        ValueError: if ``text`` is not something :func:`escape_path` returns:
+            a backslash not followed by a backslash, by ``x`` and two
+            lowercase hex digits 80..ff, or by ``u`` and a lowercase surrogate
+            code other than ``dc80``..``dcff``.
+    """
+    if "\\" not in text:
+        return text
+    return _ESCAPE_RE.sub(_unescape_match, text)
 
 
 # ---------------------------------------------------------------------------
@@ -579,6 +871,8 @@ def iter_source_files(
     roots: Sequence[str | Path],
     suffixes: Sequence[str] = DEFAULT_SUFFIXES,
     on_error: Callable[[DocumentError], None] | None = None,
+    *,
+    follow_symlinks: bool = False,
 ) -> Iterator[SourceFile]:
     """List the files to scan under ``roots``, sorted by path, each file once.
 
@@ -589,17 +883,27 @@ def iter_source_files(
     * Hidden entries (names starting with ``.``) are skipped, directories and
       files alike (``.git``, editor lock files, macOS ``._*`` files); a root is
       never skipped, even a hidden one.
-    * Symbolic links to directories are followed, but each real directory is
-      listed once, so link loops terminate. Directories reachable without a
-      link are walked first, so a file's path avoids links when it can.
+    * A root is taken as named, even if it is a symbolic link. Inside a root,
+      a symbolic link (to a file or a directory) is followed only if its
+      target (``os.path.realpath``) lies inside the real path of the root,
+      unless ``follow_symlinks`` is true: then every link is followed. A link
+      that leads out of the root is skipped and reported, so a link to
+      ``/etc/passwd`` or to another disk does not bring foreign files into a
+      scan.
+    * Each real directory is listed once, so link loops terminate. Directories
+      reachable without a link are walked first, so a file's path avoids links
+      when it can.
     * A file reached by several paths (overlapping roots, links) is listed once
       under the smallest path; ``root`` is the root it was found under, the
       outermost one when roots are nested.
+    * Names that are not valid UTF-8 come as Python gives them (surrogate
+      escapes, see :func:`escape_path`), and are listed like any other.
     * A missing root, an unreadable directory, a broken or looping link, a
-      special file (pipe, device) with a matching name, and a root file whose
-      name does not match are reported through ``on_error`` as
-      :class:`DocumentError` (stage ``"ingest"``) and skipped; nothing is
-      raised. Without ``on_error`` they are logged as warnings.
+      link out of its root, a special file (pipe, device) with a matching
+      name, and a root file whose name does not match are reported through
+      ``on_error`` as :class:`DocumentError` (stage ``"ingest"``) and
+      skipped; nothing is raised. Without ``on_error`` they are logged as
+      warnings. A link to a file is reported only if its name matches.
 
     The roots and suffixes are checked when called; the walk runs when
     iteration starts, and finishes before the first file is yielded (the
@@ -613,18 +917,31 @@ def iter_source_files(
         raise TypeError(f"roots must be a list of paths, e.g. [{os.fspath(roots)!r}]")
     endings = _check_suffixes(suffixes)
     report = on_error if on_error is not None else _log_error
-    return _Walk(endings, report).run([os.path.abspath(os.fspath(r)) for r in roots])
+    walk = _Walk(endings, report, follow_symlinks)
+    return walk.run([os.path.abspath(os.fspath(r)) for r in roots])
+
+
+def _inside(path: str, folder: str) -> bool:
+    """True if ``path`` is ``folder`` or lies below it (both real, absolute)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 class _Walk:
     """The state of one :func:`iter_source_files` call."""
 
-    def __init__(self, endings: tuple[str, ...], report: Callable[[DocumentError], None]) -> None:
+    def __init__(
+        self,
+        endings: tuple[str, ...],
+        report: Callable[[DocumentError], None],
+        follow_symlinks: bool,
+    ) -> None:
         self.endings = endings
         self.report = report
+        self.follow_symlinks = follow_symlinks
         self.visited: set[str] = set()  # real paths of directories listed
         self.found: dict[object, SourceFile] = {}  # file identity -> file
         self.linked: deque[tuple[str, str]] = deque()  # (path, root) of linked dirs, for later
+        self.real_roots: dict[str, str] = {}  # root -> its real path
 
     def run(self, roots: list[str]) -> Iterator[SourceFile]:
         # Sorted so that the outcome does not depend on the order of the
@@ -639,7 +956,24 @@ class _Walk:
         yield from sorted(self.found.values(), key=lambda f: f.path)
 
     def _fail(self, path: str, message: str) -> None:
-        self.report(DocumentError(_posix(path), STAGE, message))
+        self.report(DocumentError(_posix(path), STAGE, _printable(message)))
+
+    def _leaves_root(self, link: str, root: str) -> bool:
+        """True (and reported) if ``link`` is not to be followed: its target is outside ``root``."""
+        if self.follow_symlinks:
+            return False
+        real_root = self.real_roots.get(root)
+        if real_root is None:
+            real_root = self.real_roots[root] = os.path.realpath(root)
+        target = os.path.realpath(link)
+        if _inside(target, real_root):
+            return False
+        self._fail(
+            link,
+            "skipped: symbolic link to a target outside the scanned folder"
+            f" ({escape_path(_posix(target))}); set ingest.follow_symlinks = true to follow it",
+        )
+        return True
 
     def _root(self, root: str) -> None:
         try:
@@ -670,7 +1004,7 @@ class _Walk:
             reason = "it leads back to itself (a link loop)"
         elif isinstance(exc, FileNotFoundError):
             try:
-                reason = f"its target {os.readlink(path)!r} does not exist"
+                reason = f"its target '{escape_path(os.readlink(path))}' does not exist"
             except OSError:
                 reason = "its target does not exist"
         else:
@@ -699,21 +1033,21 @@ class _Walk:
                 try:
                     is_link = entry.is_symlink()
                     if entry.is_dir():
-                        if is_link:
-                            self.linked.append((child, root))
-                        else:
+                        if not is_link:
                             subdirs.append((child, os.path.join(real, entry.name)))
+                        elif not self._leaves_root(child, root):
+                            self.linked.append((child, root))
                         continue
                     matches = entry.name.lower().endswith(self.endings)
                     if entry.is_file():
-                        if matches:
+                        if matches and not (is_link and self._leaves_root(child, root)):
                             self._add(child, root, entry.stat())
                         continue
                     os.stat(child)  # raises for a broken link
                 except OSError as exc:
                     self._link_or_missing(child, exc, "file")
                     continue
-                if matches:
+                if matches and not (is_link and self._leaves_root(child, root)):
                     self._fail(child, "skipped: not a regular file (a device, pipe or socket)")
             stack.extend(reversed(subdirs))
 

@@ -8,11 +8,14 @@ Tests that need reportlab skip when it is not installed.
 
 from __future__ import annotations
 
+import datetime
 import doctest
 import html
 import io
 import os
 import random
+import threading
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -357,6 +360,379 @@ def test_docx_zip_bomb_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(formats, "_MAX_UNZIPPED_BYTES", 1000)
     message = _error(extract_docx, _GOOD_DOCX, "x.docx").message
     assert message.startswith("refused: would unpack to ") and "zip bomb" in message
+
+
+# ---------------------------------------------------------------------------
+# .docx: a streamed parse, bounded memory, the same text
+
+
+def _docx_bomb(paragraph: bytes, xml_bytes: int) -> bytes:
+    """A valid .docx whose word/document.xml repeats ``paragraph`` for about ``xml_bytes``."""
+    with zipfile.ZipFile(io.BytesIO(_GOOD_DOCX)) as archive:
+        members = {n: archive.read(n) for n in archive.namelist() if n != "word/document.xml"}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+        with archive.open("word/document.xml", "w") as xml:
+            xml.write(f"<w:document {W_NS}><w:body>".encode())
+            chunk = paragraph * max(1, 1_000_000 // len(paragraph))
+            for _ in range(xml_bytes // len(chunk)):
+                xml.write(chunk)
+            xml.write(b"<w:sectPr/></w:body></w:document>")
+    return buffer.getvalue()
+
+
+def _peak_memory(call: Callable[[], object]) -> tuple[int, int]:
+    """Run ``call``; return (peak growth of the resident set, peak of traced Python
+    allocations), in bytes. The resident set (which lxml's C allocations are part of)
+    is sampled every 2 ms from /proc, so the result does not depend on an earlier peak.
+    """
+    statm = Path("/proc/self/statm")
+    if not statm.exists():
+        pytest.skip("needs /proc/self/statm")
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def rss() -> int:
+        return int(statm.read_text().split()[1]) * page
+
+    base = peak = rss()
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, rss())
+            done.wait(0.002)
+
+    sampler = threading.Thread(target=sample)
+    tracemalloc.start()
+    sampler.start()
+    try:
+        call()
+    finally:
+        done.set()
+        sampler.join()
+        traced = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return max(peak, rss()) - base, traced
+
+
+MB = 1024 * 1024
+
+
+def test_docx_bomb_stops_at_max_chars_in_bounded_memory() -> None:
+    paragraph = "<w:p><w:r><w:t>政府工作报告各位代表</w:t></w:r></w:p>".encode()
+    data = _docx_bomb(paragraph, 200 * MB)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = archive.getinfo("word/document.xml").file_size
+    assert unpacked > 190 * MB and len(data) < unpacked // 100  # a bomb...
+    assert unpacked < formats._MAX_UNZIPPED_BYTES  # ...that the unpack limit lets through
+
+    def extract_it() -> None:
+        err = _error(extract_docx, data, "bomb.docx", 100_000)
+        assert err.message == (
+            "refused: more than 100,000 characters of text (ingest.max_chars);"
+            " a zip bomb or not a report?"
+        )
+
+    rss_growth, traced = _peak_memory(extract_it)
+    assert rss_growth < 100 * MB
+    assert traced < 20 * MB
+
+
+def test_docx_part_of_markup_is_streamed_to_the_end_in_bounded_memory() -> None:
+    """100 MB of XML, little text: parsed to the end, the tree freed as it goes.
+
+    A parse that kept the tree would hold the 100 MB of attribute values.
+    """
+    paragraph = (
+        f"<w:p><w:pPr><w:pStyle w:val='{'x' * 4000}'/></w:pPr><w:r><w:t>字</w:t></w:r></w:p>"
+    ).encode()
+    data = _docx_bomb(paragraph, 100 * MB)
+    per_chunk = 1_000_000 // len(paragraph)
+    n = 100 * MB // (len(paragraph) * per_chunk) * per_chunk
+    texts: list[str] = []
+    rss_growth, _ = _peak_memory(lambda: texts.append(extract_docx(data, "big.docx", 10 * n)))
+    assert texts == ["\n".join(["字"] * n)]
+    assert rss_growth < 40 * MB
+
+
+def test_docx_max_chars_is_the_length_of_the_text() -> None:
+    n = len(REPORT_DOCX_TEXT)
+    assert extract_docx(_GOOD_DOCX, "x.docx", n) == REPORT_DOCX_TEXT
+    assert _error(extract_docx, _GOOD_DOCX, "x.docx", n - 1).message == (
+        f"refused: more than {n - 1} characters of text (ingest.max_chars);"
+        " a zip bomb or not a report?"
+    )
+    # Empty paragraphs count: each is a line break.
+    data = _docx_bytes(lambda d: [d.add_paragraph(t) for t in [""] * 10 + ["字"]])
+    assert extract_docx(data, "x.docx", 11) == "\n" * 10 + "字"
+    assert _error(extract_docx, data, "x.docx", 10).message.startswith("refused: more than 10 ")
+
+
+def test_docx_only_invisible_characters_is_no_text() -> None:
+    data = _docx_bytes(lambda d: [d.add_paragraph(t) for t in ["\u200b\u200c", "\u3000\u2060"]])
+    message = _error(extract_docx, data, "x.docx").message
+    assert message.startswith("no text: the document body is empty")
+
+
+RUN_XML = (
+    f"<w:p {W_NS}><w:r><w:t>甲</w:t><w:tab/><w:t>乙</w:t><w:br/><w:t>丙</w:t>"
+    "<w:br w:type='page'/><w:t>丁</w:t><w:br w:type='column'/><w:cr/>"
+    "<w:noBreakHyphen/><w:softHyphen/><w:t xml:space='preserve'> 戊 </w:t>"
+    "<w:ptab w:relativeTo='margin' w:alignment='right' w:leader='none'/>"
+    "<w:br w:type='textWrapping'/><w:delText>删</w:delText><w:t/></w:r>"
+    "<w:hyperlink><w:r><w:t>己</w:t></w:r></w:hyperlink></w:p>"
+)
+
+
+def test_docx_runs_render_as_python_docx_renders_them() -> None:
+    def build(document: Any) -> None:
+        document.element.body[-1].addprevious(parse_xml(RUN_XML))
+
+    data = _docx_bytes(build)
+    expected = "甲\t乙\n丙丁\n- 戊 \t\n己"
+    assert extract_docx(data) == expected
+    assert "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs) == expected
+
+
+def test_docx_vertical_merge_rules() -> None:
+    def cell(tc_pr: str, text: str, pr_last: bool = False) -> str:
+        para = f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+        return f"<w:tc>{para}{tc_pr}</w:tc>" if pr_last else f"<w:tc>{tc_pr}{para}</w:tc>"
+
+    rows = [
+        [cell("<w:tcPr><w:vMerge w:val='restart'/></w:tcPr>", "上"), cell("", "右上")],
+        [cell("<w:tcPr><w:vMerge/></w:tcPr>", "续一"), cell("", "右中")],
+        # A w:tcPr after the cell's paragraph (not schema order) still counts.
+        [cell("<w:tcPr><w:vMerge w:val='continue'/></w:tcPr>", "续二", True), cell("", "右下")],
+    ]
+    table = "".join("<w:tr>" + "".join(row) + "</w:tr>" for row in rows)
+
+    def build(document: Any) -> None:
+        document.element.body[-1].addprevious(parse_xml(f"<w:tbl {W_NS}>{table}</w:tbl>"))
+
+    assert extract_docx(_docx_bytes(build)) == "上\n右上\n右中\n右下"
+
+
+def test_docx_main_part_is_found_by_its_relationship() -> None:
+    with zipfile.ZipFile(io.BytesIO(_GOOD_DOCX)) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["word/main.xml"] = members.pop("word/document.xml")
+    members["_rels/.rels"] = members["_rels/.rels"].replace(b"word/document.xml", b"/word/main.xml")
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"/word/document.xml", b"/word/main.xml"
+    )
+    assert extract_docx(_zip(members)) == REPORT_DOCX_TEXT
+
+
+def _with_flag_encrypted(data: bytes) -> bytes:
+    """The zip with the 'encrypted' bit set in every header (zipfile cannot write it)."""
+    out = bytearray(data)
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = out.find(signature)
+        while start >= 0:
+            out[start + flags_at] |= 0x01
+            start = out.find(signature, start + 4)
+    return bytes(out)
+
+
+def _corrupt_member(data: bytes, name: str) -> bytes:
+    """The zip with bytes of ``name``'s compressed data flipped (a bad deflate stream)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 20
+    out = bytearray(data)
+    for i in range(start, start + 20):
+        out[i] ^= 0x55
+    return bytes(out)
+
+
+_NO_RELATIONSHIPS = (
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>'
+)
+
+MORE_DOCX_ERRORS = [
+    pytest.param(
+        _with_flag_encrypted(_GOOD_DOCX),
+        "encrypted .docx: the zip archive needs a password",
+        id="encrypted-zip",
+    ),
+    pytest.param(
+        _replace_member(_GOOD_DOCX, "_rels/.rels", _NO_RELATIONSHIPS),
+        "corrupt .docx: a part is missing: KeyError: 'no officeDocument relationship",
+        id="no-main-relationship",
+    ),
+    pytest.param(
+        _replace_member(_GOOD_DOCX, "_rels/.rels", b"<Relationships"),
+        "corrupt .docx: malformed XML",
+        id="bad-relationships-xml",
+    ),
+    pytest.param(
+        _replace_member(_GOOD_DOCX, "[Content_Types].xml", b"<Types><Override"),
+        "corrupt .docx: malformed XML",
+        id="bad-content-types-xml",
+    ),
+    pytest.param(
+        _zip(
+            {
+                n: _zip_read(_GOOD_DOCX, n)
+                for n in ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml")
+            }
+        ),
+        "corrupt .docx: a part is missing: KeyError",
+        id="main-part-missing",
+    ),
+    pytest.param(
+        _replace_member(_GOOD_DOCX, "word/document.xml", b"<html><body/></html>"),
+        "corrupt .docx: the main part is not a Word document (html)",
+        id="main-part-not-word",
+    ),
+    pytest.param(
+        _replace_member(
+            _GOOD_DOCX,
+            "word/document.xml",
+            f"<w:document {W_NS}><w:body><w:p><w:r><w:t>正文</w:t></w:r></w:p>".encode(),
+        ),
+        "corrupt .docx: malformed XML",
+        id="document-cut-short",
+    ),
+    pytest.param(
+        _corrupt_member(_GOOD_DOCX, "word/document.xml"),
+        "corrupt .docx: ",
+        id="bad-deflate-stream",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), MORE_DOCX_ERRORS)
+def test_docx_more_errors(data: bytes, message: str) -> None:
+    assert _error(extract_docx, data, "x.docx").message.startswith(message)
+
+
+def test_docx_oversized_package_part_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(formats, "_MAX_SMALL_PART_BYTES", 100)
+    size = len(_zip_read(_GOOD_DOCX, "_rels/.rels"))
+    assert _error(extract_docx, _GOOD_DOCX, "x.docx").message == (
+        f"corrupt .docx: part _rels/.rels would unpack to {size:,} bytes > limit 100"
+    )
+
+
+def test_docx_metadata_date_reads_only_the_core_properties(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def build(document: Any) -> None:
+        document.core_properties.created = datetime.datetime(2021, 6, 7, 9, 30)
+        document.add_paragraph("正文")
+
+    data = _docx_bytes(build)
+    created = datetime.datetime(2021, 6, 7, 9, 30, tzinfo=datetime.UTC)
+    assert docx.Document(io.BytesIO(data)).core_properties.created == created
+
+    def no_document(*args: object) -> None:
+        raise AssertionError("the whole package must not be loaded for a date")
+
+    monkeypatch.setattr(docx, "Document", no_document)
+    assert formats.metadata_date(data, ".docx") == created
+    # The document part is not parsed: a broken one does not lose the date.
+    broken = _replace_member(data, "word/document.xml", b"<w:document")
+    assert formats.metadata_date(broken, ".docx") == created
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+    assert formats.metadata_date(_zip(members), ".docx") is None
+    monkeypatch.setattr(formats, "_MAX_SMALL_PART_BYTES", 10)
+    assert formats.metadata_date(data, ".docx") is None
+
+
+def test_decode_document_passes_max_chars_to_the_extractors(tmp_path: Path) -> None:
+    n = len(REPORT_DOCX_TEXT)
+    assert decode_document("r.docx", _GOOD_DOCX, max_chars=n).text == REPORT_DOCX_TEXT
+    with pytest.raises(DocumentError) as info:
+        decode_document("r.docx", _GOOD_DOCX, max_chars=n - 1)
+    assert (info.value.stage, info.value.message[:19]) == ("extract", "refused: more than ")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(ASCII_PDF)
+    with pytest.raises(DocumentError, match="refused: more than 10 characters"):
+        read_document(path, max_chars=10)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: extract(ASCII_PDF, ".pdf", "x.pdf", max_chars=0),
+        lambda: extract_docx(_GOOD_DOCX, "x.docx", 0),
+        lambda: extract_pdf(ASCII_PDF, "x.pdf", -1),
+        lambda: extract_html(b"<p>x</p>", "x.html", 0),
+    ],
+)
+def test_max_chars_must_be_positive(call: Callable[[], object]) -> None:
+    with pytest.raises(ValueError, match="max_chars must be positive"):
+        call()
+
+
+# ---------------------------------------------------------------------------
+# .pdf and .html: the length limit, blank text
+
+
+def test_pdf_stops_reading_pages_past_max_chars(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Hello reuse\nsecond line\nPage two"
+    assert extract_pdf(ASCII_PDF, "x.pdf", len(text)) == text
+    err = _error(extract_pdf, ASCII_PDF, "x.pdf", len(text) - 1)
+    assert err.message == (
+        f"refused: more than {len(text) - 1} characters of text (ingest.max_chars); not a report?"
+    )
+    original = pypdf.PageObject.extract_text
+    calls: list[int] = []
+
+    def counted(page: pypdf.PageObject, *args: Any, **kwargs: Any) -> str:
+        calls.append(1)
+        return original(page, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", counted)
+    three = _hand_built_pdf([_text_page("A" * 40)] * 3)
+    _error(extract_pdf, three, "x.pdf", 30)
+    assert len(calls) == 1  # pages 2 and 3 were not read
+
+
+def test_pdf_only_invisible_characters_is_no_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", lambda *a, **k: "\u200b \ufeff\u3000")
+    assert _error(extract_pdf, ASCII_PDF, "x.pdf").message == (
+        "no text layer: scanned image PDF? OCR it first"
+    )
+
+
+def test_html_markup_past_max_chars_is_refused_before_extraction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = _page("汇报", PASSAGE)
+    data = page.encode("utf-8")
+    text, label = extract(data, ".html", "p.html", max_chars=len(page))
+    assert PASSAGE in text and label == "html:utf-8"
+    import trafilatura
+
+    def not_called(*args: object, **kwargs: object) -> str:
+        raise AssertionError("trafilatura must not see a page over the limit")
+
+    monkeypatch.setattr(trafilatura, "extract", not_called)
+    for call in (
+        lambda: extract(data, ".html", "p.html", max_chars=len(page) - 1),
+        lambda: extract_html(data, "p.html", len(page) - 1),
+    ):
+        with pytest.raises(DocumentError) as info:
+            call()
+        assert info.value.message == (
+            f"refused: more than {len(page) - 1:,} characters of text (ingest.max_chars);"
+            " not a report?"
+        )
+
+
+def test_html_only_invisible_characters_is_no_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "extract", lambda *a, **k: "\u200b\n\u3000\u2060")
+    message = _error(extract_html, _page("汇报", "正文").encode(), "x.html").message
+    assert message.startswith("no main text")
 
 
 # ---------------------------------------------------------------------------

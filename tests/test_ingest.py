@@ -8,22 +8,31 @@ import hashlib
 import logging
 import os
 import random
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
-from reuse import ingest
-from reuse.errors import DocumentError
+from reuse import Config, ingest
+from reuse.config import IngestConfig
+from reuse.errors import ConfigError, DocumentError
 from reuse.ingest import (
+    DEFAULT_MAX_CHARS,
     DEFAULT_SUFFIXES,
     DecodedDocument,
     SourceFile,
     decode_bytes,
+    decode_document,
+    decode_text,
+    escape_path,
+    is_blank,
     iter_source_files,
+    read_bytes,
     read_document,
     sha256_hex,
+    unescape_path,
 )
 
 SIMPLIFIED = "政府工作报告\n各位代表：\n现在，我代表国务院向大会报告政府工作，请予审议。\n"
@@ -490,6 +499,46 @@ def test_walk_unreadable_directory_is_reported(
     assert _listing(tmp_path, files) == [p for p in TREE_FILES if "/2019/" not in p]
 
 
+def test_walk_unreadable_root_and_failing_listing_are_reported(
+    tmp_path: Path, tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other"
+    _write(other / "x.txt")
+    annex = (tree / "2019" / "annex").as_posix()
+    real_scandir = os.scandir
+
+    class Failing:
+        """A listing that breaks after its first entry (an I/O error mid-way)."""
+
+        def __init__(self, path: str) -> None:
+            self.inner = real_scandir(path)
+
+        def __enter__(self) -> Failing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.close()
+
+        def __iter__(self) -> Iterator[os.DirEntry[str]]:
+            yield next(iter(self.inner))
+            raise OSError(5, "Input/output error")
+
+    def scandir(path: str) -> Any:
+        if os.fspath(path) == other.as_posix():
+            raise PermissionError(13, "Permission denied", path)
+        if os.fspath(path) == annex:
+            return Failing(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(ingest.os, "scandir", scandir)
+    files, errors = _walk([tree, other])
+    assert sorted((e.path, e.message) for e in errors) == [
+        (annex, "cannot list directory: input/output error"),
+        (other.as_posix(), "cannot list directory: permission denied"),
+    ]
+    assert _listing(tmp_path, files) == [p for p in TREE_FILES if "/annex/" not in p]
+
+
 symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX links")
 
 
@@ -503,15 +552,87 @@ def test_walk_symlink_loop_terminates(tmp_path: Path, tree: Path) -> None:
     assert errors == []
 
 
+def _outside_message(target: Path) -> str:
+    return (
+        f"skipped: symbolic link to a target outside the scanned folder ({target.as_posix()});"
+        " set ingest.follow_symlinks = true to follow it"
+    )
+
+
 @symlinks
-def test_walk_follows_directory_symlink(tmp_path: Path, tree: Path) -> None:
+def test_walk_skips_links_out_of_the_root(tmp_path: Path, tree: Path) -> None:
     outside = tmp_path / "elsewhere"
     _write(outside / "extra.txt")
+    secret = _write(tmp_path / "passwd", "root:x:0:0\n")
     (tree / "linked").symlink_to(outside, target_is_directory=True)
-    files, _ = _walk([tree])
+    (tree / "passwd.txt").symlink_to(secret)
+    (tree / "relative.txt").symlink_to("../passwd")
+    (tree / "passwd").symlink_to(secret)  # not a matching name: silently ignored
+    files, errors = _walk([tree])
+    assert _listing(tmp_path, files) == TREE_FILES
+    assert [(e.path, e.stage, e.message) for e in errors] == [
+        ((tree / "linked").as_posix(), "ingest", _outside_message(outside)),
+        ((tree / "passwd.txt").as_posix(), "ingest", _outside_message(secret)),
+        ((tree / "relative.txt").as_posix(), "ingest", _outside_message(secret)),
+    ]
+
+
+@symlinks
+def test_walk_follow_symlinks_follows_links_out_of_the_root(tmp_path: Path, tree: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    _write(outside / "extra.txt")
+    secret = _write(tmp_path / "passwd", "root:x:0:0\n")
+    (tree / "linked").symlink_to(outside, target_is_directory=True)
+    (tree / "passwd.txt").symlink_to(secret)
+    files, errors = _walk([tree], follow_symlinks=True)
     # The path keeps the link's name: it is not resolved.
-    assert "corpus/linked/extra.txt" in _listing(tmp_path, files)
-    assert len(files) == len(TREE_FILES) + 1
+    assert _listing(tmp_path, files) == sorted(
+        [*TREE_FILES, "corpus/linked/extra.txt", "corpus/passwd.txt"]
+    )
+    assert errors == []
+
+
+@symlinks
+def test_walk_link_out_of_the_root_through_a_chain(tmp_path: Path, tree: Path) -> None:
+    """A link to an inside link to the outside leads outside; inside a linked folder too."""
+    outside = tmp_path / "elsewhere"
+    _write(outside / "extra.txt")
+    (tree / "hop").symlink_to(outside, target_is_directory=True)  # reported itself
+    (tree / "2019" / "via_hop").symlink_to(tree / "hop", target_is_directory=True)
+    (tree / "2020" / "alias2019").symlink_to(tree / "2019", target_is_directory=True)
+    files, errors = _walk([tree])
+    assert _listing(tmp_path, files) == TREE_FILES
+    assert sorted(e.path for e in errors) == [
+        (tree / "2019" / "via_hop").as_posix(),
+        (tree / "hop").as_posix(),
+    ]
+    assert {e.message for e in errors} == {_outside_message(outside)}
+
+
+@symlinks
+def test_walk_links_inside_a_linked_root_are_inside(tmp_path: Path, tree: Path) -> None:
+    """A root that is a link is followed; links into its target stay inside it."""
+    alias = tmp_path / "alias"
+    alias.symlink_to(tree, target_is_directory=True)
+    (tree / "2020" / "to2019").symlink_to(tree / "2019", target_is_directory=True)
+    (tree / "z_a.txt").symlink_to(alias / "a.txt")  # through the root's own link
+    files, errors = _walk([alias])
+    assert errors == []
+    assert [f.path for f in files] == [
+        (tmp_path / p.replace("corpus", "alias", 1)).as_posix() for p in TREE_FILES
+    ]
+
+
+@symlinks
+def test_walk_root_file_link_out_of_everything_is_read(tmp_path: Path) -> None:
+    """A root is taken as named, even a link to a file elsewhere."""
+    target = _write(tmp_path / "elsewhere" / "report.txt")
+    link = tmp_path / "scan" / "named.txt"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    files, errors = _walk([link])
+    assert [f.path for f in files] == [link.as_posix()]
+    assert errors == []
 
 
 @symlinks
@@ -571,6 +692,264 @@ def test_walk_then_read_round_trip(tree: Path) -> None:
     assert docs["gb.txt"].text == SIMPLIFIED
     assert docs["gb.txt"].encoding == "gb18030"
     assert docs["a.txt"].text == "报告\n"
+
+
+# ---------------------------------------------------------------------------
+# decode_text: a cut last character, blank text, the length limit
+
+SENTENCE = "各位代表：现在，我代表国务院向大会报告政府工作，请予审议。"
+
+
+def _cut_warning(n: int) -> str:
+    plural = "s" if n > 1 else ""
+    return f"the last character is incomplete (file cut short?): {n} trailing byte{plural} dropped"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "expected_encoding"),
+    [
+        pytest.param(SENTENCE, "utf-8", "utf-8", id="utf8-3-byte-char"),
+        pytest.param(SENTENCE + "\U00020000", "utf-8", "utf-8", id="utf8-4-byte-char"),
+        pytest.param(SENTENCE, "gb18030", "gb18030", id="gb18030-2-byte-char"),
+        pytest.param(SENTENCE + "\U00020000", "gb18030", "gb18030", id="gb18030-4-byte-char"),
+        pytest.param(TRADITIONAL, "big5", "big5", id="big5"),
+        pytest.param("报告 report", "utf-8", "utf-8", id="ascii-end-not-cut"),
+    ],
+)
+def test_decode_text_drops_a_cut_last_character(
+    text: str, encoding: str, expected_encoding: str
+) -> None:
+    data = text.encode(encoding)
+    last = len(text[-1].encode(encoding))
+    assert decode_text(data) == (text, expected_encoding, ())
+    for cut in range(1, last):
+        kept = last - cut  # bytes of the last character left in the file
+        assert decode_text(data[:-cut], "x.txt") == (
+            text[:-1],
+            expected_encoding,
+            (_cut_warning(kept),),
+        )
+
+
+def test_decode_text_cut_utf16_and_utf8_bom() -> None:
+    utf16 = codecs.BOM_UTF16_LE + SIMPLIFIED.encode("utf-16-le")
+    assert decode_text(utf16[:-1]) == (SIMPLIFIED[:-1], "utf-16-le", (_cut_warning(1),))
+    with pytest.raises(DocumentError, match="UTF-16-LE byte-order mark"):
+        decode_bytes(utf16[:-1])  # the bare decoder stays strict
+    utf8 = codecs.BOM_UTF8 + SENTENCE.encode()
+    assert decode_text(utf8[:-1]) == (SENTENCE[:-1], "utf-8-sig", (_cut_warning(2),))
+
+
+def test_decode_text_ascii_then_a_cut_utf8_character() -> None:
+    assert decode_text(b"report 2024 " + "报".encode()[:2]) == (
+        "report 2024 ",
+        "utf-8",
+        (_cut_warning(2),),
+    )
+
+
+@pytest.mark.parametrize("cut", [0, 1])
+def test_decode_text_invalid_bytes_elsewhere_are_not_tolerated(cut: int) -> None:
+    """A bad byte in the middle is handled as before, a cut end or not."""
+    data = (SENTENCE * 4).encode()
+    data = data[:10] + b"\xff" + data[10 : len(data) - cut]
+    try:
+        expected: object = (*decode_bytes(data), ())
+    except DocumentError as err:
+        expected = err.message
+    try:
+        got: object = decode_text(data)
+    except DocumentError as err:
+        got = err.message
+    assert got == expected
+    assert "incomplete" not in str(got)
+
+
+def test_read_document_records_the_warning(tmp_path: Path) -> None:
+    data = SENTENCE.encode()[:-1]
+    path = _write(tmp_path / "cut.txt", data)
+    doc = read_document(path)
+    assert (doc.text, doc.warnings) == (SENTENCE[:-1], (_cut_warning(2),))
+    assert (doc.sha256, doc.n_bytes) == (sha256_hex(data), len(data))  # of the bytes as read
+    assert read_document(_write(tmp_path / "ok.txt", SENTENCE)).warnings == ()
+
+
+BLANK_TEXTS = [
+    pytest.param(" \t\r\n\f", id="ascii-space"),
+    pytest.param("\u3000\u00a0\u2002\u2003\u202f\u205f\u1680\n", id="unicode-space"),
+    pytest.param("\u2028\u2029 ", id="separators"),
+    pytest.param("\u200b\u200c\u200d\u2060\ufeff", id="zero-width"),
+    pytest.param("\n\u200b \u3000\u00ad\u200e\u200f\u202a\u202c\u2066\u2069\n", id="mixed-format"),
+    pytest.param("\U000e0001\U000e0020\u180e\u061c", id="rare-format"),
+]
+
+
+@pytest.mark.parametrize("text", BLANK_TEXTS)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_decode_text_refuses_blank_text(text: str, encoding: str) -> None:
+    _assert_blank(text.encode(encoding))
+
+
+def _assert_blank(data: bytes) -> None:
+    assert decode_bytes(data)[0]  # decodes; only decode_text applies the rule
+    with pytest.raises(DocumentError) as info:
+        decode_text(data, "blank.txt")
+    assert (info.value.path, info.value.stage) == ("blank.txt", "ingest")
+    assert info.value.message == "no text: only white space or invisible characters"
+
+
+@pytest.mark.parametrize("text", ["\u200b报", "\u3000\u3000。", "a", "\u200b\u00b7", "-\u00ad"])
+def test_decode_text_keeps_text_with_one_visible_character(text: str) -> None:
+    assert decode_text(text.encode())[0] == text
+
+
+def test_is_blank_is_white_space_and_category_cf() -> None:
+    planes = [*range(0x0, 0x30000), *range(0xE0000, 0xE1000)]
+    for code in planes:
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        expected = char.isspace() or unicodedata.category(char) == "Cf"
+        assert is_blank(char) == expected, hex(code)
+        assert is_blank(f" {char}\u200b") == expected, hex(code)
+    assert is_blank("") and is_blank("\u200b" * 1000 + " " * 1000)
+    assert not is_blank("\u200b" * 1000 + "字")
+
+
+def test_decode_text_max_chars() -> None:
+    data = SENTENCE.encode("gb18030")
+    n = len(SENTENCE)
+    assert decode_text(data, "a.txt", max_chars=n)[0] == SENTENCE
+    with pytest.raises(DocumentError) as info:
+        decode_text(data, "a.txt", max_chars=n - 1)
+    assert (info.value.stage, info.value.message) == (
+        "ingest",
+        f"refused: {n} characters of text > limit {n - 1} (ingest.max_chars); not a report?",
+    )
+    with pytest.raises(ValueError, match="max_chars must be positive"):
+        decode_text(data, max_chars=0)
+
+
+def test_read_document_max_chars(tmp_path: Path) -> None:
+    path = _write(tmp_path / "long.txt", "政" * 1000 + "\n")
+    assert len(read_document(path, max_chars=1001).text) == 1001
+    with pytest.raises(DocumentError, match=r"refused: 1,001 characters of text > limit 1,000"):
+        read_document(path, max_chars=1000)
+    with pytest.raises(DocumentError, match="refused: 1,001 characters"):
+        decode_document(path, read_bytes(path), max_chars=1000)
+    with pytest.raises(ValueError, match="max_chars must be positive"):
+        read_document(path, max_chars=0)
+
+
+def test_ingest_config_limits() -> None:
+    config = IngestConfig()
+    assert (config.max_chars, config.follow_symlinks) == (DEFAULT_MAX_CHARS, False)
+    assert DEFAULT_MAX_CHARS == 20_000_000
+    loaded = Config.load(overrides={"ingest.max_chars": 5000, "ingest.follow_symlinks": True})
+    assert (loaded.ingest.max_chars, loaded.ingest.follow_symlinks) == (5000, True)
+    for overrides, message in [
+        ({"ingest.max_chars": 0}, "ingest.max_chars must be positive"),
+        ({"ingest.max_chars": "many"}, "max_chars must be a int"),
+        ({"ingest.max_chars": True}, "max_chars must be a int"),
+        ({"ingest.follow_symlinks": "yes"}, "ingest.follow_symlinks must be true or false"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            Config.load(overrides=overrides)
+
+
+# ---------------------------------------------------------------------------
+# Names that are not valid UTF-8
+
+
+def test_escape_path_examples() -> None:
+    assert escape_path("/srv/报告/政府工作报告.txt") == "/srv/报告/政府工作报告.txt"
+    assert escape_path(os.fsdecode(b"caf\xe9.txt")) == "caf\\xe9.txt"
+    gbk = os.fsdecode("报告.txt".encode("gbk"))
+    assert escape_path(gbk) == "\\xb1\\xa8\\xb8\\xe6.txt"
+    assert escape_path("a\\xe9") == "a\\\\xe9"  # a literal backslash-x is not a byte
+    assert escape_path("\ud800\udfff") == "\\ud800\\udfff"  # other lone surrogates
+    assert unescape_path("caf\\xe9.txt") == "caf\udce9.txt"
+    assert unescape_path("a\\\\xe9") == "a\\xe9"
+
+
+@pytest.mark.parametrize(
+    "text", ["\\", "a\\", "\\q", "\\x41", "\\xE9", "\\xe", "\\udce9", "\\ud8", "\\u0041"]
+)
+def test_unescape_path_refuses_what_escape_path_never_makes(text: str) -> None:
+    with pytest.raises(ValueError, match="not an escaped path"):
+        unescape_path(text)
+
+
+def test_escape_path_round_trips_random_byte_names() -> None:
+    rng = random.Random(20240305)
+    names = {b"\xe9", b"\\", b"\\xe9", b"\\\\", "报告".encode("gbk"), "报告".encode()}
+    while len(names) < 3000:
+        alphabet = rng.choice([range(256), range(0x5B, 0x80), range(0x80, 0x100), b"\\x9e"])
+        names.add(bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 24))))
+    escaped = set()
+    for name in names:
+        text = escape_path(os.fsdecode(name))
+        text.encode("utf-8")  # always valid UTF-8
+        escaped.add(text)
+        assert os.fsencode(unescape_path(text)) == name
+    assert len(escaped) == len(names)  # injective
+
+
+def test_escape_path_round_trips_random_strings() -> None:
+    rng = random.Random(7)
+    pool = ["\\", "x", "u", "e", "9", "d", "c", "报", "\udce9", "\udc80", "\ud800", "\udfff", "a"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        escaped = escape_path(text)
+        escaped.encode("utf-8")
+        assert unescape_path(escaped) == text
+
+
+def test_walk_and_read_names_that_are_not_utf8(tmp_path: Path) -> None:
+    base = os.fsencode(str(tmp_path))
+    folder = os.path.join(base, "报告".encode("gbk"))
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"caf\xe9.txt"), "wb") as fh:
+        fh.write(SENTENCE.encode("gb18030"))
+    with open(os.path.join(base, "政府.txt".encode()), "wb") as fh:
+        fh.write(SENTENCE.encode())
+    files, errors = _walk([tmp_path])
+    assert errors == []
+    assert [os.fsencode(f.path) for f in files] == [
+        os.path.join(base, "政府.txt".encode()),
+        os.path.join(folder, b"caf\xe9.txt"),
+    ]
+    cafe = files[1].path
+    assert escape_path(cafe) == f"{tmp_path.as_posix()}/\\xb1\\xa8\\xb8\\xe6/caf\\xe9.txt"
+    doc = read_document(cafe)
+    assert (doc.path, doc.text, doc.encoding) == (cafe, SENTENCE, "gb18030")
+    assert decode_document(cafe, read_bytes(cafe)) == doc
+
+
+@symlinks
+def test_errors_about_names_that_are_not_utf8_are_printable(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    base = os.fsencode(str(root))
+    outside = os.path.join(os.fsencode(str(tmp_path)), b"out\xff")
+    os.mkdir(outside)
+    os.symlink(outside, os.path.join(base, b"link\xfe"))
+    os.symlink(b"/nowhere/\xfd.txt", os.path.join(base, b"gone\xfc.txt"))
+    with open(os.path.join(base, b"empty\xfb.txt"), "wb"):
+        pass
+    files, errors = _walk([root])
+    by_name = {os.path.basename(os.fsencode(e.path)): e for e in errors}
+    assert sorted(by_name) == [b"gone\xfc.txt", b"link\xfe"]
+    for error in errors:
+        error.message.encode("utf-8")  # storable and printable
+    assert f"{tmp_path.as_posix()}/out\\xff)" in by_name[b"link\xfe"].message
+    assert by_name[b"gone\xfc.txt"].message == (
+        "broken symbolic link: its target '/nowhere/\\xfd.txt' does not exist"
+    )
+    with pytest.raises(DocumentError) as info:
+        read_document(files[0].path)
+    assert info.value.path == files[0].path  # the OS path, for the caller to escape
+    info.value.message.encode("utf-8")
 
 
 def test_doctests() -> None:
