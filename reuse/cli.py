@@ -7,7 +7,13 @@ message and an exit code, in one place (:func:`_fail`). Exit codes:
 - 1: failure (bad configuration, unreadable database, bad query);
 - 2: wrong usage (typer's own);
 - 3: the scan finished but rejected some files (they are in the ``errors`` table);
-- 4: another scan holds the database's lock; nothing was done.
+- 4: another scan holds the database's lock; nothing was done;
+- 5: another process holds the database file open for writing (the message
+  names it); nothing was done;
+- 6: a worker process died (killed, out of memory) or hung; the scan stopped
+  and the next run resumes it;
+- 7: the operating system refused a write (permission denied, no space left
+  on the device, a read-only file system); the message gives the cause.
 """
 
 from __future__ import annotations
@@ -31,7 +37,14 @@ from rich.text import Text
 
 from reuse import __version__
 from reuse.config import Config
-from reuse.errors import ConfigError, ReuseError, ScanLockedError
+from reuse.errors import (
+    ConfigError,
+    DatabaseBusyError,
+    ReuseError,
+    ScanLockedError,
+    StorageError,
+    WorkerError,
+)
 from reuse.pipeline import ScanResult
 from reuse.pipeline import scan as run_scan
 from reuse.report import (
@@ -48,8 +61,7 @@ from reuse.report import (
     query_description,
     run_query,
 )
-from reuse.schema import SCHEMA_VERSION, connect
-from reuse.store import Store
+from reuse.schema import SCHEMA_VERSION
 
 T = TypeVar("T")
 
@@ -57,6 +69,25 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_REJECTED = 3
 EXIT_LOCKED = 4
+EXIT_BUSY = 5
+EXIT_WORKER = 6
+EXIT_STORAGE = 7
+
+
+def exit_code(exc: BaseException) -> int:
+    """The documented exit code of a library error (see the module docstring)."""
+    for kind, code in (
+        (ScanLockedError, EXIT_LOCKED),
+        (DatabaseBusyError, EXIT_BUSY),
+        (WorkerError, EXIT_WORKER),
+        (StorageError, EXIT_STORAGE),
+    ):
+        if isinstance(exc, kind):
+            return code
+    if isinstance(exc, OSError):
+        return EXIT_STORAGE
+    return EXIT_FAILURE
+
 
 app = typer.Typer(
     name="reuse",
@@ -117,9 +148,15 @@ class Kind(str, Enum):
     all = "all"
 
 
-def _fail(exc: Exception) -> NoReturn:
-    err.print(f"reuse: error: {escape(str(exc))}")
-    raise typer.Exit(EXIT_FAILURE)
+def _fail(exc: BaseException) -> NoReturn:
+    if isinstance(exc, OSError) and not isinstance(exc, ReuseError):
+        from reuse.snapshot import describe_os_error
+
+        exc = StorageError(describe_os_error(exc, "write"))
+    code = exit_code(exc)
+    prefix = "reuse: " if code == EXIT_LOCKED else "reuse: error: "
+    err.print(f"{prefix}{escape(str(exc))}")
+    raise typer.Exit(code)
 
 
 def _display_path(path: str) -> str:
@@ -237,12 +274,7 @@ def scan(
                 raise ConfigError("--input-format parquet/json needs --engine spark")
             else:
                 result = run_scan([str(p) for p in paths], db, cfg, progress)
-    except ScanLockedError as exc:
-        err.print(f"reuse: {escape(str(exc))}")
-        raise typer.Exit(EXIT_LOCKED) from None
-    except ReuseError as exc:
-        _fail(exc)
-    except duckdb.Error as exc:
+    except (ReuseError, duckdb.Error, OSError) as exc:
         _fail(exc)
     _print_scan_summary(result, db)
 
@@ -318,10 +350,7 @@ def import_(
 
     try:
         result = import_output(folder, db)
-    except ScanLockedError as exc:
-        err.print(f"reuse: {escape(str(exc))}")
-        raise typer.Exit(EXIT_LOCKED) from None
-    except (ReuseError, duckdb.Error) as exc:
+    except (ReuseError, duckdb.Error, OSError) as exc:
         _fail(exc)
     if not quiet:
         _print_scan_summary(result, db)
@@ -345,12 +374,13 @@ def _print_json(data: Any) -> None:
 
 
 def _connect(db: Path) -> duckdb.DuckDBPyConnection:
-    if not db.exists():
-        _fail(FileNotFoundError(f"no database at {db}; run 'reuse scan PATH --db {db}' first"))
+    """A read-only connection to the published database (see :mod:`reuse.snapshot`)."""
+    from reuse.snapshot import connect_reader
+
     try:
-        con = connect(str(db), read_only=True)
+        con = connect_reader(db)
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except duckdb.Error as exc:
+    except (ReuseError, duckdb.Error) as exc:
         _fail(exc)
     if row is None or int(row[0]) != SCHEMA_VERSION:
         con.close()
@@ -412,6 +442,9 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the output file if it exists.")
+    ] = False,
 ) -> None:
     """Document pairs with reused passages: share of each document, then each passage side by side.
 
@@ -424,8 +457,21 @@ def report(
     --format html -o FILE writes one self-contained page: a corpus overview
     sortable by share and each pair side by side with the passages highlighted.
 
+    An existing output file is kept unless --force; the database itself is
+    never overwritten.
+
     Example: reuse report --doc data/004_481eeca183cd7a2c.txt --min-chars 100
     """
+    from reuse.outputs import check_output
+
+    target = output
+    if fmt is ReportFormat.html and target is None:
+        target = Path("reuse-report.html")
+    if target is not None:
+        try:
+            check_output(target, db, force)  # before the work, not after
+        except ReuseError as exc:
+            _fail(exc)
     con = _connect(db)
     try:
         if fmt is ReportFormat.html:
@@ -441,21 +487,42 @@ def report(
         _fail(exc)
     finally:
         con.close()
-    if fmt is ReportFormat.html:
-        target = output or Path("reuse-report.html")
-        target.write_text(page, encoding="utf-8")
+    if target is None:
+        _print_report(data, kind, fmt, max_chars)
+        return
+    _write_report(
+        target, db, force, data, page if fmt is ReportFormat.html else None, kind, fmt, max_chars
+    )
+
+
+def _write_report(
+    target: Path,
+    db: Path,
+    force: bool,
+    data: dict[str, Any],
+    page: str | None,
+    kind: Kind,
+    fmt: ReportFormat,
+    max_chars: int,
+) -> None:
+    """Write ``reuse report -o``: the HTML ``page``, else the report printed to the file."""
+    from reuse.outputs import open_output
+
+    global out
+    try:
+        with open_output(target, db, force, text=True) as f:
+            if page is not None:
+                f.write(page)
+            else:
+                saved, out = out, Console(file=f, highlight=False)
+                try:
+                    _print_report(data, kind, fmt, max_chars)
+                finally:
+                    out = saved
+    except ReuseError as exc:
+        _fail(exc)
+    if page is not None:
         err.print(f"wrote {target} ({len(page.encode()) / 1024:.0f} KiB)")
-        return
-    if output is not None:
-        global out
-        saved, out = out, Console(file=output.open("w", encoding="utf-8"), highlight=False)
-        try:
-            _print_report(data, kind, fmt, max_chars)
-        finally:
-            out.file.close()
-            out = saved
-        return
-    _print_report(data, kind, fmt, max_chars)
 
 
 def _print_similarity(sim: dict[str, Any]) -> None:
@@ -611,7 +678,11 @@ def query(
 ) -> None:
     """Run SQL on a read-only connection: a shipped query by name, a file, or SQL text.
 
-    Writes (DROP, UPDATE, ...) are refused. Example: reuse query top_pairs -p min_chars=200
+    One statement, confined to the database: writes (DROP, UPDATE, ...), other
+    files, URLs and databases (COPY, ATTACH, EXPORT, read_csv, glob, ...),
+    extensions (INSTALL, LOAD) and settings (SET) are refused, as is a
+    parameter the query does not take.
+    Example: reuse query top_pairs -p min_chars=200
     """
     if list_queries or not query_arg:
         for name in available_queries():
@@ -628,7 +699,7 @@ def query(
     try:
         _, sql = find_query(query_arg)
         columns, rows = run_query(str(db), sql, params)
-    except ReuseError as exc:
+    except (ReuseError, duckdb.Error) as exc:
         _fail(exc)
     if fmt is QueryFormat.json:
         out.print_json(
@@ -756,46 +827,64 @@ def provenance(
 
 @app.command()
 def review(
-    match_id: Annotated[int, typer.Argument(help="match_id from 'reuse report' or SQL.")],
+    match_ids: Annotated[
+        list[int], typer.Argument(help="match_id(s) from 'reuse report' or SQL.", metavar="ID...")
+    ],
     verdict: Annotated[Verdict, typer.Option("--verdict", help="confirmed or ignored.")],
     note: Annotated[str | None, typer.Option("--note", help="Why, for the next reviewer.")] = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(help="Who reviews (default: REUSE_REVIEWER, else your user name)."),
+    ] = None,
     db: DbOption = Path("reuse.duckdb"),
 ) -> None:
-    """Record a reviewer's verdict on a match; it survives rescans.
+    """Record a reviewer's verdict on one or more matches; it survives rescans.
 
     An ignored match (an approved template, a legitimate citation) is left out
     of reports and of later scans' new-match counts; reports say how many were
-    left out. The verdict is keyed by both paths and both passages' text, so it
-    still applies when a rescan finds the same passages under a new match_id.
-    Example: reuse review 17 --verdict ignored --note "approved template"
+    left out. Verdicts are a history: a new verdict never erases an earlier one
+    or its note (a verdict without --note keeps the last note). A verdict is
+    keyed by both documents and both passages' text, so it still applies when
+    a rescan finds the same passages under a new match_id, and after a rename
+    or a move. All ids are recorded, or none.
+    Example: reuse review 17 18 21 --verdict ignored --note "approved template"
     """
-    if not db.exists():
-        _fail(FileNotFoundError(f"no database at {db}; run 'reuse scan PATH --db {db}' first"))
+    from reuse.verdicts import default_reviewer
+    from reuse.verdicts import review as record
+
     try:
-        with Store(db) as store:
-            key = store.record_verdict(match_id, verdict.value, note)
-    except (ReuseError, duckdb.Error) as exc:
+        keys = record(db, match_ids, verdict.value, note, reviewer or default_reviewer())
+    except (ReuseError, duckdb.Error, OSError) as exc:
         _fail(exc)
-    out.print(f"match {match_id}: {verdict.value} (key {key[:12]})")
+    for match_id, key in zip(dict.fromkeys(match_ids), keys):
+        out.print(f"match {match_id}: {verdict.value} (key {key[:12]})")
 
 
 @app.command()
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or parquet.")] = (
-        ExportFormat.csv
-    ),
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="csv, json or parquet; default: from the file's suffix."),
+    ] = None,
     kind: Annotated[Kind, typer.Option(help="Which matches.")] = Kind.all,
     db: DbOption = Path("reuse.duckdb"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the output file if it exists.")
+    ] = False,
 ) -> None:
     """Export the live matches with both passages' text (csv, json or parquet).
 
     Columns: match_id, kind, path_a, a_start, a_end, path_b, b_start, b_end,
     similarity, edit_distance, first_seen_scan, verdict, note, text_a, text_b.
+    The format is the file's suffix (.csv, .json, .parquet) unless --format;
+    an existing file is kept unless --force; the database is never overwritten.
     Example: reuse export --format parquet -o matches.parquet
     """
     try:
-        n = export_matches(str(db), fmt.value, str(output), kind.value)
+        n = export_matches(
+            str(db), fmt.value if fmt else None, str(output), kind.value, force=force
+        )
     except (ReuseError, duckdb.Error) as exc:
         _fail(exc)
     err.print(f"wrote {n} matches to {output}")

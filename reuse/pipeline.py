@@ -25,35 +25,43 @@ Each stage runs in a named timer; ``ScanResult.timings`` holds seconds per stage
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 import logging
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
-from filelock import FileLock, Timeout
 from rapidfuzz.distance import Levenshtein
 
-from reuse import __version__
+from reuse import __version__, snapshot
 from reuse.align import Alphabet, verify_texts
 from reuse.boilerplate import covered_share, load_list
 from reuse.candidates import candidate_pair_blocks
 from reuse.config import Config
 from reuse.core import Timers, align_document_pair, edit_rows, index_document
 from reuse.edits import load_jieba
-from reuse.errors import DocumentError, ScanLockedError
+from reuse.errors import DocumentError, StoreError
 from reuse.groups import reuse_groups
+from reuse.identity import ScanTarget, document_key, resolve_targets, root_name
 from reuse.ingest import (
     DecodedDocument,
+    SourceFile,
     decode_document,
+    escape_path,
     iter_source_files,
     read_bytes,
     sha256_hex,
+    unescape_path,
 )
 from reuse.normalise import NormalisedText, normalise_many
-from reuse.store import EDIT_SCHEMA, MATCH_SCHEMA, IndexedDocument, Store
+from reuse.store import EDIT_SCHEMA, MATCH_SCHEMA, IndexedDocument, KnownDocument, Store
 from reuse.workers import STATE, ordered_map, resolve_workers
 
 log = logging.getLogger("reuse")
@@ -82,6 +90,7 @@ class ScanResult:
     n_ignored: int = 0
     n_edited: int = 0
     n_groups: int = 0
+    n_renamed: int = 0
     rebuilt: bool = False
     errors: list[DocumentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -100,24 +109,25 @@ class ScanResult:
             "n_matches": self.n_matches,
             "n_new_matches": self.n_new_matches,
             "n_ignored": self.n_ignored,
+            "n_renamed": self.n_renamed,
             "rebuilt": self.rebuilt,
         }
 
 
-def _under(path: str, roots: Sequence[str]) -> bool:
-    for root in roots:
-        if path == root or path.startswith(root.rstrip("/") + "/"):
-            return True
-    return False
-
-
-def _index_task(path: str) -> tuple[str, object, dict[str, float]]:
+def _index_task(
+    task: tuple[str, str, str], rename: bool = True
+) -> tuple[str, object, dict[str, float]]:
     """Worker task: read one file and, unless unchanged, index it.
 
-    Returns ``("unchanged", sha256, seconds)``, ``("indexed", IndexedDocument,
-    seconds)`` or ``("error", DocumentError, seconds)``. Reads ``config``,
-    ``listed`` and ``known`` (path -> (sha256, status, deleted)) from STATE.
+    ``task`` is ``(path to open, identity, location)``. Returns
+    ``("unchanged", sha256, seconds)``, ``("renamed", identity it had,
+    seconds)`` for the bytes of a document that vanished from its path,
+    ``("indexed", IndexedDocument, seconds)``, ``("warning", (IndexedDocument,
+    messages), seconds)`` or ``("error", DocumentError, seconds)``. Reads
+    ``config``, ``listed``, ``known`` (identity -> (sha256, status, deleted))
+    and ``vanished`` (sha256 -> identity) from STATE.
     """
+    path, key, location = task
     config: Config = STATE["config"]
     timers = Timers()
     try:
@@ -126,16 +136,23 @@ def _index_task(path: str) -> tuple[str, object, dict[str, float]]:
         with timers("ingest"):
             data = read_bytes(path, config.ingest.max_bytes)
             sha256 = sha256_hex(data)
-            old = STATE["known"].get(path)
+            old = STATE["known"].get(key)
             if old is not None and old[0] == sha256 and not old[2] and old[1] != "stale":
                 return "unchanged", sha256, dict(timers.seconds)
-            doc = decode_document(path, data)
+            if old is None and rename and sha256 in STATE["vanished"]:
+                return "renamed", STATE["vanished"][sha256], dict(timers.seconds)
+            doc = decode_document(path, data, max_chars=config.ingest.max_chars)
     except DocumentError as err:
         return "error", err, dict(timers.seconds)
     try:
-        indexed = index_document(doc, config, STATE["listed"], timers)
+        indexed = index_document(
+            dataclasses.replace(doc, path=key), config, STATE["listed"], timers
+        )
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the scan
         return "error", DocumentError(path, "index", f"{type(exc).__name__}: {exc}"), {}
+    indexed.location = location
+    if doc.warnings:
+        return "warning", (indexed, doc.warnings), dict(timers.seconds)
     return "indexed", indexed, dict(timers.seconds)
 
 
@@ -270,7 +287,14 @@ def _align_block(
             batches = [
                 [(d, texts[d]) for d in missing[i : i + 128]] for i in range(0, len(missing), 128)
             ]
-            for batch in ordered_map(_normalise_task, batches, workers, {}, min_items=4):
+            for batch in ordered_map(
+                _normalise_task,
+                batches,
+                workers,
+                {},
+                min_items=4,
+                timeout=config.scan.task_timeout_seconds,
+            ):
                 norms.update(batch)
             del texts
             # The texts in the keys of one alphabet: rapidfuzz's kernels look
@@ -299,7 +323,14 @@ def _align_block(
             "config": config,
         }
         with timers("align"):
-            results = ordered_map(_align_task, tasks, workers, state, min_items=8)
+            results = ordered_map(
+                _align_task,
+                tasks,
+                workers,
+                state,
+                min_items=8,
+                timeout=config.scan.task_timeout_seconds,
+            )
             for task, task_rows in zip(tasks, results):
                 aligned.extend(task_rows)
                 done += len(task)
@@ -619,6 +650,7 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
     todo = store.matches_without_edits()
     if not todo:
         return 0
+    log.info("edits: %d matches to type", len(todo))
     workers = resolve_workers(config.scan.workers)
     load_jieba()  # loaded here once, inherited by the forked workers
     lengths = store.normalised_lengths()
@@ -628,7 +660,14 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
         texts = store.document_texts(needed)
         chunks = [[(d, texts[d]) for d in needed[i : i + 128]] for i in range(0, len(needed), 128)]
         norms: dict[int, NormalisedText] = {}
-        for part in ordered_map(_normalise_task, chunks, workers, {}, min_items=4):
+        for part in ordered_map(
+            _normalise_task,
+            chunks,
+            workers,
+            {},
+            min_items=4,
+            timeout=config.scan.task_timeout_seconds,
+        ):
             norms.update(part)
         # Tasks of EDIT_TASK_MATCHES matches, or fewer when the window is small,
         # so that it still makes 4 tasks a worker (a map of fewer than 4 tasks
@@ -639,7 +678,16 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
         pending_ids: list[int] = []
         pending: list[pa.RecordBatch] = []
         for task, part in zip(
-            tasks, ordered_map(_edits_task, tasks, workers, state, min_items=4, chunksize=1)
+            tasks,
+            ordered_map(
+                _edits_task,
+                tasks,
+                workers,
+                state,
+                min_items=4,
+                chunksize=1,
+                timeout=config.scan.task_timeout_seconds,
+            ),
         ):
             pending_ids.extend(r[0] for r in task)
             pending.append(part)
@@ -685,141 +733,323 @@ def scan(
     """Scan ``roots`` (folders or files) into the DuckDB file ``db_path``.
 
     Bad files never stop a scan: each is recorded in the ``errors`` table and
-    in ``ScanResult.errors``. A lock file ``<db_path>.lock`` keeps a second
-    scan of the same database out (:class:`ScanLockedError`); the lock is the
-    operating system's, so a killed scan leaves no stale lock behind.
+    in ``ScanResult.errors``. The scan works on its own copy of the database
+    and publishes it when complete (:mod:`reuse.snapshot`): readers see the
+    last complete scan until then, and a reader holding the file open does
+    not stop the scan. A lock file ``<db_path>.lock`` keeps a second scan of
+    the same database out (:class:`ScanLockedError`); the lock is the
+    operating system's, so a killed scan leaves no stale lock behind, and the
+    next run resumes the killed scan where it stopped.
+
+    Raises:
+        ScanLockedError: another scan holds the lock.
+        WorkerError: a worker process died or hung (the next run resumes).
+        StorageError: a write was refused (permission, full disk).
+        DatabaseBusyError: another process holds the database open for writing.
     """
     config = config or Config()
-    lock = FileLock(f"{db_path}.lock")
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise ScanLockedError(
-            f"another scan is writing {db_path} (lock file {lock.lock_file}); "
-            "this one exits without changing anything"
-        ) from exc
-    try:
-        return _scan_locked(roots, db_path, config, progress)
-    finally:
-        lock.release()
+    targets = [os.path.abspath(os.fspath(r)) for r in roots]
+    with snapshot.scan_lock(db_path) as paths:
+        try:
+            result = _scan_work_copy(targets, paths, config, progress)
+            snapshot.publish(paths)
+        except duckdb.Error as exc:
+            refused = snapshot.storage_error(exc, f"write {paths.work}")
+            if refused is None:
+                raise
+            raise refused from exc
+    return result
 
 
-def _scan_locked(
-    roots: Sequence[str | Path],
-    db_path: str | Path,
+def _scan_work_copy(
+    targets: list[str],
+    paths: snapshot.SnapshotPaths,
     config: Config,
     progress: Progress | None,
 ) -> ScanResult:
+    """Run the scan on the work copy: resumed if it holds this scan unfinished."""
+    request = _scan_request(targets, config)
+    resume = _prepare_work(paths, request)
+    with Store(paths.work) as store:
+        if resume is not None:
+            result = ScanResult(scan_id=resume)
+            committed = store.resume_scan(resume)
+            result.rebuilt = bool(committed.pop("rebuilt"))
+            for name, value in committed.items():
+                setattr(result, name, value)
+            log.info("scan %d resumed (its last run ended before it was complete)", resume)
+        else:
+            result = ScanResult()
+            result.scan_id = store.begin_scan(request[0], request[1], __version__)
+        try:
+            _scan_locked(store, targets, config, result, progress)
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):
+                store.fail_attempt(result.scan_id, f"{type(exc).__name__}: {exc}")
+            raise
+    return result
+
+
+def _scan_request(targets: list[str], config: Config) -> tuple[list[str], str]:
+    """What identifies a scan for resuming: its targets (escaped) and the
+    configuration (``scans.roots``, ``scans.parameters``)."""
+    return [escape_path(t) for t in targets], config.to_json()
+
+
+def _prepare_work(paths: snapshot.SnapshotPaths, request: tuple[list[str], str]) -> int | None:
+    """Make the work copy; returns the id of the scan to resume, if any.
+
+    A work copy left by a dead scan is resumed when it belongs to the
+    published database and its unfinished scan is this one (same targets,
+    same configuration but for ``[scan]`` resources); a complete scan that
+    died while publishing is published first. Anything else is dropped.
+    """
+    if paths.work.exists():
+        try:
+            with Store(paths.work) as work:
+                unfinished = work.unfinished_scan()
+                same_base = _same_database(work, paths)
+        except (duckdb.Error, StoreError) as exc:
+            log.warning("dropping an unreadable scan copy %s: %s", paths.work, exc)
+            unfinished, same_base = None, False
+        if same_base and unfinished is None:
+            log.info("publishing a complete scan left unpublished by its process")
+            snapshot.publish(paths)
+        elif same_base and unfinished is not None:
+            scan_id, roots, parameters = unfinished
+            if roots == request[0] and _resources_aside(parameters) == _resources_aside(request[1]):
+                return scan_id
+            log.info("dropping unfinished scan %d: it scanned other roots or parameters", scan_id)
+    snapshot.new_work_copy(paths)
+    return None
+
+
+def _same_database(work: Store, paths: snapshot.SnapshotPaths) -> bool:
+    """Whether a work copy was made from the database now published (or, with
+    none published, was never published)."""
+    if not paths.published.exists():
+        return work.get_meta("generation") in (None, "0")
+    return work.get_meta("database_id") == snapshot.read_meta(paths.published, "database_id")
+
+
+def _resources_aside(parameters: str) -> str:
+    data = json.loads(parameters)
+    data.pop("scan", None)
+    return json.dumps(data, sort_keys=True)
+
+
+def _scan_locked(
+    store: Store,
+    targets: list[str],
+    config: Config,
+    result: ScanResult,
+    progress: Progress | None,
+) -> None:
     timers = Timers()
-    result = ScanResult()
-    abs_roots = [str(Path(r).absolute()) for r in roots]
+    scan_id = result.scan_id
     listed = load_list(config.boilerplate.list_path)
-    with Store(db_path) as store:
-        result.scan_id = scan_id = store.begin_scan(abs_roots, config.to_json(), __version__)
-        log.info("scan %d of %s into %s", scan_id, ", ".join(abs_roots), db_path)
-        fingerprint = config.detection_fingerprint()
-        stored = store.get_meta("detection_parameters")
-        if stored != fingerprint:
-            if stored is not None:
-                log.warning("detection parameters changed: every document is indexed again")
-                result.rebuilt = True
-                store.invalidate_all()
-            store.set_meta("detection_parameters", fingerprint)
+    log.info("scan %d of %s", scan_id, ", ".join(escape_path(t) for t in targets))
+    fingerprint = config.detection_fingerprint()
+    stored = store.get_meta("detection_parameters")
+    if stored != fingerprint:
+        if stored is not None:
+            log.warning("detection parameters changed: every document is indexed again")
+            result.rebuilt = True
+            store.invalidate_all(scan_id)
+        store.set_meta("detection_parameters", fingerprint)
 
-        def reject(err: DocumentError) -> None:
-            log.warning("rejected %s", err)
-            result.errors.append(err)
-            store.record_error(scan_id, err.path, err.stage, err.message)
+    def reject(err: DocumentError) -> None:
+        log.warning("rejected %s", err)
+        result.errors.append(err)
+        store.record_error(scan_id, escape_path(err.path), err.stage, _printable(err.message))
 
-        known = store.known_documents()
-        workers = resolve_workers(config.scan.workers)
-        with timers("ingest"):
-            files = list(iter_source_files(abs_roots, config.ingest.suffixes, on_error=reject))
-        result.n_files = len(files)
-        log.info("ingest: %d files", len(files))
-        seen: set[str] = set()
-        batch: list[IndexedDocument] = []
-        unchanged_ids: list[int] = []
+    with timers("ingest"):
+        files = list(
+            iter_source_files(
+                targets,
+                config.ingest.suffixes,
+                on_error=reject,
+                follow_symlinks=config.ingest.follow_symlinks,
+            )
+        )
+    result.n_files = len(files)
+    log.info("ingest: %d files", len(files))
+    scanned = _resolve(store, targets, files, scan_id)
+    keys = [scanned.key(f) for f in files]
+    known = store.known_documents()
+    seen = set(keys)
+    vanished = _vanished(known, seen, scanned.targets)
+    workers = resolve_workers(config.scan.workers)
+    batch: list[IndexedDocument] = []
+    counts: dict[str, int] = defaultdict(int)
+    unchanged_ids: list[int] = []
+    moved: list[tuple[int, str]] = []
 
-        def flush() -> None:
-            with timers("store"):
-                store.write_indexed(batch, scan_id)
-            batch.clear()
+    def flush() -> None:
+        with timers("store"):
+            store.write_indexed(batch, scan_id, dict(counts))
+        batch.clear()
+        counts.clear()
 
-        state = {
-            "config": config,
-            "listed": listed,
-            "known": {p: (k.sha256, k.status, k.deleted) for p, k in known.items()},
-        }
-        paths = [source.path for source in files]
-        size = config.scan.batch_documents
-        _warm_caches(config)  # built once here, inherited by every worker
-        # One pool for every file: results arrive in path order and are stored
-        # in batches of `size` documents as they come. (strict: zip then asks
-        # the map once more, so it leaves its pool and the idle workers exit
-        # now, not when the scan ends.)
-        outcomes = ordered_map(_index_task, paths, workers, state, chunksize=16)
-        for i, (path, (outcome, payload, seconds)) in enumerate(zip(paths, outcomes, strict=True)):
-            seen.add(path)
-            timers.add(seconds)
-            if progress:
-                progress("index", i + 1, len(paths))
+    state = {
+        "config": config,
+        "listed": listed,
+        "known": {p: (k.sha256, k.status, k.deleted) for p, k in known.items()},
+        "vanished": {
+            k.sha256: k.path for k in sorted(vanished, key=lambda k: k.path, reverse=True)
+        },
+    }
+    tasks = [(f.path, key, escape_path(f.path)) for f, key in zip(files, keys)]
+    size = config.scan.batch_documents
+    renamed: set[str] = set()
+    _warm_caches(config)  # built once here, inherited by every worker
+    # One pool for every file: results arrive in path order and are stored
+    # in batches of `size` documents as they come. (strict: zip then asks
+    # the map once more, so it leaves its pool and the idle workers exit
+    # now, not when the scan ends.)
+    # Chunks of up to 16 files, at least 4 per worker: a few dozen files
+    # (a night's changes, a small folder) still spread over every worker.
+    chunksize = max(1, min(16, len(tasks) // (4 * workers)))
+    outcomes = ordered_map(
+        _index_task,
+        tasks,
+        workers,
+        state,
+        min_items=16,
+        chunksize=chunksize,
+        timeout=config.scan.task_timeout_seconds,
+    )
+    for i, (task, (outcome, payload, seconds)) in enumerate(zip(tasks, outcomes, strict=True)):
+        _, key, location = task
+        timers.add(seconds)
+        if progress:
+            progress("index", i + 1, len(tasks))
+        if outcome == "error":
+            reject(payload)  # type: ignore[arg-type]
+            continue
+        if outcome == "warning":
+            payload, warnings = payload  # type: ignore[misc]
+            for message in warnings:
+                log.warning("%s: %s", location, message)
+                store.record_error(scan_id, location, "ingest", message, severity="warning")
+            outcome = "indexed"
+        old = known.get(key)
+        if outcome == "renamed" and payload not in renamed:
+            renamed.add(payload)  # type: ignore[arg-type]
+            store.rename(known[payload].doc_id, key, location, scan_id)  # type: ignore[index]
+            result.n_renamed += 1
+            log.info("renamed: %s -> %s", payload, key)
+            continue
+        if outcome == "renamed":  # its bytes were claimed by an earlier file
+            outcome, payload, _ = _index_task(task, rename=False)
             if outcome == "error":
                 reject(payload)  # type: ignore[arg-type]
                 continue
-            old = known.get(path)
-            if outcome == "unchanged":
+        if outcome == "unchanged":
+            assert old is not None
+            if old.indexed_scan != scan_id:  # (a resumed scan indexed it already)
                 result.n_unchanged += 1
-                unchanged_ids.append(old.doc_id)  # type: ignore[union-attr]
-                continue
-            doc: IndexedDocument = payload  # type: ignore[assignment]
-            if old is None:
-                result.n_new += 1
-            elif old.sha256 != doc.sha256 or old.deleted:
-                result.n_changed += 1
-            batch.append(doc)
-            result.n_sketched += 1
-            if len(batch) >= size:
-                flush()
-        flush()
-        # Stale documents outside the scanned roots are indexed from their stored text.
-        stale = store.stale_documents()
-        for first in range(0, len(stale), size):
-            chunk = stale[first : first + size]
-            texts = store.document_texts(doc_id for doc_id, _ in chunk)  # one query per batch
-            meta_dates = store.metadata_dates(doc_id for doc_id, _ in chunk)
-            for doc_id, path in chunk:
-                text = texts[doc_id]
-                old = known[path]
-                stored_doc = DecodedDocument(
-                    path, old.sha256, text, "stored", len(text.encode()), meta_dates.get(doc_id)
-                )
-                batch.append(index_document(stored_doc, config, listed, timers))
-                result.n_sketched += 1
+            unchanged_ids.append(old.doc_id)
+            if old.location != location:
+                moved.append((old.doc_id, location))
+            continue
+        doc: IndexedDocument = payload  # type: ignore[assignment]
+        name = "n_new" if old is None else "n_changed"
+        counts[name] += 1
+        counts["n_sketched"] += 1
+        setattr(result, name, getattr(result, name) + 1)
+        result.n_sketched += 1
+        batch.append(doc)
+        if len(batch) >= size:
             flush()
-        store.touch(unchanged_ids, scan_id)
+    flush()
+    # Stale documents outside the scanned roots are indexed from their stored text.
+    stale = store.stale_documents()
+    for first in range(0, len(stale), size):
+        chunk = stale[first : first + size]
+        texts = store.document_texts(doc_id for doc_id, _ in chunk)  # one query per batch
+        meta_dates = store.metadata_dates(doc_id for doc_id, _ in chunk)
+        for doc_id, path in chunk:
+            text = texts[doc_id]
+            old = known[path]
+            stored_doc = DecodedDocument(
+                path, old.sha256, text, "stored", len(text.encode()), meta_dates.get(doc_id)
+            )
+            indexed = index_document(stored_doc, config, listed, timers)
+            indexed.location = old.location
+            batch.append(indexed)
+            counts["n_sketched"] += 1
+            result.n_sketched += 1
+        flush()
+    store.touch(unchanged_ids, scan_id, moved)
 
-        gone = [
-            k.doc_id
-            for path, k in known.items()
-            if not k.deleted
-            and path not in seen
-            and _under(path, abs_roots)
-            and not Path(path).exists()
-        ]
-        if gone:
-            store.soft_delete(gone)
-            result.n_deleted = len(gone)
-            log.info("deleted: %d documents no longer on disk", len(gone))
+    gone = [k.doc_id for k in vanished if k.path not in renamed]
+    if gone:
+        store.soft_delete(gone, scan_id)
+        result.n_deleted += len(gone)
+        log.info("deleted: %d documents no longer on disk", len(gone))
 
-        dirty = set(store.unmatched_documents())
-        log.info("sketched %d documents; %d to compare", result.n_sketched, len(dirty))
-        changed_corpus = bool(dirty) or bool(gone)
-        if changed_corpus:
-            aligned, result.n_candidates = find_matches(store, config, dirty, timers, progress)
-            store_matches(store, config, aligned, dirty, scan_id, timers)
-        finish_scan(store, config, result, timers, progress)
-    return result
+    dirty = set(store.unmatched_documents())
+    log.info("sketched %d documents; %d to compare", result.n_sketched, len(dirty))
+    if dirty or gone or renamed:
+        aligned, n_candidates = find_matches(store, config, dirty, timers, progress)
+        result.n_candidates += n_candidates
+        store_matches(store, config, aligned, dirty, scan_id, timers, n_candidates)
+    finish_scan(store, config, result, timers, progress)
+
+
+@dataclass
+class _Scanned:
+    """The scan's targets with their roots, and each file's target."""
+
+    targets: list[ScanTarget]
+    by_path: dict[str, ScanTarget]
+
+    def key(self, file: SourceFile) -> str:
+        return document_key(self.by_path[file.root].root, file.path)
+
+
+def _resolve(store: Store, targets: list[str], files: list[SourceFile], scan_id: int) -> _Scanned:
+    """The root of every target (:mod:`reuse.identity`), recorded in ``roots``."""
+    known = store.roots()
+    listed: dict[str, dict[str, int]] = defaultdict(dict)
+    for f in files:
+        listed[f.root][os.path.relpath(f.path, f.root).replace(os.sep, "/")] = f.size
+    names = {root_name(t) for t in targets} | {root_name(os.path.dirname(t)) for t in targets}
+    sizes = {name: store.root_sizes(name) for name in names if name in known}
+    resolved = resolve_targets(sorted(set(targets)), known, sizes, listed)
+    for target in resolved:
+        if target.moved_from:
+            log.info("root %s moved: %s -> %s", target.root.name, target.moved_from, target.path)
+        for name, prefix in target.absorbs:
+            log.info("root %s lies in %s: its documents are now %s/...", name, target.path, prefix)
+            store.absorb_root(name, prefix)
+    store.save_roots(sorted({(t.root.name, t.root.location) for t in resolved}), scan_id)
+    by_path = {t.path: t for t in resolved}
+    return _Scanned(resolved, by_path)
+
+
+def _vanished(
+    known: dict[str, KnownDocument], seen: set[str], targets: list[ScanTarget]
+) -> list[KnownDocument]:
+    """Live documents under the scanned targets that the walk did not find and
+    whose file is gone from its root's (current) location: deleted, or renamed."""
+    out = []
+    for doc in known.values():
+        if doc.deleted or doc.path in seen:
+            continue
+        target = next((t for t in targets if t.owns(doc.path)), None)
+        if target is None:
+            continue
+        inside = doc.path[len(target.root.name) + 1 :]
+        if not os.path.lexists(os.path.join(target.root.location, unescape_path(inside))):
+            out.append(doc)
+    return out
+
+
+def _printable(text: str) -> str:
+    """``text`` with anything that is not valid UTF-8 (surrogate escapes) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def store_matches(
@@ -829,6 +1059,7 @@ def store_matches(
     dirty: set[int],
     scan_id: int,
     timers: Timers,
+    n_candidates: int = 0,
 ) -> None:
     """Label the aligned rows (a :data:`MATCH_SCHEMA` table) of the ``dirty``
     documents' pairs (reuse or boilerplate), add the formulaic-line matches,
@@ -845,7 +1076,7 @@ def store_matches(
         table = pa.concat_tables(
             [aligned, pa.Table.from_pylist(relabelled + lines, schema=MATCH_SCHEMA)]
         )
-        diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty))
+        diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty), n_candidates)
     log.info("store: %d matches added, %d removed", diff["added"], diff["removed"])
 
 

@@ -16,6 +16,7 @@ offsets, ``op`` one of ``equal``, ``replace``, ``delete`` (only in A),
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import re
 from collections.abc import Iterable
@@ -26,10 +27,11 @@ import duckdb
 from rapidfuzz.distance import Levenshtein
 
 from reuse.errors import QueryError
+from reuse.ingest import escape_path
 from reuse.normalise import NormalisedText, normalise
-from reuse.schema import connect
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+#: The shipped queries (queries/ in the repository; package data in a wheel).
+QUERIES_DIR = Path(str(importlib.resources.files("reuse").joinpath("queries")))
 
 
 def union_length(spans: Iterable[tuple[int, int]]) -> int:
@@ -53,11 +55,16 @@ def union_length(spans: Iterable[tuple[int, int]]) -> int:
 
 
 def resolve_document(con: duckdb.DuckDBPyConnection, path: str) -> int:
-    """doc_id of a live document given its path, absolute or relative, or its file name."""
-    absolute = os.path.abspath(path)
-    row = con.execute("SELECT doc_id FROM live_documents WHERE path = ?", [absolute]).fetchone()
+    """doc_id of a live document given its identity (``documents.path``), the
+    file's path (absolute or relative to here: ``documents.location``), or
+    the end of its identity (a file name)."""
+    absolute = escape_path(os.path.abspath(path))
+    row = con.execute(
+        "SELECT doc_id FROM live_documents WHERE path = ? OR location = ? ORDER BY path = ? DESC",
+        [path, absolute, path],
+    ).fetchall()
     if row:
-        return int(row[0])
+        return int(row[0][0])
     name = Path(path).as_posix().lstrip("./")
     rows = con.execute(
         "SELECT doc_id, path FROM live_documents WHERE path = ? OR ends_with(path, ?) "
@@ -598,36 +605,99 @@ ORDER BY m.match_id
 """
 
 
-def export_matches(db_path: str, fmt: str, output: str, kind: str = "all") -> int:
+#: Export formats by the output file's suffix (``reuse export -o FILE`` without ``--format``).
+EXPORT_SUFFIXES = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
+
+
+def export_format(output: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The export format: ``fmt`` if given, else from the suffix of ``output``.
+
+    >>> export_format("matches.parquet"), export_format("m.txt", "csv")
+    ('parquet', 'csv')
+    """
+    known = ", ".join(sorted(set(EXPORT_SUFFIXES.values())))
+    if fmt is not None:
+        if fmt not in EXPORT_SUFFIXES.values():
+            raise QueryError(f"export format must be {known}, not {fmt!r}")
+        return fmt
+    suffix = Path(output).suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise QueryError(
+            f"cannot tell the export format of {os.fspath(output)} from its suffix "
+            f"{suffix or '(none)'}: name a {', '.join(EXPORT_SUFFIXES)} file "
+            f"or give --format {known}"
+        )
+    return EXPORT_SUFFIXES[suffix]
+
+
+def export_matches(
+    db_path: str,
+    fmt: str | None,
+    output: str,
+    kind: str = "all",
+    force: bool = False,
+) -> int:
     """Write the live matches with both passages' text to ``output`` as csv, json
     (one array of objects) or parquet; returns the number of rows.
 
-    CSV and Parquet are written by DuckDB's ``COPY``; JSON as a UTF-8 array.
+    ``fmt`` None: the format of the output's suffix (:func:`export_format`).
+    The rows are read on a :func:`confined_connection` as an Arrow table and
+    written as CSV (a header row; the bytes DuckDB's ``COPY`` wrote), Parquet
+    (pyarrow) or a UTF-8 JSON array, through :func:`reuse.outputs.open_output`:
+    never over the database, over an existing file only with ``force``, and
+    never half a file. The database connection reaches no file but the
+    database; the one file written is ``output``.
     """
     import json
 
-    if fmt not in ("csv", "json", "parquet"):
-        raise QueryError(f"export format must be csv, json or parquet, not {fmt!r}")
-    if not Path(db_path).exists():
-        raise QueryError(f"no database at {db_path}; run 'reuse scan' first")
-    con = connect(db_path, read_only=True)
+    import pyarrow.parquet as pq
+
+    from reuse.outputs import check_output, open_output
+
+    check_output(output, db_path, force)
+    fmt = export_format(output, fmt)
+    con = confined_connection(db_path)
     try:
-        rel = con.execute(EXPORT_SQL, {"kind": kind})
-        columns = [d[0] for d in rel.description]
-        rows = rel.fetchall()
-        if fmt == "json":
-            items = [dict(zip(columns, r)) for r in rows]
-            Path(output).write_text(
-                json.dumps(items, ensure_ascii=False, indent=1, default=str) + "\n",
-                encoding="utf-8",
-            )
-        else:
-            option = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER true)"
-            sql = EXPORT_SQL.replace("$kind", "'" + kind.replace("'", "''") + "'")
-            con.execute(f"COPY ({sql}) TO '{output.replace(chr(39), chr(39) * 2)}' {option}")
-        return len(rows)
+        try:
+            table = con.sql(EXPORT_SQL, params={"kind": kind}).to_arrow_table()
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).splitlines()[0]) from exc
     finally:
         con.close()
+    with open_output(output, db_path, force) as f:
+        if fmt == "json":
+            items = table.to_pylist()
+            text = json.dumps(items, ensure_ascii=False, indent=1, default=str) + "\n"
+            f.write(text.encode("utf-8"))
+        elif fmt == "parquet":
+            pq.write_table(table, f)
+        else:
+            _write_csv(table, f)
+    return table.num_rows
+
+
+def _csv_field(value: Any) -> str:
+    """One CSV field as DuckDB's ``COPY ... (FORMAT csv)`` writes it: NULL empty,
+    a string quoted when empty or holding a comma, quote or line break."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if value == "" or any(c in value for c in ',"\n\r'):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _write_csv(table: Any, f: Any) -> None:
+    """``table`` (pyarrow) as UTF-8 CSV with a header row, the bytes DuckDB's COPY wrote."""
+    f.write((",".join(_csv_field(c) for c in table.column_names) + "\n").encode("utf-8"))
+    for batch in table.to_batches(max_chunksize=1024):
+        lines = (",".join(_csv_field(v) for v in row.values()) for row in batch.to_pylist())
+        f.write("".join(line + "\n" for line in lines).encode("utf-8"))
 
 
 def find_query(name_or_file_or_sql: str, queries_dir: Path = QUERIES_DIR) -> tuple[str, str]:
@@ -682,34 +752,187 @@ def _literal(value: str) -> Any:
     return value
 
 
+#: DuckDB settings of a :func:`confined_connection`, given when it opens.
+CONFINED_CONFIG: dict[str, Any] = {
+    "enable_external_access": False,  # no file but the database, no URL, no ATTACH/COPY/INSTALL
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+    "python_enable_replacements": False,  # a table name never reads a Python variable
+}
+
+#: Statement types review SQL may run (every other is refused before it runs).
+#: DESCRIBE, SHOW, SUMMARIZE, FROM-first and VALUES parse as SELECT.
+REVIEW_STATEMENTS = frozenset(
+    {
+        duckdb.StatementType.SELECT,
+        duckdb.StatementType.EXPLAIN,
+        duckdb.StatementType.PRAGMA,
+        duckdb.StatementType.CALL,
+    }
+)
+
+_CONFINED = "review SQL may only read this database"
+
+#: How a refused statement type is named (DuckDB's INSTALL is a LOAD statement).
+_STATEMENT_NAMES = {
+    "LOAD": "INSTALL/LOAD",
+    "SET": "SET/RESET/USE",
+    "VARIABLE_SET": "SET VARIABLE",
+    "COPY_DATABASE": "COPY DATABASE",
+    "MERGE_INTO": "MERGE INTO",
+    "CREATE_FUNC": "CREATE MACRO",
+    "TRANSACTION": "BEGIN/COMMIT/ROLLBACK",
+}
+
+
+def confined_connection(db_path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to ``db_path`` that cannot reach beyond it.
+
+    Opened read-only with :data:`CONFINED_CONFIG` (no file system or network
+    access but the database itself, no extension installed or loaded, no
+    Python replacement scans), then :data:`reuse.schema.CONNECTION_SETTINGS`,
+    then ``SET lock_configuration = true`` so SQL run on it cannot undo any of
+    this. :class:`QueryError` if the database is missing or cannot be opened.
+
+    DuckDB shares one database instance per file in a process: while this
+    process holds another kind of connection to the same file (a read-write
+    Store, a plain read-only connection), this one cannot open (a QueryError
+    says so); two confined connections share one locked instance.
+    """
+    from reuse.snapshot import connect_reader
+
+    db = os.fspath(db_path)
+    if not Path(db).exists():
+        raise QueryError(f"no database at {db}; run 'reuse scan' first")
+    try:
+        con = connect_reader(db, config=CONFINED_CONFIG)
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if "different configuration" in message:
+            message = f"this process holds another connection to it; close that first ({message})"
+        raise QueryError(f"cannot open {db} read-only: {message}") from exc
+    try:
+        locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+        if not (locked and locked[0]):
+            con.execute("SET lock_configuration = true")
+        # Whoever locked it, the instance must be confined (a guard, not a step).
+        names = sorted(CONFINED_CONFIG) + ["lock_configuration"]
+        found = dict(
+            con.execute(
+                "SELECT name, value FROM duckdb_settings() WHERE name IN (SELECT unnest(?))",
+                [names],
+            ).fetchall()
+        )
+        expected = {k: str(v).lower() for k, v in CONFINED_CONFIG.items()}
+        expected["lock_configuration"] = "true"
+        if {k: str(found.get(k)).lower() for k in names} != expected:
+            raise QueryError(f"cannot confine the connection to {db}: settings {found}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def query_parameters(sql: str) -> set[str]:
+    r"""The ``$NAME`` parameters of one SQL statement, as DuckDB parses it.
+
+    >>> sorted(query_parameters("SELECT $b, $a -- $not_this\n"))
+    ['a', 'b']
+    """
+    return set(_one_statement(sql).named_parameters)
+
+
+def _one_statement(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> duckdb.Statement:
+    """The one statement of ``sql`` (comments and a trailing ``;`` allowed);
+    :class:`QueryError` for none, several, or SQL that does not parse."""
+    try:
+        statements = (con or duckdb).extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).splitlines()[0]) from exc
+    if not statements:
+        raise QueryError("no SQL statement in the query")
+    if len(statements) > 1:
+        raise QueryError(
+            f"refused: the query has {len(statements)} statements; "
+            "review SQL runs one statement at a time"
+        )
+    return statements[0]
+
+
+def _refusal(message: str) -> str | None:
+    """The refusal of a DuckDB error that the confinement raised, else None."""
+    low = message.lower()
+    if "read-only" in low:
+        return f"refused: the query would write to the database ({message})"
+    if (
+        "disabled by configuration" in low
+        or "disabled through configuration" in low
+        or "configuration has been locked" in low
+        or "permission error" in low
+    ):
+        return f"refused: {_CONFINED} ({message})"
+    return None
+
+
 def run_query(
     db_path: str, sql: str, params: dict[str, Any] | None = None
 ) -> tuple[list[str], list[tuple]]:
-    """Run ``sql`` on a read-only connection; returns ``(column names, rows)``.
+    """Run one statement of review SQL on a :func:`confined_connection`;
+    returns ``(column names, rows)``.
 
     ``$NAME`` parameters take their values from ``params``, else from the
-    query's ``-- param:`` defaults. Statements that write (DROP, UPDATE,
-    INSERT, ...) fail: the connection is read-only, so DuckDB refuses them
-    and nothing changes.
+    query's ``-- param:`` defaults; a parameter in ``params`` the statement
+    does not use, or a ``$NAME`` without a value, is a :class:`QueryError`
+    naming the parameters the query takes.
+
+    Refused (:class:`QueryError` "refused: ..."), and nothing happens:
+    more than one statement; statements other than SELECT (with DESCRIBE,
+    SHOW, SUMMARIZE), EXPLAIN, PRAGMA and CALL; writes to the database (the
+    connection is read-only); any file, URL or database but this one (COPY,
+    ATTACH, EXPORT, read_csv/read_text/glob, INSTALL/LOAD of extensions);
+    Python variables as tables; SET of any setting.
     """
-    if not Path(db_path).exists():
-        raise QueryError(f"no database at {db_path}; run 'reuse scan' first")
-    values = {**query_defaults(sql), **{k: _literal(str(v)) for k, v in (params or {}).items()}}
-    con = connect(db_path, read_only=True)
+    defaults = query_defaults(sql)
+    given = {k: _literal(str(v)) for k, v in (params or {}).items()}
+    con = confined_connection(db_path)
     try:
-        used = {k: v for k, v in values.items() if f"${k}" in sql}
+        statement = _one_statement(sql, con)
+        if statement.type not in REVIEW_STATEMENTS:
+            kind = _STATEMENT_NAMES.get(statement.type.name, statement.type.name)
+            raise QueryError(
+                f"refused: {kind} statements are not allowed; {_CONFINED} "
+                "(one SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA or CALL)"
+            )
+        wanted = set(statement.named_parameters)
+        unknown = sorted(set(given) - wanted)
+        missing = sorted(wanted - set(given) - set(defaults))
+        if unknown or missing:
+            takes = ", ".join(
+                f"{k} (default {defaults[k]})" if k in defaults else k for k in sorted(wanted)
+            )
+            takes = f"it takes: {takes}" if wanted else "it takes no parameters"
+            if unknown:
+                raise QueryError(
+                    f"unknown parameter{'s' if len(unknown) > 1 else ''} "
+                    f"{', '.join(unknown)} for this query; {takes}"
+                )
+            raise QueryError(
+                f"no value for parameter{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)}: give -p NAME=VALUE; {takes}"
+            )
+        values = {k: given[k] if k in given else defaults[k] for k in wanted}
         try:
-            cur = con.execute(sql, used) if used else con.execute(sql)
+            cur = con.execute(statement, values) if values else con.execute(statement)
+            if cur.description is None:
+                return [], []
+            columns = [d[0] for d in cur.description]
+            return columns, cur.fetchall()
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
-            if "read-only" in message.lower():
-                raise QueryError(
-                    f"refused: the query would write to the database ({message})"
-                ) from exc
-            raise QueryError(message) from exc
-        if cur.description is None:
-            return [], []
-        columns = [d[0] for d in cur.description]
-        return columns, cur.fetchall()
+            if isinstance(exc, duckdb.CatalogException) and "does not exist" in message:
+                # A typo, or a Python variable (replacement scans are off).
+                message += f" ({_CONFINED}: SHOW TABLES lists its tables and views)"
+            raise QueryError(_refusal(message) or message) from exc
     finally:
         con.close()

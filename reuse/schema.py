@@ -3,10 +3,21 @@
 Public contract (users' SQL depends on these names and columns):
 
 ``documents``
-    One row per file ever scanned. ``doc_id`` INTEGER key; ``path`` absolute
-    path; ``sha256`` of the raw bytes; ``n_chars`` length of ``text`` in code
-    points; ``text`` the original decoded text (the offsets of ``matches``
-    point into it); ``deleted_at`` set when the file disappeared.
+    One row per file ever scanned. ``doc_id`` INTEGER key; ``path`` the
+    document's identity: its path relative to the folder that holds its scan
+    root, POSIX separators, starting with the root's name
+    (``reports/2024/speech.txt``), so a folder moved, copied or mounted
+    elsewhere keeps its documents; ``location`` the absolute path where the
+    file was last read; both with bytes that are not UTF-8 written ``\\xNN``
+    (and a backslash as two). ``sha256`` of the raw bytes; ``n_chars`` length of
+    ``text`` in code points; ``text`` the original decoded text (the offsets
+    of ``matches`` point into it); ``deleted_at`` set when the file
+    disappeared; ``first_scan`` the scan that first stored it,
+    ``indexed_scan`` the scan that last read its text, ``last_scan`` the
+    last scan that saw it.
+``roots``
+    The scanned roots: ``name`` (the first component of every ``path`` under
+    it) and the ``location`` it was last scanned at.
 ``matches``
     One row per reused segment between two documents. ``doc_a < doc_b``;
     ``a_start, a_end, b_start, b_end`` are 0-based, end-exclusive code-point
@@ -49,33 +60,52 @@ Public contract (users' SQL depends on these names and columns):
     Per live match, the likely source side (earlier document date, else the
     side the other adds a byline or caption to) with the evidence.
 ``verdicts``
-    A reviewer's verdict (``'confirmed'`` or ``'ignored'``) on a match,
-    keyed by ``match_key``: a hash of both paths and both passage texts, so it
-    survives rescans that give the match a new ``match_id``.
+    Every verdict a reviewer gave (``'confirmed'`` or ``'ignored'``), with
+    ``reviewer``, ``reviewed_at`` and ``note``: a history, never overwritten.
+    Keyed by ``match_key``: a hash of both documents' ids and both passage
+    texts, so a verdict survives rescans that give the match a new
+    ``match_id``, renames and moves.
+``current_verdicts``
+    Per ``match_key`` the latest verdict, the latest note given (a verdict
+    without a note keeps the earlier one), who and when, and how many
+    verdicts it had.
 ``reviewed_matches``
     ``live_matches`` with ``verdict`` and ``note`` (and ``match_key`` where a
     verdict names the document pair; ``match_keys`` has every match's key).
 ``errors``
-    One row per rejected file: ``path``, ``stage``, ``message``.
+    One row per rejected file (``severity`` ``'error'``) or file read with a
+    warning (``'warning'``): ``path``, ``stage``, ``message``.
 ``scans``
-    One row per scan with its counts, status and parameters.
+    One row per completed scan with its counts, status and parameters. A scan
+    is published when it completes; one that was killed or failed is resumed
+    by the next run under the same ``scan_id``.
+``scan_attempts``
+    One row per process that worked on a scan: ``status`` ``'ok'``, or
+    ``'failed'`` with the ``message`` (an attempt that was killed is closed as
+    failed by the run that resumes it).
 
 Internal tables (may change between versions): ``passages`` (LSH band keys of
 every passage), ``lines`` (formulaic-line candidates), ``meta``.
+
+``meta`` holds ``database_id`` (a random id made when the database is
+created) and ``generation`` (the number of times it was published).
 """
 
 from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-#: Versions a database can be migrated from (:data:`MIGRATIONS`).
-MIGRATABLE = (1,)
+#: Versions a database can be migrated from (:data:`MIGRATIONS`, then
+#: :mod:`reuse.migrate` for the identity of documents).
+MIGRATABLE = (1, 2)
 
 TABLES = (
     "meta",
     "scans",
+    "scan_attempts",
+    "roots",
     "documents",
     "passages",
     "lines",
@@ -91,6 +121,7 @@ VIEWS = (
     "live_documents",
     "live_matches",
     "match_keys",
+    "current_verdicts",
     "reviewed_matches",
     "match_sides",
     "document_similarity",
@@ -119,13 +150,30 @@ CREATE TABLE IF NOT EXISTS scans (
     n_matches INTEGER,
     n_new_matches INTEGER,               -- reuse matches first found, verdict 'ignored' left out
     n_ignored INTEGER,                   -- new matches left out by an 'ignored' verdict
+    n_renamed INTEGER,                   -- files found under a new path with the same bytes
     rebuilt BOOLEAN,
     parameters VARCHAR,                  -- JSON of the resolved configuration
     version VARCHAR
 );
+CREATE TABLE IF NOT EXISTS scan_attempts (
+    scan_id INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,            -- 1, 2, ...: processes that worked on the scan
+    started TIMESTAMP NOT NULL,
+    finished TIMESTAMP,
+    status VARCHAR NOT NULL,             -- 'running', 'ok', 'failed'
+    message VARCHAR,                     -- why it failed
+    pid INTEGER,
+    PRIMARY KEY (scan_id, attempt)
+);
+CREATE TABLE IF NOT EXISTS roots (
+    name VARCHAR PRIMARY KEY,            -- the first component of its documents' paths
+    location VARCHAR NOT NULL,           -- absolute folder it was last scanned at
+    first_scan INTEGER,
+    last_scan INTEGER
+);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id INTEGER PRIMARY KEY,
-    path VARCHAR NOT NULL UNIQUE,
+    path VARCHAR NOT NULL UNIQUE,        -- identity: root name / path in the root
     sha256 VARCHAR NOT NULL,
     n_chars INTEGER NOT NULL,            -- code points of text
     text VARCHAR NOT NULL,               -- original decoded text
@@ -139,7 +187,9 @@ CREATE TABLE IF NOT EXISTS documents (
     deleted_at TIMESTAMP,
     doc_date DATE,                       -- the document's date (reuse.provenance)
     date_source VARCHAR,                 -- 'metadata', 'file name' or 'text'
-    date_evidence VARCHAR                -- what was read
+    date_evidence VARCHAR,               -- what was read
+    location VARCHAR,                    -- absolute path where it was last read
+    indexed_scan INTEGER                 -- the scan that last read its text
 );
 CREATE TABLE IF NOT EXISTS passages (
     doc_id INTEGER NOT NULL,
@@ -193,7 +243,8 @@ CREATE TABLE IF NOT EXISTS errors (
     path VARCHAR NOT NULL,
     stage VARCHAR NOT NULL,
     message VARCHAR NOT NULL,
-    recorded_at TIMESTAMP NOT NULL
+    recorded_at TIMESTAMP NOT NULL,
+    severity VARCHAR NOT NULL DEFAULT 'error'   -- 'error': rejected; 'warning': read anyway
 );
 CREATE TABLE IF NOT EXISTS edits (
     match_id BIGINT NOT NULL,
@@ -228,13 +279,17 @@ CREATE TABLE IF NOT EXISTS group_matches (
     match_id BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS verdicts (
-    match_key VARCHAR PRIMARY KEY,       -- see the match_keys view
+    verdict_id BIGINT PRIMARY KEY,       -- 1, 2, ... in the order they were given
+    match_key VARCHAR NOT NULL,          -- see the match_keys view
     verdict VARCHAR NOT NULL,
     note VARCHAR,
-    match_id BIGINT,                     -- the match's id when it was reviewed
-    path_a VARCHAR,
-    path_b VARCHAR,
+    reviewer VARCHAR,
     reviewed_at TIMESTAMP NOT NULL,
+    match_id BIGINT,                     -- the match's id when it was reviewed
+    doc_a INTEGER,
+    doc_b INTEGER,
+    path_a VARCHAR,                      -- the documents' paths when it was reviewed
+    path_b VARCHAR,
     CHECK (verdict IN ('confirmed', 'ignored'))
 );
 CREATE OR REPLACE VIEW live_documents AS
@@ -244,32 +299,43 @@ CREATE OR REPLACE VIEW live_matches AS
     JOIN documents da ON da.doc_id = m.doc_a
     JOIN documents db ON db.doc_id = m.doc_b
     WHERE m.deleted_at IS NULL AND da.deleted_at IS NULL AND db.deleted_at IS NULL;
--- A match's identity across rescans: both paths and both passage texts, the
--- pair in path order (so the key does not depend on which side is doc_a).
+-- A match's identity across rescans: both documents (their ids survive
+-- changes, renames and moves) and both passage texts.
 CREATE OR REPLACE VIEW match_keys AS
     SELECT m.match_id, @MATCH_KEY@ AS match_key
     FROM matches m
     JOIN documents da ON da.doc_id = m.doc_a
     JOIN documents db ON db.doc_id = m.doc_b;
+-- The verdict that applies now, per match key: the latest one; its note is the
+-- latest note given (a verdict without a note does not erase an earlier one).
+CREATE OR REPLACE VIEW current_verdicts AS
+    SELECT match_key,
+           arg_max(verdict, verdict_id) AS verdict,
+           arg_max(note, verdict_id) FILTER (WHERE note IS NOT NULL) AS note,
+           arg_max(reviewer, verdict_id) AS reviewer,
+           max(reviewed_at) AS reviewed_at,
+           arg_max(match_id, verdict_id) AS match_id,
+           arg_max(doc_a, verdict_id) AS doc_a,
+           arg_max(doc_b, verdict_id) AS doc_b,
+           count(*) AS n_verdicts
+    FROM verdicts GROUP BY match_key;
 -- Verdicts joined to live matches. The key is hashed only for matches between
 -- two documents a verdict names (hashing every match's texts costs seconds on
 -- a large store); match_key is NULL for the others (match_keys has them all).
 CREATE OR REPLACE VIEW reviewed_matches AS
     WITH pairs AS (
-        SELECT DISTINCT da.doc_id AS d1, db.doc_id AS d2 FROM verdicts v
-        JOIN documents da ON da.path = v.path_a
-        JOIN documents db ON db.path = v.path_b
+        SELECT DISTINCT doc_a AS d1, doc_b AS d2 FROM verdicts
     ), keyed AS (
         SELECT m.match_id, @MATCH_KEY@ AS match_key
         FROM live_matches m
-        JOIN pairs p ON (m.doc_a = p.d1 AND m.doc_b = p.d2) OR (m.doc_a = p.d2 AND m.doc_b = p.d1)
+        JOIN pairs p ON m.doc_a = p.d1 AND m.doc_b = p.d2
         JOIN documents da ON da.doc_id = m.doc_a
         JOIN documents db ON db.doc_id = m.doc_b
     )
     SELECT m.*, k.match_key, v.verdict, v.note
     FROM live_matches m
     LEFT JOIN keyed k USING (match_id)
-    LEFT JOIN verdicts v ON v.match_key = k.match_key;
+    LEFT JOIN current_verdicts v ON v.match_key = k.match_key;
 CREATE OR REPLACE VIEW match_sides AS
     WITH sides AS (
         SELECT match_id, doc_a AS doc_id, a_start AS start_offset, a_end AS end_offset,
@@ -385,9 +451,15 @@ CREATE OR REPLACE VIEW match_provenance AS
 """
 
 #: A match's ``match_key`` in SQL, over ``matches m`` joined with its documents
-#: ``da`` (doc_a) and ``db`` (doc_b): md5 of both paths and both passage texts,
-#: the pair in path order.
-MATCH_KEY_SQL = """md5(CASE WHEN da.path <= db.path
+#: ``da`` (doc_a) and ``db`` (doc_b): md5 of both document ids (``doc_a <
+#: doc_b``) and both passage texts.
+MATCH_KEY_SQL = """md5(m.doc_a::VARCHAR || chr(31) || m.doc_b::VARCHAR || chr(31)
+        || substr(da.text, m.a_start + 1, m.a_end - m.a_start) || chr(31)
+        || substr(db.text, m.b_start + 1, m.b_end - m.b_start))"""
+
+#: The ``match_key`` of schema version 2 (both paths and both passage texts,
+#: the pair in path order), for migrating its verdicts.
+MATCH_KEY_SQL_V2 = """md5(CASE WHEN da.path <= db.path
         THEN da.path || chr(31) || db.path || chr(31)
              || substr(da.text, m.a_start + 1, m.a_end - m.a_start) || chr(31)
              || substr(db.text, m.b_start + 1, m.b_end - m.b_start)
@@ -425,12 +497,17 @@ DELETE FROM lines;
 CONNECTION_SETTINGS = ("SET index_scan_max_count = 0",)
 
 
-def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to ``path`` with :data:`CONNECTION_SETTINGS` applied.
+def connect(
+    path: str, read_only: bool = False, config: dict | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to ``path`` with :data:`CONNECTION_SETTINGS` applied
+    (``config``: DuckDB settings given when it opens).
 
     Use the same settings in your own sessions: ``duckdb FILE -cmd "SET index_scan_max_count = 0"``.
     """
-    con = duckdb.connect(path, read_only=read_only)
-    for statement in CONNECTION_SETTINGS:
-        con.execute(statement)
+    con = duckdb.connect(path, read_only=read_only, config=dict(config or {}))
+    locked = con.execute("SELECT current_setting('lock_configuration')").fetchall()
+    if not locked[0][0]:  # (a locked instance was set up by whoever locked it)
+        for statement in CONNECTION_SETTINGS:
+            con.execute(statement)
     return con

@@ -34,6 +34,7 @@ needs Java 17 or 21.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -55,13 +56,16 @@ from reuse.boilerplate import load_list
 from reuse.config import Config
 from reuse.core import align_document_pair, edit_rows, index_document
 from reuse.errors import ConfigError, DocumentError, EngineUnavailableError
+from reuse.identity import document_key, resolve_targets
 from reuse.ingest import (
     DecodedDocument,
-    decode_bytes,
     decode_document,
+    decode_text,
+    escape_path,
     iter_source_files,
     read_bytes,
     sha256_hex,
+    unescape_path,
 )
 from reuse.normalise import NormalisedText, normalise
 from reuse.spark_output import DOCUMENT_SCHEMA, EDIT_TYPE, LAYOUT_VERSION, MATCH_SCHEMA
@@ -158,17 +162,23 @@ def spark_session(master: str | None = "local[2]", conf: dict[str, str] | None =
 
 def _index_row(row: dict, config: Config, listed: frozenset[int]) -> dict:
     """One input row -> one ``documents`` row (indexed, or rejected with its error)."""
-    path = row["path"]
-    base: dict[str, Any] = {"doc_id": row["doc_id"], "path": path}
+    path = row["path"]  # the document's identity (reuse.identity)
+    location = row.get("location") or path
+    base: dict[str, Any] = {"doc_id": row["doc_id"], "path": path, "location": location}
+    max_chars = config.ingest.max_chars
     try:
         if "content" in row:
-            doc = decode_document(path, row["content"])
+            doc = decode_document(path, row["content"], max_chars=max_chars)
         elif "text" in row:
             data = (row["text"] or "").encode("utf-8")
-            text, encoding = decode_bytes(data, path)
+            text, encoding, _ = decode_text(data, path, max_chars)
             doc = DecodedDocument(path, sha256_hex(data), text, encoding, len(data))
         else:
-            doc = decode_document(path, read_bytes(path, config.ingest.max_bytes))
+            opened = unescape_path(location)
+            doc = decode_document(
+                opened, read_bytes(opened, config.ingest.max_bytes), max_chars=max_chars
+            )
+            doc = dataclasses.replace(doc, path=path)
     except DocumentError as err:
         return {**base, "error_stage": err.stage, "error_message": err.message}
     try:
@@ -474,12 +484,27 @@ def _input_frame(spark: Any, sources: Sequence[str], config: Config, table_forma
     """The input as (doc_id, path[, text | content]) and the listing errors."""
     errors: list[DocumentError] = []
     if table_format is None:
-        roots = [str(Path(s).absolute()) for s in sources]
-        files = list(iter_source_files(roots, config.ingest.suffixes, on_error=errors.append))
-        paths = [f.path for f in files]  # sorted by path, as the embedded scan reads them
-        n_slices = max(1, min(len(paths), spark.sparkContext.defaultParallelism * 4))
-        rdd = spark.sparkContext.parallelize([(i + 1, p) for i, p in enumerate(paths)], n_slices)
-        return spark.createDataFrame(rdd, "doc_id long, path string"), roots, errors, len(paths)
+        roots = [os.path.abspath(s) for s in sources]
+        files = list(
+            iter_source_files(
+                roots,
+                config.ingest.suffixes,
+                on_error=errors.append,
+                follow_symlinks=config.ingest.follow_symlinks,
+            )
+        )
+        # Identities as the embedded scan gives them into a new database; ids
+        # in the order of the files' paths, as the embedded scan reads them.
+        targets = {t.path: t for t in resolve_targets(sorted(set(roots)), {})}
+        rows = [
+            (i + 1, document_key(targets[f.root].root, f.path), escape_path(f.path))
+            for i, f in enumerate(files)
+        ]
+        n_slices = max(1, min(len(rows), spark.sparkContext.defaultParallelism * 4))
+        rdd = spark.sparkContext.parallelize(rows, n_slices)
+        named = sorted({(t.root.name, escape_path(t.root.location)) for t in targets.values()})
+        frame = spark.createDataFrame(rdd, "doc_id long, path string, location string")
+        return frame, [escape_path(r) for r in roots], errors, len(rows), named
     frame = spark.read.format(table_format).load(list(sources))
     names = set(frame.columns)
     body = "content" if "content" in names else "text" if "text" in names else None
@@ -496,7 +521,7 @@ def _input_frame(spark: Any, sources: Sequence[str], config: Config, table_forma
     )
     body_type = "binary" if body == "content" else "string"
     frame = spark.createDataFrame(ranked, f"doc_id long, path string, {body} {body_type}")
-    return frame, list(sources), errors, frame.count()
+    return frame, list(sources), errors, frame.count(), []
 
 
 def run_spark_scan(
@@ -531,7 +556,9 @@ def run_spark_scan(
     bands, _ = config.lsh_bands
 
     t0 = time.perf_counter()
-    frame, roots, listing_errors, n_files = _input_frame(spark, sources, config, table_format)
+    frame, roots, listing_errors, n_files, named_roots = _input_frame(
+        spark, sources, config, table_format
+    )
     indexed = frame.mapInArrow(
         lambda it: _index_batches(it, config, listed), _spark_schema(DOCUMENT_SCHEMA)
     )
@@ -614,6 +641,7 @@ def run_spark_scan(
         "config": config.to_json(),
         "fingerprint": config.detection_fingerprint(),
         "roots": roots,
+        "named_roots": named_roots,
         "input": table_format or "files",
         "n_files": n_files,
         "n_documents": int(counts["n"]) - int(counts["bad"]),
@@ -625,7 +653,8 @@ def run_spark_scan(
         "align_blocks": k if strategy == "blocks" else None,
         "edits": bool(config.scan.edits),
         "listing_errors": [
-            {"path": e.path, "stage": e.stage, "message": e.message} for e in listing_errors
+            {"path": escape_path(e.path), "stage": e.stage, "message": e.message}
+            for e in listing_errors
         ],
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
     }

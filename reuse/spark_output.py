@@ -31,13 +31,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
-from filelock import FileLock, Timeout
 
 from reuse import __version__
 from reuse.boilerplate import Unit
 from reuse.config import Config
 from reuse.core import Timers
-from reuse.errors import DocumentError, ScanLockedError, StoreError
+from reuse.errors import DocumentError, StoreError
+from reuse.ingest import unescape_path
+from reuse.snapshot import scan_lock
 from reuse.store import EDIT_SCHEMA, IndexedDocument, Store
 from reuse.store import MATCH_SCHEMA as STORE_MATCH_SCHEMA
 
@@ -65,7 +66,8 @@ QUOTE_TYPE = pa.struct([("start", pa.int32()), ("end", pa.int32())])
 DOCUMENT_SCHEMA = pa.schema(
     [
         ("doc_id", pa.int64()),
-        ("path", pa.string()),
+        ("path", pa.string()),  # the identity (reuse.identity)
+        ("location", pa.string()),  # where the file was read (escaped)
         ("sha256", pa.string()),
         ("text", pa.string()),
         ("encoding", pa.string()),
@@ -112,21 +114,85 @@ MATCH_SCHEMA = pa.schema(
 
 
 def read_manifest(folder: str | Path) -> dict:
-    """The manifest of an output folder; :class:`StoreError` if it is not one."""
+    """The manifest of an output folder; :class:`StoreError` if it is not one.
+
+    Every key the import reads is checked here, so a malformed manifest.json
+    (not JSON, not an object, a key missing or of the wrong type, a
+    ``config`` that is not a JSON object) is one message naming the file and
+    what is wrong, never a traceback halfway through an import.
+    """
     path = Path(folder) / "manifest.json"
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise StoreError(
             f"{folder} is not a Spark engine output folder (no manifest.json)"
         ) from None
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from exc
-    if manifest.get("layout") != LAYOUT_VERSION:
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise StoreError(f"{path} is not valid JSON: {exc}") from exc
+
+    def bad(what: str) -> StoreError:
+        return StoreError(f"{path} is not a valid Spark output manifest: {what}")
+
+    def kind(value: object) -> str:
+        return "null" if value is None else type(value).__name__
+
+    if not isinstance(manifest, dict):
+        raise bad(f"a JSON object was expected, found {kind(manifest)}")
+    if "layout" not in manifest:
+        raise bad("the key 'layout' is missing")
+    if isinstance(manifest["layout"], bool) or manifest["layout"] != LAYOUT_VERSION:
         raise StoreError(
-            f"{folder} has output layout {manifest.get('layout')}; "
+            f"{folder} has output layout {manifest['layout']!r}; "
             f"this reuse reads layout {LAYOUT_VERSION}"
         )
+    number = (int, float)
+    # key: (types, required)
+    expected: dict[str, tuple[tuple[type, ...], bool]] = {
+        "config": ((str,), True),
+        "fingerprint": ((str,), True),
+        "roots": ((list,), False),
+        "listing_errors": ((list,), False),
+        "n_files": ((int,), False),
+        "n_candidates": ((int,), False),
+        "edits": ((bool,), False),
+        "seconds": ((dict,), False),
+        "spark_version": ((str,), False),
+    }
+    for key, (types, required) in expected.items():
+        if key not in manifest:
+            if required:
+                raise bad(f"the key {key!r} is missing")
+            continue
+        value = manifest[key]
+        # bool is an int in Python, not in a manifest.
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            names = " or ".join("integer" if t is int else t.__name__ for t in types)
+            raise bad(f"{key!r} must be {names}, found {kind(value)} {value!r:.60}")
+    try:
+        config = json.loads(manifest["config"])
+    except ValueError as exc:
+        raise bad(f"'config' is not JSON text: {exc}") from exc
+    if not isinstance(config, dict):
+        raise bad(f"'config' must be the JSON of an object, found {kind(config)}")
+    for i, root in enumerate(manifest.get("roots", [])):
+        if not isinstance(root, str):
+            raise bad(f"roots[{i}] must be str, found {kind(root)}")
+    for i, entry in enumerate(manifest.get("listing_errors", [])):
+        if not isinstance(entry, dict):
+            raise bad(f"listing_errors[{i}] must be an object, found {kind(entry)}")
+        for key in ("path", "stage", "message"):
+            if not isinstance(entry.get(key), str):
+                raise bad(f"listing_errors[{i}] needs a string {key!r}")
+    for stage, seconds in manifest.get("seconds", {}).items():
+        if not isinstance(seconds, number) or isinstance(seconds, bool):
+            raise bad(f"seconds[{stage!r}] must be a number, found {kind(seconds)}")
     return manifest
 
 
@@ -161,6 +227,7 @@ def _indexed(row: dict) -> IndexedDocument:
         doc_date=row["doc_date"],
         date_source=row["date_source"],
         date_evidence=row["date_evidence"],
+        location=row.get("location"),
     )
 
 
@@ -196,23 +263,16 @@ def import_output(
     db_path = Path(db_path)
     manifest = read_manifest(folder)
     config = Config.from_dict(json.loads(manifest["config"]))
-    lock = FileLock(f"{db_path}.lock")
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise ScanLockedError(f"another scan is writing {db_path}") from exc
-    try:
-        check_new_database(db_path)
-        partial = db_path.with_name(db_path.name + ".importing")
+    with scan_lock(db_path) as paths:
+        check_new_database(paths.published)
+        partial = paths.published.with_name(paths.published.name + ".importing")
         for leftover in (partial, partial.with_name(partial.name + ".wal")):
             leftover.unlink(missing_ok=True)  # a killed import's: start over
         with Store(partial) as store:
             result = _import(store, folder, manifest, config, progress)
-        db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
-        os.replace(partial, db_path)
+        paths.published.with_name(paths.published.name + ".wal").unlink(missing_ok=True)
+        os.replace(partial, paths.published)
         return result
-    finally:
-        lock.release()
 
 
 def _import(
@@ -236,14 +296,16 @@ def _import(
         result.errors.append(error)
         store.record_error(scan_id, error.path, error.stage, error.message)
     result.n_files = int(manifest.get("n_files", 0))
+    named = manifest.get("named_roots", [])
+    store.save_roots([(name, unescape_path(loc)) for name, loc in named], scan_id)
 
     with timers("store"):
         documents = ds.dataset(folder / "documents", format="parquet").to_table()
         documents = documents.sort_by("doc_id")
     ok = documents.filter(pc.is_null(documents["error_stage"]))
     bad = documents.filter(pc.is_valid(documents["error_stage"]))
-    for row in bad.select(["path", "error_stage", "error_message"]).to_pylist():
-        error = DocumentError(row["path"], row["error_stage"], row["error_message"])
+    for row in bad.select(["location", "error_stage", "error_message"]).to_pylist():
+        error = DocumentError(row["location"], row["error_stage"], row["error_message"])
         log.warning("rejected %s", error)
         result.errors.append(error)
         store.record_error(scan_id, error.path, error.stage, error.message)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,22 +31,41 @@ from reuse.errors import StoreError
 MATCH_KEY = ("doc_a", "a_start", "a_end", "doc_b", "b_start", "b_end", "source")
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failed statement, keeping the failure's own error: a
+    COMMIT that failed (a full disk) has already ended the transaction, and
+    DuckDB's "no transaction is active" would hide why."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
 class KnownDocument:
+    """A stored document as a scan needs it to decide what to read again."""
+
     doc_id: int
     path: str
     sha256: str
     status: str
     deleted: bool
+    location: str | None = None
+    indexed_scan: int | None = None
+    n_bytes: int | None = None
 
 
 @dataclass
 class IndexedDocument:
-    """Everything a scan stores for one document (built by :mod:`reuse.pipeline`)."""
+    """Everything a scan stores for one document (built by :mod:`reuse.pipeline`).
+
+    ``path`` is the document's identity (:mod:`reuse.identity`), ``location``
+    the absolute path it was read from (both escaped).
+    """
 
     path: str
     sha256: str
@@ -61,6 +81,12 @@ class IndexedDocument:
     doc_date: dt.date | None = None
     date_source: str | None = None
     date_evidence: str | None = None
+    location: str | None = None
+
+
+#: Counters of ``scans`` that a scan adds to as it commits its work, so a scan
+#: resumed after a kill reports what an uninterrupted one reports.
+SCAN_COUNTERS = ("n_new", "n_changed", "n_sketched", "n_deleted", "n_renamed", "n_candidates")
 
 
 class Store:
@@ -73,7 +99,13 @@ class Store:
         try:
             self.con = schema.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
-            raise StoreError(f"cannot open {self.path}: {exc}") from exc
+            from reuse.snapshot import busy_error, storage_error
+
+            raise (
+                busy_error(exc, Path(self.path), "opened")
+                or storage_error(exc, f"open the database {self.path}")
+                or StoreError(f"cannot open {self.path}: {exc}")
+            ) from exc
         if not read_only:
             self._create()
         self._check_version()
@@ -81,31 +113,44 @@ class Store:
     # -- lifecycle -----------------------------------------------------------
 
     def _create(self) -> None:
-        self.con.execute("BEGIN")
-        self._migrate()
-        self.con.execute(schema.DDL)
-        self.con.execute(
-            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-            [str(schema.SCHEMA_VERSION)],
-        )
-        self.con.execute("COMMIT")
+        from reuse import migrate
 
-    def _migrate(self) -> None:
-        """Bring a database of an older, migratable schema version up to this one."""
+        self.con.execute("BEGIN")
+        try:
+            version = self._stored_version()
+            carried = migrate.before_ddl(self.con, version)
+            self.con.execute(schema.DDL)
+            migrate.after_ddl(self.con, version, carried)
+            self.con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+                [str(schema.SCHEMA_VERSION)],
+            )
+            if version in schema.MIGRATABLE:
+                self.con.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                    [str(schema.SCHEMA_VERSION)],
+                )
+                self._mark_groups_stale()
+            self.con.execute(
+                "INSERT INTO meta VALUES ('database_id', ?) ON CONFLICT DO NOTHING",
+                [uuid.uuid4().hex],
+            )
+            self.con.execute("INSERT INTO meta VALUES ('generation', '0') ON CONFLICT DO NOTHING")
+            self.con.execute("COMMIT")
+        except BaseException:
+            rollback(self.con)
+            raise
+
+    def _stored_version(self) -> int | None:
+        """The schema version of an existing database, None for a new one."""
         exists = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' "
             "AND table_schema = 'main'"
         ).fetchone()
         if not exists or not exists[0]:
-            return  # a new database
+            return None
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None or int(row[0]) not in schema.MIGRATABLE:
-            return  # current, or too old: _check_version says so
-        self.con.execute(schema.MIGRATIONS[int(row[0])])
-        self.con.execute(
-            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(schema.SCHEMA_VERSION)]
-        )
-        self._mark_groups_stale()
+        return None if row is None else int(row[0])
 
     def _check_version(self) -> None:
         try:
@@ -141,51 +186,167 @@ class Store:
     # -- scans ---------------------------------------------------------------
 
     def begin_scan(self, roots: Sequence[str], parameters: str, version: str) -> int:
+        """Start a new scan (its first attempt); returns its ``scan_id``."""
         row = self.con.execute("SELECT coalesce(max(scan_id), 0) + 1 FROM scans").fetchone()
         scan_id = int(row[0]) if row else 1
+        zeros = ", ".join("0" for _ in SCAN_COUNTERS)
+        self.con.execute("BEGIN")
         self.con.execute(
-            "INSERT INTO scans (scan_id, started, status, roots, parameters, version) "
-            "VALUES (?, ?, 'running', ?, ?, ?)",
+            f"INSERT INTO scans (scan_id, started, status, roots, parameters, version, "
+            f"rebuilt, {', '.join(SCAN_COUNTERS)}) "
+            f"VALUES (?, ?, 'running', ?, ?, ?, false, {zeros})",
             [scan_id, _now(), list(roots), parameters, version],
         )
+        self._begin_attempt(scan_id)
+        self.con.execute("COMMIT")
         return scan_id
+
+    def unfinished_scan(self) -> tuple[int, list[str], str] | None:
+        """``(scan_id, roots, parameters)`` of a scan still marked running (its
+        process died: the caller holds the scan lock), or None."""
+        row = self.con.execute(
+            "SELECT scan_id, roots, parameters FROM scans WHERE status = 'running' "
+            "ORDER BY scan_id DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (int(row[0]), list(row[1] or []), str(row[2]))
+
+    def resume_scan(self, scan_id: int) -> dict[str, int | bool]:
+        """Continue an unfinished scan in a new attempt: the attempts still
+        running are closed as failed, the scan's rejected-file rows are dropped
+        (the walk records them again); returns the counters committed so far."""
+        self.con.execute("BEGIN")
+        self.con.execute(
+            "UPDATE scan_attempts SET status = 'failed', finished = ?, message = "
+            "'interrupted: the process ended before the scan was complete (killed?)' "
+            "WHERE scan_id = ? AND status = 'running'",
+            [_now(), scan_id],
+        )
+        self.con.execute("DELETE FROM errors WHERE scan_id = ?", [scan_id])
+        self._begin_attempt(scan_id)
+        self.con.execute("COMMIT")
+        row = self.con.execute(
+            f"SELECT rebuilt, {', '.join(SCAN_COUNTERS)} FROM scans WHERE scan_id = ?", [scan_id]
+        ).fetchone()
+        assert row is not None
+        return {"rebuilt": bool(row[0]), **dict(zip(SCAN_COUNTERS, (int(v or 0) for v in row[1:])))}
+
+    def _begin_attempt(self, scan_id: int) -> None:
+        self.con.execute(
+            "INSERT INTO scan_attempts SELECT ?, coalesce(max(attempt), 0) + 1, ?, NULL, "
+            "'running', NULL, ? FROM scan_attempts WHERE scan_id = ?",
+            [scan_id, _now(), os.getpid(), scan_id],
+        )
+
+    def fail_attempt(self, scan_id: int, message: str) -> None:
+        """Close this process's attempt at a scan as failed (the scan stays
+        unfinished, for the next run to resume)."""
+        self.con.execute(
+            "UPDATE scan_attempts SET status = 'failed', finished = ?, message = ? "
+            "WHERE scan_id = ? AND status = 'running' AND pid = ?",
+            [_now(), message[:2000], scan_id, os.getpid()],
+        )
+
+    def add_counts(self, scan_id: int, **counts: int) -> None:
+        """Add to the scan's committed counters (call inside the transaction
+        that commits the work counted)."""
+        if counts:
+            columns = ", ".join(f"{name} = {name} + ?" for name in counts)
+            self.con.execute(
+                f"UPDATE scans SET {columns} WHERE scan_id = ?", [*counts.values(), scan_id]
+            )
 
     def finish_scan(self, scan_id: int, status: str, counts: dict[str, int | bool]) -> None:
         columns = ", ".join(f"{name} = ?" for name in counts)
+        self.con.execute("BEGIN")
         self.con.execute(
             f"UPDATE scans SET finished = ?, status = ?, {columns} WHERE scan_id = ?",
             [_now(), status, *counts.values(), scan_id],
         )
-
-    def record_error(self, scan_id: int, path: str, stage: str, message: str) -> None:
         self.con.execute(
-            "INSERT INTO errors SELECT coalesce(max(error_id), 0) + 1, ?, ?, ?, ?, ? FROM errors",
-            [scan_id, path, stage, message, _now()],
+            "UPDATE scan_attempts SET status = 'ok', finished = ? "
+            "WHERE scan_id = ? AND status = 'running'",
+            [_now(), scan_id],
         )
+        self.con.execute("COMMIT")
+
+    def record_error(
+        self, scan_id: int, path: str, stage: str, message: str, severity: str = "error"
+    ) -> None:
+        """A rejected file (``severity`` 'error') or one read with a warning."""
+        self.con.execute(
+            "INSERT INTO errors SELECT coalesce(max(error_id), 0) + 1, ?, ?, ?, ?, ?, ? "
+            "FROM errors",
+            [scan_id, path, stage, message, _now(), severity],
+        )
+
+    # -- roots ---------------------------------------------------------------
+
+    def roots(self) -> dict[str, str]:
+        """Known roots: name -> location (as the operating system spells it)."""
+        from reuse.ingest import unescape_path
+
+        rows = self.con.execute("SELECT name, location FROM roots").fetchall()
+        return {name: unescape_path(location) for name, location in rows}
+
+    def root_sizes(self, name: str) -> dict[str, int]:
+        """Identity -> size in bytes of the live documents of one root."""
+        return dict(
+            self.con.execute(
+                "SELECT path, n_bytes FROM live_documents WHERE starts_with(path, ?)",
+                [name + "/"],
+            ).fetchall()
+        )
+
+    def absorb_root(self, name: str, prefix: str) -> None:
+        """The documents of root ``name`` move under ``prefix`` (a root that holds
+        its folder), keeping their ids; the root is forgotten."""
+        self.con.execute("BEGIN")
+        self.con.execute(
+            "UPDATE documents SET path = ? || substr(path, ?) WHERE starts_with(path, ?)",
+            [prefix, len(name) + 1, name + "/"],
+        )
+        self.con.execute("DELETE FROM roots WHERE name = ?", [name])
+        self._mark_groups_stale()
+        self.con.execute("COMMIT")
+
+    def save_roots(self, roots: Sequence[tuple[str, str]], scan_id: int) -> None:
+        """Record the roots of a scan: (name, location as the operating system spells it)."""
+        from reuse.ingest import escape_path
+
+        for name, location in roots:
+            self.con.execute(
+                "INSERT INTO roots VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE "
+                "SET location = excluded.location, last_scan = excluded.last_scan",
+                [name, escape_path(location), scan_id, scan_id],
+            )
 
     # -- documents -----------------------------------------------------------
 
     def known_documents(self) -> dict[str, KnownDocument]:
+        """Every stored document (live or deleted) by identity."""
         rows = self.con.execute(
-            "SELECT doc_id, path, sha256, status, deleted_at IS NOT NULL FROM documents"
+            "SELECT doc_id, path, sha256, status, deleted_at IS NOT NULL, location, "
+            "indexed_scan, n_bytes FROM documents"
         ).fetchall()
-        return {r[1]: KnownDocument(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+        return {r[1]: KnownDocument(*r) for r in rows}
 
-    def write_indexed(self, docs: Iterable[IndexedDocument], scan_id: int) -> list[int]:
-        """Insert or replace documents with their passages and lines, in one transaction."""
+    def write_indexed(
+        self, docs: Iterable[IndexedDocument], scan_id: int, counts: dict[str, int] | None = None
+    ) -> list[int]:
+        """Insert or replace documents with their passages and lines, in one
+        transaction; ``counts`` are added to the scan's counters in it."""
         docs = list(docs)
         if not docs:
             return []
         con = self.con
         con.execute("BEGIN")
         try:
-            known = {
-                r[0]: r[1]
-                for r in con.execute(
-                    "SELECT path, doc_id FROM documents WHERE path IN (SELECT unnest(?))",
-                    [[d.path for d in docs]],
-                ).fetchall()
-            }
+            stored = con.execute(
+                "SELECT path, doc_id, first_scan FROM documents WHERE path IN (SELECT unnest(?))",
+                [[d.path for d in docs]],
+            ).fetchall()
+            known = {r[0]: r[1] for r in stored}
+            first_scans = {r[0]: r[2] for r in stored}
             row = con.execute("SELECT coalesce(max(doc_id), 0) FROM documents").fetchone()
             next_id = int(row[0]) + 1 if row else 1
             ids = []
@@ -217,6 +378,10 @@ class Store:
                 {
                     "doc_id": pa.array(ids, pa.int32()),
                     "path": [d.path for d in docs],
+                    "first_scan": pa.array(
+                        [first_scans.get(d.path) or scan_id for d in docs], pa.int32()
+                    ),
+                    "location": pa.array([d.location for d in docs], pa.string()),
                     "sha256": [d.sha256 for d in docs],
                     "n_chars": pa.array([len(d.text) for d in docs], pa.int32()),
                     "text": [d.text for d in docs],
@@ -232,17 +397,18 @@ class Store:
             con.register("new_documents", doc_table)
             con.execute(
                 "INSERT INTO documents SELECT doc_id, path, sha256, n_chars, text, encoding, "
-                "n_bytes, n_norm_chars, n_passages, 'indexed', ?, ?, NULL, "
-                "doc_date, date_source, date_evidence FROM new_documents",
+                "n_bytes, n_norm_chars, n_passages, 'indexed', first_scan, ?, NULL, "
+                "doc_date, date_source, date_evidence, location, ? FROM new_documents",
                 [scan_id, scan_id],
             )
             con.unregister("new_documents")
             self._insert_passages(ids, docs)
             self._insert_lines(ids, docs)
             self._insert_quotations(ids, docs)
+            self.add_counts(scan_id, **(counts or {}))
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         return ids
 
@@ -316,13 +482,14 @@ class Store:
             "ON CONFLICT (key) DO UPDATE SET value = '1'"
         )
 
-    def soft_delete(self, doc_ids: Sequence[int]) -> None:
+    def soft_delete(self, doc_ids: Sequence[int], scan_id: int) -> None:
         """Mark documents (and their live matches) deleted, keeping them for history."""
         if not doc_ids:
             return
         now = _now()
         ids = list(doc_ids)
         self.con.execute("BEGIN")
+        self.add_counts(scan_id, n_deleted=len(ids))
         self.con.execute(
             "UPDATE documents SET deleted_at = ? WHERE doc_id IN (SELECT unnest(?))", [now, ids]
         )
@@ -334,19 +501,46 @@ class Store:
         self._mark_groups_stale()
         self.con.execute("COMMIT")
 
-    def touch(self, doc_ids: Sequence[int], scan_id: int) -> None:
+    def touch(
+        self, doc_ids: Sequence[int], scan_id: int, moved: Sequence[tuple[int, str]] = ()
+    ) -> None:
+        """Documents seen unchanged by this scan; ``moved`` are ``(doc_id, location)``
+        of those now read from another place."""
         if doc_ids:
             self.con.execute(
                 "UPDATE documents SET last_scan = ? WHERE doc_id IN (SELECT unnest(?))",
                 [scan_id, list(doc_ids)],
             )
+        if moved:
+            self.con.register(
+                "moved_documents",
+                _rows_table(list(moved), {"doc_id": pa.int32(), "location": pa.string()}),
+            )
+            self.con.execute(
+                "UPDATE documents d SET location = m.location FROM moved_documents m "
+                "WHERE d.doc_id = m.doc_id"
+            )
+            self.con.unregister("moved_documents")
 
-    def invalidate_all(self) -> None:
+    def rename(self, doc_id: int, path: str, location: str | None, scan_id: int) -> None:
+        """A document found under a new identity with the same bytes: keep it
+        (and its matches and verdicts) under the new one."""
+        self.con.execute("BEGIN")
+        self.con.execute(
+            "UPDATE documents SET path = ?, location = ?, last_scan = ? WHERE doc_id = ?",
+            [path, location, scan_id, doc_id],
+        )
+        self.add_counts(scan_id, n_renamed=1)
+        self._mark_groups_stale()
+        self.con.execute("COMMIT")
+
+    def invalidate_all(self, scan_id: int) -> None:
         """Forget every document's index (detection parameters changed)."""
         self.con.execute("BEGIN")
         self.con.execute("DELETE FROM passages")
         self.con.execute("DELETE FROM lines")
         self.con.execute("UPDATE documents SET status = 'stale' WHERE deleted_at IS NULL")
+        self.con.execute("UPDATE scans SET rebuilt = true WHERE scan_id = ?", [scan_id])
         self.con.execute("COMMIT")
 
     def stale_documents(self) -> list[tuple[int, str]]:
@@ -500,6 +694,7 @@ class Store:
         scope_docs: Sequence[int],
         scan_id: int,
         matched_docs: Sequence[int],
+        n_candidates: int = 0,
     ) -> dict[str, int]:
         """Make the live matches in scope equal ``rows``, atomically.
 
@@ -565,10 +760,11 @@ class Store:
                     "UPDATE documents SET status = 'matched' WHERE doc_id IN (SELECT unnest(?))",
                     [list(matched_docs)],
                 )
+            self.add_counts(scan_id, n_candidates=n_candidates)
             con.unregister("new_matches")
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         return {
             "removed": int(removed[0]) if removed else 0,
@@ -618,7 +814,7 @@ class Store:
             )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
 
     def groups_stale(self) -> bool:
@@ -703,36 +899,23 @@ class Store:
             con.execute("UPDATE meta SET value = '0' WHERE key = 'groups_stale'")
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
 
     # -- verdicts --------------------------------------------------------------
 
-    def record_verdict(self, match_id: int, verdict: str, note: str | None) -> str:
-        """Store a reviewer's verdict on a live match; returns its ``match_key``.
-
-        A second verdict on the same match (or on the same passages found
-        again under a new id) replaces the first.
-        """
-        if verdict not in ("confirmed", "ignored"):
-            raise StoreError(f"verdict must be 'confirmed' or 'ignored', not {verdict!r}")
-        row = self.con.execute(
-            f"SELECT {schema.MATCH_KEY_SQL}, da.path, db.path FROM live_matches m "
-            "JOIN documents da ON da.doc_id = m.doc_a JOIN documents db ON db.doc_id = m.doc_b "
-            "WHERE m.match_id = ?",
-            [match_id],
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"no live match {match_id}; see 'reuse report' or live_matches")
-        key, path_a, path_b = row
-        self.con.execute(
-            "INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (match_key) DO UPDATE "
-            "SET verdict = excluded.verdict, note = excluded.note, "
-            "match_id = excluded.match_id, reviewed_at = excluded.reviewed_at",
-            [key, verdict, note, match_id, path_a, path_b, _now()],
-        )
-        self._mark_groups_stale()  # groups leave ignored matches out
-        return str(key)
+    def record_verdicts(
+        self, match_ids: Sequence[int], verdict: str, note: str | None, reviewer: str | None
+    ) -> list[str]:
+        """Record a verdict on live matches (see :func:`record_verdicts`)."""
+        self.con.execute("BEGIN")
+        try:
+            keys = record_verdicts(self.con, match_ids, verdict, note, reviewer)
+            self.con.execute("COMMIT")
+        except BaseException:
+            rollback(self.con)
+            raise
+        return keys
 
     def new_match_counts(self, scan_id: int) -> tuple[int, int]:
         """``(new reuse matches, of which ignored by a verdict)`` first seen in ``scan_id``."""
@@ -743,6 +926,74 @@ class Store:
             [ignored, scan_id],
         ).fetchone()
         return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def record_verdicts(
+    con: duckdb.DuckDBPyConnection,
+    match_ids: Sequence[int],
+    verdict: str,
+    note: str | None,
+    reviewer: str | None,
+) -> list[str]:
+    """Append a reviewer's verdict on live matches to the verdict history; returns
+    their ``match_key``s in the order of ``match_ids``.
+
+    Nothing is overwritten: a later verdict on the same match (or on the same
+    passages found again under a new id) becomes the current one
+    (``current_verdicts``), and an earlier note stays the current note until
+    a verdict with a note of its own. Unknown ids are refused before anything
+    is written. Run inside a transaction.
+    """
+    if verdict not in ("confirmed", "ignored"):
+        raise StoreError(f"verdict must be 'confirmed' or 'ignored', not {verdict!r}")
+    ids = list(dict.fromkeys(int(m) for m in match_ids))
+    if not ids:
+        raise StoreError("no match id given")
+    rows = con.execute(
+        f"SELECT m.match_id, {schema.MATCH_KEY_SQL}, m.doc_a, m.doc_b, da.path, db.path "
+        "FROM live_matches m JOIN documents da ON da.doc_id = m.doc_a "
+        "JOIN documents db ON db.doc_id = m.doc_b WHERE m.match_id IN (SELECT unnest(?))",
+        [ids],
+    ).fetchall()
+    found = {r[0]: r for r in rows}
+    missing = [m for m in ids if m not in found]
+    if missing:
+        shown = ", ".join(str(m) for m in missing[:10]) + (" ..." if len(missing) > 10 else "")
+        raise StoreError(
+            f"no live match {shown}; see 'reuse report' or live_matches (nothing was recorded)"
+        )
+    # (fetchall: a result fetched with fetchone stays open and register() refuses to run)
+    first = (
+        int(con.execute("SELECT coalesce(max(verdict_id), 0) FROM verdicts").fetchall()[0][0]) + 1
+    )
+    now = _now()
+    table = _rows_table(
+        [
+            (first + k, found[m][1], verdict, note, reviewer, now, m, *found[m][2:])
+            for k, m in enumerate(ids)
+        ],
+        {
+            "verdict_id": pa.int64(),
+            "match_key": pa.string(),
+            "verdict": pa.string(),
+            "note": pa.string(),
+            "reviewer": pa.string(),
+            "reviewed_at": pa.timestamp("us"),
+            "match_id": pa.int64(),
+            "doc_a": pa.int32(),
+            "doc_b": pa.int32(),
+            "path_a": pa.string(),
+            "path_b": pa.string(),
+        },
+    )
+    con.register("new_verdicts", table)
+    con.execute("INSERT INTO verdicts SELECT * FROM new_verdicts")
+    con.unregister("new_verdicts")
+    # Groups leave ignored matches out.
+    con.execute(
+        "INSERT INTO meta VALUES ('groups_stale', '1') ON CONFLICT (key) DO UPDATE SET value = '1'"
+    )
+    return [str(found[m][1]) for m in ids]
 
 
 def _rows_table(rows: Sequence[tuple], columns: dict[str, pa.DataType]) -> pa.Table:

@@ -166,3 +166,36 @@ def test_python_dash_m(cli_env: Path) -> None:
         [sys.executable, "-m", "reuse", "--version"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and proc.stdout.startswith("reuse ")
+
+
+def test_outputs_keep_the_default_database_and_existing_files(scanned: Path) -> None:
+    before = scanned.read_bytes()
+    # Relative names, the database by its default name.
+    for args in (
+        ["export", "-o", "reuse.duckdb", "--format", "csv", "--force"],
+        ["export", "-o", "./reuse.duckdb.wal", "--format", "csv"],
+        ["report", "--format", "html", "-o", "reuse.duckdb", "--force"],
+        ["report", "--format", "json", "-o", "reuse.duckdb"],
+    ):
+        result = invoke(*args)
+        assert result.exit_code != 0, args
+        assert "refused" in result.output, args
+    assert scanned.read_bytes() == before
+    assert not Path("reuse.duckdb.wal").exists()
+    # The HTML report's default file is not overwritten by a second run.
+    assert invoke("report", "--format", "html").exit_code == 0
+    page = Path("reuse-report.html").read_text(encoding="utf-8")
+    again = invoke("report", "--format", "html", "--doc", SEED_A)
+    assert again.exit_code != 0 and "--force" in again.output
+    assert Path("reuse-report.html").read_text(encoding="utf-8") == page
+    assert invoke("report", "--format", "html", "--doc", SEED_A, "--force").exit_code == 0
+    assert Path("reuse-report.html").read_text(encoding="utf-8") != page
+
+
+def test_query_takes_only_its_parameters(scanned: Path) -> None:
+    result = invoke("query", "near_identical", "-p", "min_char=10")
+    assert result.exit_code != 0
+    assert "unknown parameter min_char" in result.output
+    assert "min_chars" in result.output and "min_similarity" in result.output
+    ok = invoke("query", "near_identical", "-p", "min_chars=10", "--format", "json")
+    assert ok.exit_code == 0, ok.output

@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 
 from reuse import Config, scan
 from reuse.cli import app
-from reuse.store import Store
 
 runner = CliRunner()
 
@@ -239,6 +238,39 @@ def test_verdict_survives_a_full_rescan_and_suppresses_the_match(
     assert invoke("review", "999999", "--verdict", "ignored", "--db", str(db)).exit_code == 1
 
 
+def test_verdicts_are_a_history_and_a_note_is_never_erased(
+    tmp_path: Path, seed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "h.duckdb"
+    scan([seed_dir], db, Config())
+    ids = [str(m) for (m,) in rows(db, "SELECT match_id FROM live_matches ORDER BY match_id")]
+    assert len(ids) >= 3
+    monkeypatch.setenv("REUSE_REVIEWER", "ann")
+    first = invoke("review", ids[0], "--verdict", "confirmed", "--note", "copied", "--db", str(db))
+    assert first.exit_code == 0, first.output
+    # A second verdict without a note keeps the note; it is ben's, now.
+    second = invoke("review", ids[0], "--verdict", "ignored", "--reviewer", "ben", "--db", str(db))
+    assert second.exit_code == 0, second.output
+    current = rows(db, "SELECT verdict, note, reviewer, n_verdicts FROM current_verdicts")
+    assert current == [("ignored", "copied", "ben", 2)]
+    history = json.loads(
+        invoke("query", "verdict_history", "--db", str(db), "--format", "json").output
+    )
+    assert [(h["verdict"], h["note"], h["reviewer"]) for h in history] == [
+        ("ignored", None, "ben"),
+        ("confirmed", "copied", "ann"),
+    ]
+    # Many ids at once, all or none.
+    many = invoke(
+        "review", *ids[1:3], "--verdict", "ignored", "--note", "template", "--db", str(db)
+    )
+    assert many.exit_code == 0, many.output
+    assert rows(db, "SELECT count(*) FROM reviewed_matches WHERE verdict = 'ignored'") == [(3,)]
+    bad = invoke("review", ids[0], "999999", "--verdict", "confirmed", "--db", str(db))
+    assert bad.exit_code == 1 and "999999" in bad.output
+    assert rows(db, "SELECT count(*) FROM verdicts") == [(4,)], "nothing of a refused call"
+
+
 @pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
 def test_export_has_both_passages(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"m.{fmt}"
@@ -271,44 +303,6 @@ def test_every_report_command_speaks_json(seeds_db: Path) -> None:
         result = invoke(*args, "--db", str(seeds_db), "--format", "json")
         assert result.exit_code == 0, (args, result.output)
         json.loads(result.output)
-
-
-def test_v1_database_is_migrated(tmp_path: Path, seed_dir: Path) -> None:
-    db = tmp_path / "old.duckdb"
-    scan([seed_dir], db, Config())
-    expected = rows(db, "SELECT doc_a, a_start, a_end, doc_b, b_start, b_end, kind FROM matches")
-    # Make it a version-1 database: without the tables, views and columns of version 2.
-    con = duckdb.connect(str(db))
-    for view in (
-        "match_provenance",
-        "document_similarity",
-        "match_sides",
-        "reviewed_matches",
-        "match_keys",
-    ):
-        con.execute(f"DROP VIEW {view}")
-    for table in ("edits", "groups", "group_members", "group_matches", "verdicts", "quotations"):
-        con.execute(f"DROP TABLE {table}")
-    for table, column in (
-        ("documents", "doc_date"),
-        ("documents", "date_source"),
-        ("documents", "date_evidence"),
-        ("scans", "n_new_matches"),
-        ("scans", "n_ignored"),
-        ("matches", "n_edits"),
-    ):
-        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    con.close()
-    with Store(db) as store:
-        assert store.get_meta("schema_version") == "2"
-    scan([seed_dir], db, Config())
-    assert sorted(expected) == sorted(
-        rows(db, "SELECT doc_a, a_start, a_end, doc_b, b_start, b_end, kind FROM live_matches")
-    )
-    assert rows(db, "SELECT count(*) FROM edits")[0][0] > 10
-    assert rows(db, "SELECT count(*) FROM quotations")[0][0] > 10
-    assert rows(db, "SELECT count(*) FROM groups")[0][0] == 1
 
 
 def test_edits_left_for_a_later_scan_when_off(tmp_path: Path, seed_dir: Path) -> None:

@@ -122,7 +122,7 @@ def test_soft_delete_hides_from_live_views(tmp_path: Path) -> None:
         store.replace_matches(
             pa.Table.from_pylist([_match(1, 2, 0)], schema=MATCH_SCHEMA), [1, 2], 1, [1, 2]
         )
-        store.soft_delete([2])
+        store.soft_delete([2], 1)
         assert store.con.execute("SELECT count(*) FROM live_documents").fetchone()[0] == 1
         assert store.con.execute("SELECT count(*) FROM live_matches").fetchone()[0] == 0
         assert (
