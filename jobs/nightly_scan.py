@@ -8,10 +8,14 @@ mail), prints a one-line JSON summary to stdout at the end, and exits with:
 - 0  success;
 - 3  success, but some files were rejected (see ``SELECT * FROM errors``);
 - 4  another scan holds the database's lock: this run did nothing;
+- 5  another process holds the database open for writing (the log names it);
+- 6  a worker process died or hung: the scan stopped, the next run resumes it;
+- 7  the operating system refused a write (permission, no space left);
 - 1  failure (bad configuration, unreadable database, unexpected error).
 
-Only new and changed files are indexed and compared; a scan killed at any
-moment is completed by the next run. See README, "Nightly operation".
+Only new and changed files are indexed and compared; readers see the last
+complete scan until this one is published; a scan killed at any moment is
+completed by the next run. See README, "Nightly operation".
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reuse import Config, scan  # noqa: E402
-from reuse.cli import EXIT_FAILURE, EXIT_LOCKED, EXIT_OK, EXIT_REJECTED  # noqa: E402
+from reuse.cli import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED, exit_code  # noqa: E402
 from reuse.errors import ReuseError, ScanLockedError  # noqa: E402
 
 log = logging.getLogger("reuse")
@@ -48,10 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         result = scan(args.paths, args.db, Config.load(args.config))
     except ScanLockedError as exc:
         log.error("%s", exc)
-        return EXIT_LOCKED
-    except ReuseError as exc:
+        return exit_code(exc)
+    except (ReuseError, OSError) as exc:
         log.error("scan failed: %s", exc)
-        return EXIT_FAILURE
+        return exit_code(exc)
     except Exception:  # noqa: BLE001 - cron must get an exit code and a trace, not a hang
         log.exception("scan failed unexpectedly")
         return EXIT_FAILURE

@@ -30,6 +30,7 @@ import dataclasses
 import json
 import logging
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -752,7 +753,9 @@ def scan(
     with snapshot.scan_lock(db_path) as paths:
         try:
             result = _scan_work_copy(targets, paths, config, progress)
+            t0 = time.perf_counter()
             snapshot.publish(paths)
+            result.timings["snapshot"] += time.perf_counter() - t0
         except duckdb.Error as exc:
             refused = snapshot.storage_error(exc, f"write {paths.work}")
             if refused is None:
@@ -769,7 +772,9 @@ def _scan_work_copy(
 ) -> ScanResult:
     """Run the scan on the work copy: resumed if it holds this scan unfinished."""
     request = _scan_request(targets, config)
+    t0 = time.perf_counter()
     resume = _prepare_work(paths, request)
+    copied = time.perf_counter() - t0
     with Store(paths.work) as store:
         if resume is not None:
             result = ScanResult(scan_id=resume)
@@ -783,6 +788,7 @@ def _scan_work_copy(
             result.scan_id = store.begin_scan(request[0], request[1], __version__)
         try:
             _scan_locked(store, targets, config, result, progress)
+            result.timings["snapshot"] = copied
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):
                 store.fail_attempt(result.scan_id, f"{type(exc).__name__}: {exc}")

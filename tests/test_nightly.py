@@ -70,6 +70,16 @@ def dump(db: Path) -> dict[str, list[tuple]]:
     return out
 
 
+def _history(db: Path) -> list[tuple]:
+    """The scan history without its timestamps."""
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        "SELECT * EXCLUDE (started, finished, parameters, roots) FROM scans ORDER BY scan_id"
+    ).fetchall()
+    con.close()
+    return rows
+
+
 def test_incremental_scan_equals_fresh_scan(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     make_corpus(corpus, 30)
@@ -137,36 +147,39 @@ def _scan_cmd(corpus: Path, db: Path, config: Path) -> list[str]:
     ]
 
 
+#: Log lines of a scan (``-v``) at which the kill test stops it: while the
+#: documents are committed in batches, before the candidates, before the match
+#: set is stored, right after it is stored, and while typed edits are stored.
+KILL_POINTS = ("ingest: ", "sketched ", "align: ", "store: ", "edits: ")
+
+
 def test_killed_scans_resume_to_the_same_database(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     make_corpus(corpus, 80)
     config = write(tmp_path / "small-batches.toml", "[scan]\nbatch_documents = 3\n")
     reference = tmp_path / "reference.duckdb"
-    t0 = time.perf_counter()
     subprocess.run(_scan_cmd(corpus, reference, config), check=True, capture_output=True)
-    duration = time.perf_counter() - t0
     expected = dump(reference)
     assert len(expected["matches"]) > 20
-    interrupted = 0
-    for k, fraction in enumerate((0.3, 0.45, 0.6, 0.7, 0.8, 0.9)):
-        db = tmp_path / f"killed-{k}.duckdb"
-        # A scan can run faster than the timed one (warm caches): when the kill
-        # came after the end, start over on a new database and kill earlier.
-        for attempt in range(3):
-            proc = subprocess.Popen(
-                _scan_cmd(corpus, db, config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-            time.sleep(duration * fraction * 0.7**attempt)
-            proc.send_signal(signal.SIGKILL)
-            if proc.wait() == -signal.SIGKILL:
-                interrupted += 1
+    for point in KILL_POINTS:
+        db = tmp_path / f"killed-{point.strip(': ')}.duckdb"
+        proc = subprocess.Popen(
+            [*_scan_cmd(corpus, db, config), "-v"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if f" {point}" in line:  # the scan reached this point: kill it here
+                proc.send_signal(signal.SIGKILL)
                 break
-            for finished in tmp_path.glob(f"killed-{k}.duckdb*"):
-                finished.unlink()
+        proc.wait(timeout=120)
+        assert proc.returncode == -signal.SIGKILL, f"killed at {point!r}"
         rerun = subprocess.run(_scan_cmd(corpus, db, config), capture_output=True, text=True)
         assert rerun.returncode == 0, rerun.stderr
-        assert dump(db) == expected, f"kill at {fraction:.0%} of the scan"
-    assert interrupted >= 5
+        assert dump(db) == expected, f"killed at {point!r}"
+        assert _history(db) == _history(reference), f"killed at {point!r}"
 
 
 def test_hostile_input_is_rejected_and_the_rest_indexed(tmp_path: Path) -> None:
@@ -279,16 +292,6 @@ def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "reuse", *args], capture_output=True, text=True, **kwargs
     )
-
-
-def _history(db: Path) -> list[tuple]:
-    """The scan history without its timestamps."""
-    con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute(
-        "SELECT * EXCLUDE (started, finished, parameters, roots) FROM scans ORDER BY scan_id"
-    ).fetchall()
-    con.close()
-    return rows
 
 
 def test_hostile_folder_scanned_with_every_cpu_ends_within_a_minute(tmp_path: Path) -> None:
