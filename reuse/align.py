@@ -46,13 +46,14 @@ among the 255 most frequent) verification takes 1.9 µs a pair instead of 3.6.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from reuse.config import AlignConfig
+from reuse.shingle import count_units
 
 _CLAUSE_END = frozenset("。!?;,:.")
 
@@ -266,6 +267,7 @@ def align_pair(
     seeds: np.ndarray,
     config: AlignConfig | None = None,
     keys: tuple[str, str] | None = None,
+    shared_side: str | None = None,
 ) -> list[Segment]:
     """Reused segments between ``text_a`` and ``text_b`` grown from verified ``seeds``.
 
@@ -273,6 +275,9 @@ def align_pair(
         seeds: ``(m, 4)`` array of verified passage pairs ``(a0, a1, b0, b1)``.
         keys: both texts in the keys of an :class:`Alphabet` (for speed; the
             segments are the same without them).
+        shared_side: ``"a"`` or ``"b"``: that text is a template's
+            representative, which several occurrences in the other text may
+            align to; only overlaps in the other text make a segment redundant.
     """
     config = config or AlignConfig()
     if len(seeds) == 0:
@@ -289,12 +294,50 @@ def align_pair(
         pieces = _anchored_pieces(text_a[a0:a1], text_b[b0:b1], config, key_a[a0:a1], key_b[b0:b1])
         for p0, p1, q0, q1 in pieces:
             raw.append([a0 + p0, a0 + p1, b0 + q0, b0 + q1, len(part)])
-    pieces = [
-        seg
-        for a0, a1, b0, b1, n in _merge_neighbours(text_a, text_b, raw, config, key_a, key_b)
-        if (seg := _measure(text_a, text_b, a0, a1, b0, b1, n, config, key_a, key_b)) is not None
-    ]
-    return _drop_overlaps(pieces)
+    pieces: list[Segment] = []
+    for a0, a1, b0, b1, n in _merge_neighbours(text_a, text_b, raw, config, key_a, key_b):
+        seg = _measure(text_a, text_b, a0, a1, b0, b1, n, config, key_a, key_b)
+        if seg is not None:
+            pieces.append(seg)
+        elif min(a1 - a0, b1 - b0) >= config.min_match_chars:
+            pieces.extend(_salvage(text_a, text_b, a0, a1, b0, b1, n, config, key_a, key_b))
+    return _drop_overlaps(pieces, shared_side)
+
+
+#: Unmatched characters tolerated inside a salvaged piece (see :func:`_salvage`).
+SALVAGE_GAP = 30
+
+
+def _salvage(
+    text_a: str,
+    text_b: str,
+    a0: int,
+    a1: int,
+    b0: int,
+    b1: int,
+    seeds: int,
+    config: AlignConfig,
+    key_a: str,
+    key_b: str,
+) -> list[Segment]:
+    """The parts of a piece too dissimilar as a whole that hold up on their own.
+
+    A formula of 60-150 characters inside sentences that otherwise differ is
+    joined by the anchors around it (gaps up to ``max_gap``) into a piece whose
+    similarity falls below ``min_similarity``; aligned again with gaps of at
+    most :data:`SALVAGE_GAP` characters, its core is a segment of its own.
+    """
+    tight = replace(config, max_gap=min(config.max_gap, SALVAGE_GAP))
+    out = []
+    for p0, p1, q0, q1 in _anchored_pieces(
+        text_a[a0:a1], text_b[b0:b1], tight, key_a[a0:a1], key_b[b0:b1]
+    ):
+        seg = _measure(
+            text_a, text_b, a0 + p0, a0 + p1, b0 + q0, b0 + q1, seeds, config, key_a, key_b
+        )
+        if seg is not None:
+            out.append(seg)
+    return out
 
 
 def _merge_neighbours(
@@ -352,7 +395,12 @@ def _measure(
     """The piece as a :class:`Segment` with its exact distance, or None if filtered out."""
     sa, ea = _strip_spaces(text_a, a0, a1)
     sb, eb = _strip_spaces(text_b, b0, b1)
-    if min(ea - sa, eb - sb) < config.min_match_chars:
+    shortest = config.min_match_chars
+    if min(ea - sa, eb - sb) < shortest:
+        return None
+    # A word of a spaced script counts once (an English phrase of 40 letters
+    # is seven words, not forty Chinese characters).
+    if min(count_units(text_a[sa:ea]), count_units(text_b[sb:eb])) < shortest:
         return None
     distance = Levenshtein.distance(key_a[sa:ea], key_b[sb:eb])
     similarity = 1.0 - distance / max(ea - sa, eb - sb)
@@ -373,11 +421,13 @@ def _overlap(s0: int, e0: int, s1: int, e1: int) -> int:
     return max(0, min(e0, e1) - max(s0, s1))
 
 
-def _drop_overlaps(pieces: list[Segment]) -> list[Segment]:
-    """Keep the longest of segments that overlap by more than half in either document.
+def _drop_overlaps(pieces: list[Segment], shared_side: str | None = None) -> list[Segment]:
+    """Keep the longest of segments that overlap by more than half in either
+    document (only in the other one when ``shared_side`` names a side).
 
     Text repeated inside one document (a paragraph a source repeats) aligns
     with the same copy twice; only the longer alignment is the copy's origin.
+    A template's representative is the origin of every occurrence in a member.
     """
     kept: list[Segment] = []
     for seg in sorted(pieces, key=lambda s: (-s.length, s.a_start, s.b_start)):
@@ -385,6 +435,10 @@ def _drop_overlaps(pieces: list[Segment]) -> list[Segment]:
         for other in kept:
             oa = _overlap(seg.a_start, seg.a_end, other.a_start, other.a_end)
             ob = _overlap(seg.b_start, seg.b_end, other.b_start, other.b_end)
+            if shared_side == "a":
+                oa = 0
+            elif shared_side == "b":
+                ob = 0
             if oa * 2 > seg.a_end - seg.a_start or ob * 2 > seg.b_end - seg.b_start:
                 redundant = True
                 break

@@ -6,17 +6,20 @@ whom, so they are stored with ``kind = 'boilerplate'`` and left out of reuse
 reports.
 
 Units are the lines of the original text and the sentences of the normalised
-text, of ``min_chars`` to ``max_chars`` normalised characters. A unit's *key*
-is its normalised text with everything but letters and digits removed, so
+text, of at least ``min_chars`` normalised characters (and at most
+``max_chars``, unless it is 0). A unit's *key* is its normalised text with
+everything but letters and digits removed, so
 ``谢谢大家！`` and ``谢谢大家。`` are one unit. A unit is formulaic when
 
 - its key is in the list file (``data/boilerplate.list`` by default), or
 - its key occurs in at least ``max(min_df, ceil(df_fraction * N))`` of the
   ``N`` live documents (document frequency).
 
-Formulaic units shared by two or more documents become boilerplate matches:
-each document containing a unit is paired with the document of the first
-path containing it (a star, ``k - 1`` rows for ``k`` documents, not ``k^2/2``).
+Formulaic units shared by two or more documents become boilerplate templates
+(:mod:`reuse.templates`): each document containing a unit is paired with the
+unit's representative occurrence, in the document ranked first (earliest
+dated, then by path), a star of ``k - 1`` rows for ``k`` documents, not
+``k^2/2``.
 An aligned reuse segment is relabelled boilerplate when at least
 ``segment_share`` of its characters in *both* documents lie in formulaic units.
 """
@@ -113,7 +116,7 @@ def find_units(
         lead = len(norm.text[ns:ne]) - len(norm.text[ns:ne].lstrip(" "))
         ns += lead
         ne = ns + len(body)
-        if not config.min_chars <= len(body) <= config.max_chars:
+        if len(body) < config.min_chars or (config.max_chars and len(body) > config.max_chars):
             continue
         key = unit_key(body)
         if len(key) < config.min_chars:

@@ -112,6 +112,7 @@ def candidate_pairs(
     dirty: np.ndarray | None = None,
     max_bucket: int = 0,
     workers: int = 1,
+    pairable: np.ndarray | None = None,
 ) -> np.ndarray:
     """Candidate passage pairs from band keys.
 
@@ -122,6 +123,7 @@ def candidate_pairs(
         max_bucket: skip buckets holding more than this many passages (0: no limit).
         workers: processes the bands are spread over (the result does not
             depend on it; see :mod:`reuse.workers`).
+        pairable: optional ``(n, bands)`` mask; buckets it marks False are skipped.
 
     Returns:
         ``(m, 2)`` int64 array of passage indices ``(i, j)`` with
@@ -131,7 +133,11 @@ def candidate_pairs(
     passages collide in all of them), so bands are independent tasks and
     nothing is deduplicated across bands at the end.
     """
-    blocks = [b for b in candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers) if len(b)]
+    blocks = [
+        b
+        for b in candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers, 0, pairable)
+        if len(b)
+    ]
     if not blocks:
         return np.zeros((0, 2), dtype=np.int64)
     return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
@@ -144,6 +150,7 @@ def candidate_pair_blocks(
     max_bucket: int = 0,
     workers: int = 1,
     max_pairs: int = 0,
+    pairable: np.ndarray | None = None,
 ) -> Iterator[np.ndarray]:
     """:func:`candidate_pairs`, in blocks of at most about ``max_pairs`` pairs.
 
@@ -153,12 +160,16 @@ def candidate_pair_blocks(
     concatenation is :func:`candidate_pairs`' result. ``max_pairs`` bounds
     an *upper* estimate of each block (a run of one document may exceed it);
     0 means one block. Blocks are computed as they are asked for.
+    ``pairable`` (``(n, bands)`` bool, optional) leaves out the buckets it
+    marks False (stock buckets: :func:`reuse.plan.stock_buckets`).
     """
     n = keys.shape[0]
     n_bands = keys.shape[1] if keys.ndim == 2 else 0
     if n == 0 or n_bands == 0:
         return
     small = _small_buckets(keys, max_bucket) if max_bucket else None
+    if pairable is not None:
+        small = pairable if small is None else small & pairable
     # Few dirty passages (a nightly scan): only their buckets can hold a pair,
     # and there is too little work per band to pay for forking.
     few_dirty = dirty is not None and int(dirty.sum()) * 4 < n
@@ -181,6 +192,42 @@ def candidate_pair_blocks(
     for lo, hi in ranges:
         # Yielded unbound: while the consumer holds a block, this frame does not.
         yield _block_pairs(state, n_bands, workers, lo, hi)
+
+
+#: Document ids below and above every real one, for the ends of the block ranges.
+_NO_DOC_BELOW = -(2**62)
+_NO_DOC_ABOVE = 2**62
+
+
+def candidate_block_ranges(
+    keys: np.ndarray,
+    doc_ids: np.ndarray,
+    dirty: np.ndarray | None = None,
+    max_bucket: int = 0,
+    workers: int = 1,
+    max_pairs: int = 0,
+    pairable: np.ndarray | None = None,
+) -> Iterator[tuple[int, int, np.ndarray]]:
+    """:func:`candidate_pair_blocks` with the documents each block covers:
+    ``(doc_lo, doc_hi, pairs)``, the block's pairs those whose lower document
+    is in ``[doc_lo, doc_hi)``. The ranges cover every document id, the first
+    from below all and the last to above all, also with no passage at all
+    (one range then, with no pairs)."""
+    blocks = candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers, max_pairs, pairable)
+    lo = _NO_DOC_BELOW
+    emitted = False
+    for pairs in blocks:
+        last = int(doc_ids[pairs[-1, 0]]) if len(pairs) else None
+        # The next block starts after this one's last document with pairs; an
+        # empty block covers nothing new.
+        if last is None:
+            continue
+        hi = last + 1
+        yield lo, hi, pairs
+        emitted = True
+        lo = hi
+    if not emitted or lo < _NO_DOC_ABOVE:
+        yield lo, _NO_DOC_ABOVE, np.zeros((0, 2), dtype=np.int64)
 
 
 def _block_pairs(state: dict, n_bands: int, workers: int, lo: int, hi: int) -> np.ndarray:

@@ -60,6 +60,7 @@ from reuse.report import (
     provenance_report,
     query_description,
     run_query,
+    template_report,
 )
 from reuse.schema import SCHEMA_VERSION
 
@@ -788,6 +789,66 @@ def groups(
                     (excerpt, "dim"),
                 )
             )
+        out.print()
+
+
+class TemplateKind(str, Enum):
+    template = "template"
+    boilerplate = "boilerplate"
+    all = "all"
+
+
+@app.command()
+def templates(
+    db: DbOption = Path("reuse.duckdb"),
+    limit: Annotated[int | None, typer.Option(help="At most N templates.")] = 20,
+    kind: Annotated[
+        TemplateKind,
+        typer.Option(help="template (stock text), boilerplate (formulaic lines) or all."),
+    ] = TemplateKind.template,
+    min_documents: Annotated[int, typer.Option(help="Only templates in at least N documents.")] = 2,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Stock text shared by many documents, each template once, most documents first.
+
+    A template is text found in at least T documents (templates.min_documents,
+    templates.document_fraction): its members are aligned to one
+    representative, and its text is not pairwise reuse. Shows the
+    representative's text, the earliest dated member and some members.
+    Tables templates, template_members. Example: reuse templates --limit 5
+    """
+    data = _read(db, lambda con: template_report(con, limit, kind.value, min_documents))
+    if fmt is Format.json:
+        _print_json(data)
+        return
+    if not data:
+        out.print("No templates.")
+        return
+    for t in data:
+        earliest = (
+            f", earliest {_display_path(t['earliest_member'])} ({t['earliest_date']})"
+            if t["earliest_member"]
+            else ""
+        )
+        out.print(
+            Text.assemble(
+                (f"template {t['template_id']}", "bold"),
+                f" ({t['kind']}): {t['n_documents']} documents, {t['n_members']} occurrences"
+                f"{earliest}",
+            )
+        )
+        text = t["text"].replace("\n", " ")
+        out.print(Text.assemble("  ", (text if len(text) <= 160 else text[:157] + "...", "dim")))
+        for m in t["members"][:5]:
+            out.print(
+                Text.assemble(
+                    "  ",
+                    (_display_path(m["path"]), "cyan"),
+                    f" [{m['start']}:{m['end']}] similarity {m['similarity']:.2f}",
+                )
+            )
+        if t["n_members"] > 5:
+            out.print(f"  ... and {t['n_members'] - 5} more (SELECT * FROM template_members)")
         out.print()
 
 

@@ -218,7 +218,9 @@ class AlignConfig:
             (a caption, a byline, a page number) inside a segment is tolerated.
         anchor_chars: an identical run of at least this many characters
             anchors a segment's boundary; shorter runs at the edges are trimmed.
-        min_match_chars: segments shorter than this (in both documents) are dropped.
+        min_match_chars: segments shorter than this in either document are
+            dropped, counted in units (:func:`reuse.shingle.units`): a Chinese
+            character, or a whole word of a spaced script such as English.
         min_similarity: segments whose Levenshtein similarity
             ``1 - d / max(len_a, len_b)`` is below this are dropped.
         extend_chars: characters added on each side of a chain of verified
@@ -243,34 +245,105 @@ class AlignConfig:
 
 
 @dataclass(frozen=True)
+class SeedsConfig:
+    """Exact seeds: winnowed k-gram fingerprints (:mod:`reuse.seeds`).
+
+    Every run of at least ``kgram + window - 1`` identical normalised
+    characters (40 with the defaults) that two documents share holds a
+    fingerprint both select; runs shorter than ``kgram`` never do.
+
+    Attributes:
+        kgram: characters per hashed k-gram (the noise threshold).
+        window: k-grams per winnowing window (about ``2 / (window + 1)`` of
+            the positions become fingerprints).
+    """
+
+    kgram: int = 16
+    window: int = 25
+
+    def __post_init__(self) -> None:
+        _check(4 <= self.kgram <= 64, "seeds.kgram must be between 4 and 64")
+        _check(1 <= self.window <= 200, "seeds.window must be between 1 and 200")
+
+    @property
+    def guaranteed_run(self) -> int:
+        """Shared runs of at least this many characters are always seeded."""
+        return self.kgram + self.window - 1
+
+
+@dataclass(frozen=True)
+class TemplatesConfig:
+    """Stock text (formulas, clauses, footers): text found in at least ``T`` documents.
+
+    ``T = max(min_documents, ceil(document_fraction * N))`` for a corpus of
+    ``N`` live documents: 10 up to 5,000 documents, then 0.2% of them (39
+    for 19,061 news items). Such text is a template: its occurrences are
+    aligned to one representative (``k`` alignments for ``k`` documents, not
+    ``k (k - 1) / 2``) instead of pairwise (:mod:`reuse.templates`).
+
+    Attributes:
+        min_documents: the least ``T``.
+        document_fraction: ``T`` as a share of the corpus, for large corpora.
+    """
+
+    min_documents: int = 10
+    document_fraction: float = 0.002
+
+    def __post_init__(self) -> None:
+        _check(self.min_documents >= 3, "templates.min_documents must be >= 3")
+        _check(
+            0.0 <= self.document_fraction <= 1.0, "templates.document_fraction must be in [0, 1]"
+        )
+
+    def threshold(self, n_documents: int) -> int:
+        """``T`` for a corpus of ``n_documents`` live documents.
+
+        >>> [TemplatesConfig().threshold(n) for n in (56, 2978, 19061)]
+        [10, 10, 39]
+        """
+        import math
+
+        return max(self.min_documents, math.ceil(self.document_fraction * n_documents))
+
+
+@dataclass(frozen=True)
 class BoilerplateConfig:
     """Formulaic lines ("尊敬的各位领导，同志们：") that are not reuse.
 
-    A line (or sentence) of ``min_chars`` to ``max_chars`` normalised
-    characters is formulaic when its normalised text is in the list file, or
-    when it occurs in at least ``max(min_df, ceil(df_fraction * n_documents))``
-    documents. A reuse segment whose characters are at least
-    ``segment_share`` formulaic is stored with kind 'boilerplate'.
+    A line (or sentence) of at least ``min_chars`` normalised characters (and
+    at most ``max_chars``, 0 for any length) is formulaic when its normalised
+    text is in the list file, or when it occurs in at least
+    ``max(min_df, ceil(df_fraction * n_documents))`` documents: by default the
+    threshold of templates (:class:`TemplatesConfig`), 10 documents up to
+    5,000, so a sentence three reports share is reuse, not a formula. Each
+    formulaic line is a template of kind 'boilerplate'. A pairwise segment
+    whose characters are at least ``segment_share`` formulaic is stored with
+    kind 'boilerplate'.
 
     Attributes:
         list_path: a UTF-8 file, one formulaic line per line ('#' comments);
             empty string for none.
         min_df / df_fraction: the document-frequency rule above.
-        min_chars / max_chars: lengths of lines considered, in characters.
+        min_chars / max_chars: lengths of lines considered, in characters
+            (``max_chars`` 0: no upper limit).
         segment_share: share of a segment that makes it boilerplate.
     """
 
     list_path: str = DEFAULT_LIST_PATH
-    min_df: int = 3
-    df_fraction: float = 0.01
+    min_df: int = 10
+    df_fraction: float = 0.002
     min_chars: int = 4
-    max_chars: int = 80
+    max_chars: int = 0
     segment_share: float = 0.8
 
     def __post_init__(self) -> None:
         _check(self.min_df >= 2, "boilerplate.min_df must be >= 2")
         _check(0.0 <= self.df_fraction <= 1.0, "boilerplate.df_fraction must be in [0, 1]")
-        _check(1 <= self.min_chars <= self.max_chars, "boilerplate.min_chars must be <= max_chars")
+        _check(self.min_chars >= 1, "boilerplate.min_chars must be >= 1")
+        _check(
+            self.max_chars == 0 or self.min_chars <= self.max_chars,
+            "boilerplate.min_chars must be <= max_chars (or max_chars 0: no limit)",
+        )
         _check(0.0 < self.segment_share <= 1.0, "boilerplate.segment_share must be in (0, 1]")
 
     def min_documents(self, n_documents: int) -> int:
@@ -333,6 +406,8 @@ class Config:
     candidates: CandidatesConfig = field(default_factory=CandidatesConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    seeds: SeedsConfig = field(default_factory=SeedsConfig)
+    templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     scan: ScanConfig = field(default_factory=ScanConfig)
 
     def to_dict(self) -> dict[str, Any]:
@@ -427,5 +502,7 @@ _SECTION_CLASSES: dict[str, type] = {
     "candidates": CandidatesConfig,
     "align": AlignConfig,
     "boilerplate": BoilerplateConfig,
+    "seeds": SeedsConfig,
+    "templates": TemplatesConfig,
     "scan": ScanConfig,
 }

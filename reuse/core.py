@@ -32,6 +32,7 @@ from reuse.ingest import DecodedDocument
 from reuse.normalise import NormalisedText, normalise
 from reuse.provenance import document_date
 from reuse.quotes import quoted_spans
+from reuse.seeds import fingerprints
 from reuse.segment import segment
 from reuse.shingle import shingle
 from reuse.sketch import passage_signatures
@@ -82,6 +83,8 @@ def index_document(
         )
         b, r = config.lsh_bands
         keys = band_keys(sigs, b, r)
+    with timers("seeds"):
+        fp_positions, fp_hashes = fingerprints(norm.text, config.seeds.kgram, config.seeds.window)
     with timers("boilerplate"):
         units = find_units(doc.text, norm, seg, config.boilerplate, listed)
     with timers("provenance"):
@@ -98,6 +101,8 @@ def index_document(
         passage_shingles=counts,
         band_keys=keys,
         units=units,
+        fingerprint_positions=fp_positions.astype(np.int32),
+        fingerprint_hashes=fp_hashes,
         quotes=quotes,
         doc_date=dated.date if dated else None,
         date_source=dated.source if dated else None,
@@ -153,6 +158,7 @@ def align_document_pair(
     config: Config,
     verified: np.ndarray | None = None,
     keys: tuple[str, str] | None = None,
+    representative: int | None = None,
 ) -> list[dict]:
     """Verify and align the candidate passage pairs of one document pair.
 
@@ -165,7 +171,9 @@ def align_document_pair(
     keys of a :class:`reuse.align.Alphabet` (faster rapidfuzz calls, same
     rows). Alignment runs in the order of the paths, not of the ids (which
     depend on when a file was first seen), so an incremental scan finds
-    exactly what a fresh one finds.
+    exactly what a fresh one finds. ``representative`` (``doc_a`` or
+    ``doc_b``) is a template's representative, whose text several occurrences
+    in the other document may align to.
 
     Returns match rows (:data:`reuse.store.MATCH_SCHEMA` columns) with
     offsets into both the original and the normalised texts.
@@ -181,13 +189,18 @@ def align_document_pair(
     kept = seeds[verified]
     if len(kept) == 0:
         return []
+    rep_is_a = None if representative is None else representative == doc_a
     if path_a <= path_b:
-        segs = align_pair(norm_a.text, norm_b.text, kept, config.align, (key_a, key_b))
+        shared = None if rep_is_a is None else ("a" if rep_is_a else "b")
+        segs = align_pair(norm_a.text, norm_b.text, kept, config.align, (key_a, key_b), shared)
     else:
+        shared = None if rep_is_a is None else ("b" if rep_is_a else "a")
         swapped = np.concatenate((kept[:, 2:4], kept[:, 0:2]), axis=1)
         segs = [
             _swap_sides(g)
-            for g in align_pair(norm_b.text, norm_a.text, swapped, config.align, (key_b, key_a))
+            for g in align_pair(
+                norm_b.text, norm_a.text, swapped, config.align, (key_b, key_a), shared
+            )
         ]
     return [_segment_row(g, doc_a, doc_b, norm_a, norm_b) for g in segs]
 

@@ -1,4 +1,4 @@
-"""Reuse groups: connected components of passages joined by matches.
+"""Reuse groups: a passage and the passages that match it, without chaining.
 
 A stock paragraph copied into 12 reports produces up to 66 pairwise matches;
 as a group it is one passage in 12 documents. Groups are built in two steps.
@@ -32,12 +32,21 @@ document, never on the order of the input. The sweep costs
 by more than a factor of two). Spans that overlap no other span of their
 document (most of them) skip the Python sweep altogether.
 
-**2. Components.** Each match is an edge between the nodes of its two sides;
-groups are the connected components (iterative union-find with path
-compression; the root of a component is its smallest node).
+**2. Stars.** Each match is an edge between the nodes of its two sides.
+Connected components would chain: a report sharing one paragraph with a
+second, which shares another with a third, would put the first and the third
+in one group although they share nothing. Groups are stars instead (star
+clustering, Aslam, Pelekhov and Rus 2004): nodes are visited by degree
+(distinct neighbouring nodes, most first; then document id, then start); an
+unvisited node becomes a group's *centre*, and its neighbours not yet in a
+group its members. So every member of a group matches the group's centre
+(its first member here is the centre, whose document is listed first), and
+a node belongs to one group. A group's matches are those between two of its
+members, the centre included.
 
 A :class:`ReuseGroup` has one member per node (its document and hull span),
-sorted by ``(doc_id, start)``, and the sorted ids of its matches. Groups with
+the centre first, then the others sorted by ``(doc_id, start)``, and the
+sorted ids of its matches. Groups with
 fewer than ``min_documents`` distinct documents are dropped (a match of two
 passages of one document is a group of one document). Groups are ordered by
 number of documents (descending), number of members (descending), then first
@@ -46,7 +55,7 @@ member ``(doc_id, start, end)`` and finally smallest match id, and numbered
 
 >>> sides = [(1, 10, 0, 200, 11, 50, 250), (2, 11, 52, 248, 12, 0, 199)]
 >>> [g.members for g in reuse_groups(sides)]  # doctest: +NORMALIZE_WHITESPACE
-[(GroupMember(doc_id=10, start=0, end=200), GroupMember(doc_id=11, start=50, end=250),
+[(GroupMember(doc_id=11, start=50, end=250), GroupMember(doc_id=10, start=0, end=200),
   GroupMember(doc_id=12, start=0, end=199))]
 """
 
@@ -72,10 +81,10 @@ class GroupMember:
 
 @dataclass(frozen=True, slots=True)
 class ReuseGroup:
-    """A connected component of passage nodes joined by matches."""
+    """A star of passage nodes: a centre and the nodes that match it."""
 
     group_no: int  # 1.. in output order
-    members: tuple[GroupMember, ...]  # one per node, sorted by (doc_id, start)
+    members: tuple[GroupMember, ...]  # one per node: the centre, then by (doc_id, start)
     match_ids: tuple[int, ...]  # sorted
 
     @property
@@ -159,6 +168,28 @@ def _sweep_nodes(
             label[i] = k
 
 
+def _stars(
+    u: np.ndarray, v: np.ndarray, n_nodes: int, node_doc: np.ndarray, node_start: np.ndarray
+) -> np.ndarray:
+    """Per node, the centre node of its star (see the module docstring)."""
+    neighbours: list[set[int]] = [set() for _ in range(n_nodes)]
+    for a, b in zip(u.tolist(), v.tolist()):
+        if a != b:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    degree = np.fromiter((len(x) for x in neighbours), dtype=np.int64, count=n_nodes)
+    order = np.lexsort((node_start, node_doc, -degree))
+    centre = np.full(n_nodes, -1, dtype=np.int64)
+    for node in order.tolist():
+        if centre[node] >= 0:
+            continue
+        centre[node] = node
+        for other in sorted(neighbours[node]):
+            if centre[other] < 0:
+                centre[other] = node
+    return centre
+
+
 def reuse_groups(
     sides: Iterable[Sequence[int]] | np.ndarray, min_documents: int = 2
 ) -> list[ReuseGroup]:
@@ -226,34 +257,21 @@ def reuse_groups(
     np.minimum.at(node_start, node_of_span, u_start)
     np.maximum.at(node_end, node_of_span, u_end)
 
-    # Components: union-find over nodes, one edge per match; the root is the
-    # smallest node of its component, whatever the order of the edges.
+    # Stars: centres by degree; every member is a neighbour of its centre.
     node_of_side = node_of_span[span_of_side]
-    parent = list(range(n_nodes))
-    for u, v in zip(node_of_side[:n].tolist(), node_of_side[n:].tolist()):
-        if u == v:
-            continue
-        ru = u
-        while parent[ru] != ru:
-            ru = parent[ru]
-        while parent[u] != ru:
-            parent[u], u = ru, parent[u]
-        rv = v
-        while parent[rv] != rv:
-            rv = parent[rv]
-        while parent[v] != rv:
-            parent[v], v = rv, parent[v]
-        if ru < rv:
-            parent[rv] = ru
-        elif rv < ru:
-            parent[ru] = rv
-    for x in range(n_nodes):  # parents are smaller, so one pass compresses fully
-        parent[x] = parent[parent[x]]
-    roots, comp_of_node = np.unique(np.asarray(parent, dtype=np.int64), return_inverse=True)
+    u_side, v_side = node_of_side[:n], node_of_side[n:]
+    comp_of_node = _stars(u_side, v_side, n_nodes, node_doc, node_start)
+    roots = np.unique(comp_of_node)
     n_comps = len(roots)
+    centre_of_comp = np.full(n_comps, -1, dtype=np.int64)
+    is_centre = comp_of_node == np.arange(n_nodes)  # a group is named by its centre node
+    centre_of_comp[np.searchsorted(roots, comp_of_node[is_centre])] = np.flatnonzero(is_centre)
+    comp_of_node = np.searchsorted(roots, comp_of_node)
 
     # Per component: members, distinct documents, matches.
-    member_order = np.lexsort((node_end, node_start, node_doc, comp_of_node))
+    not_centre = np.ones(n_nodes, dtype=np.int64)
+    not_centre[centre_of_comp] = 0
+    member_order = np.lexsort((node_end, node_start, node_doc, not_centre, comp_of_node))
     m_comp = comp_of_node[member_order]
     n_members = np.bincount(m_comp, minlength=n_comps)
     first_member = np.r_[0, np.cumsum(n_members)[:-1]]
@@ -262,11 +280,20 @@ def reuse_groups(
     new_doc[1:] = (m_comp[1:] != m_comp[:-1]) | (m_doc[1:] != m_doc[:-1])
     n_docs = np.bincount(m_comp[new_doc], minlength=n_comps)
 
-    comp_of_match = comp_of_node[node_of_side[:n]]
+    comp_of_match = comp_of_node[u_side]
+    inside = comp_of_match == comp_of_node[v_side]
+    comp_of_match = np.where(inside, comp_of_match, n_comps)  # edges between groups: none
     match_order = np.lexsort((match_id, comp_of_match))
-    n_matches = np.bincount(comp_of_match, minlength=n_comps)
+    match_order = match_order[comp_of_match[match_order] < n_comps]
+    n_matches = np.bincount(comp_of_match[inside], minlength=n_comps)
     first_match = np.r_[0, np.cumsum(n_matches)[:-1]]
-    min_match = match_id[match_order][first_match]
+    min_match = (
+        np.where(
+            n_matches > 0, match_id[match_order][np.minimum(first_match, len(match_order) - 1)], 0
+        )
+        if len(match_order)
+        else np.zeros(n_comps, dtype=np.int64)
+    )
 
     fm = member_order[first_member]
     comp_order = np.lexsort(

@@ -58,6 +58,8 @@ def after_ddl(con: duckdb.DuckDBPyConnection, version: int | None, carried: dict
             """
         )
         con.execute("DROP TABLE old_verdicts")
+    con.execute("INSERT INTO matches SELECT *, NULL FROM matches_v2")
+    con.execute("DROP TABLE matches_v2")
     con.register("migrated_roots", carried["roots"])
     con.execute("INSERT INTO roots SELECT name, location, NULL, NULL FROM migrated_roots")
     con.unregister("migrated_roots")
@@ -107,6 +109,9 @@ def _identity_v3(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "UPDATE documents d SET path = n.path FROM migrated_paths n WHERE d.doc_id = n.doc_id"
     )
     con.unregister("migrated_paths")
+    # The kinds of version 3 ('template') need the new CHECK: the DDL makes a new
+    # matches table, filled from the old one after it.
+    con.execute("ALTER TABLE matches RENAME TO matches_v2")
     carried["roots"] = pa.table(
         {"name": [n for n, _ in roots], "location": [loc for _, loc in roots]}
     )

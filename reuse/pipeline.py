@@ -32,21 +32,18 @@ import logging
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 from rapidfuzz.distance import Levenshtein
 
 from reuse import __version__, snapshot
-from reuse.align import Alphabet, verify_texts
-from reuse.boilerplate import covered_share, load_list
-from reuse.candidates import candidate_pair_blocks
+from reuse.boilerplate import load_list
 from reuse.config import Config
-from reuse.core import Timers, align_document_pair, edit_rows, index_document
+from reuse.core import Timers, edit_rows, index_document
 from reuse.edits import load_jieba
 from reuse.errors import DocumentError, StoreError
 from reuse.groups import reuse_groups
@@ -61,8 +58,11 @@ from reuse.ingest import (
     sha256_hex,
     unescape_path,
 )
+from reuse.matching import MatchSet, budget_runs, find_matches, normalise_task
 from reuse.normalise import NormalisedText, normalise_many
+from reuse.plan import document_ranks
 from reuse.store import EDIT_SCHEMA, MATCH_SCHEMA, IndexedDocument, KnownDocument, Store
+from reuse.templates import label_matches
 from reuse.workers import STATE, ordered_map, resolve_workers
 
 log = logging.getLogger("reuse")
@@ -92,6 +92,7 @@ class ScanResult:
     n_edited: int = 0
     n_groups: int = 0
     n_renamed: int = 0
+    n_templates: int = 0
     rebuilt: bool = False
     errors: list[DocumentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -163,375 +164,31 @@ def _warm_caches(config: Config) -> None:
     index_document(DecodedDocument("", "", "预热 warm-up。", "utf-8", 0), config)
 
 
-def _normalise_task(items: list[tuple[int, str]]) -> list[tuple[int, NormalisedText]]:
-    norms = normalise_many([text for _, text in items])
-    return [(doc_id, norm) for (doc_id, _), norm in zip(items, norms)]
-
-
-def find_matches(
-    store: Store,
-    config: Config,
-    dirty_docs: set[int],
-    timers: Timers,
-    progress: Progress | None = None,
-) -> tuple[pa.Table, int]:
-    """Aligned reuse segments of every document pair with a dirty document.
-
-    Returns ``(rows, n_candidate_passage_pairs)``; the rows are a
-    :data:`reuse.store.MATCH_SCHEMA` table (a dict per row took ~1 KB; a
-    row of the table ~70 bytes). Candidate pairs come in blocks of at most
-    about ``scan.candidate_budget_pairs`` (:func:`reuse.candidates.candidate_pair_blocks`:
-    runs of whole documents on the lower side, in order), each aligned before
-    the next is made, so their number, which grows with the square of the
-    corpus where stock clauses abound, does not bound the corpus a scan can
-    take; the rows do not depend on the blocks.
-    """
-    b, _ = config.lsh_bands
-    workers = resolve_workers(config.scan.workers)
-    with timers("candidates"):
-        doc_ids, spans, band_keys = store.load_passages(b)
-        dirty = np.isin(doc_ids, np.fromiter(dirty_docs, dtype=np.int64, count=len(dirty_docs)))
-        blocks = candidate_pair_blocks(
-            band_keys,
-            doc_ids,
-            dirty,
-            config.candidates.max_bucket,
-            workers,
-            config.scan.candidate_budget_pairs,
-        )
-    aligned = _ColumnBuffer(MATCH_SCHEMA)
-    lengths = store.normalised_lengths()
-    paths = store.document_paths()
-    norms: dict[int, NormalisedText] = {}
-    text_keys: dict[int, str] = {}
-    alphabet: list[Alphabet] = []  # made from the first window's texts, kept for the scan
-    n_pairs = n_blocks = n_doc_pairs = 0
-    while True:
-        with timers("candidates"):
-            pairs = next(blocks, None)
-            if pairs is None:
-                break
-            n_blocks += 1
-            if len(pairs) == 0:
-                continue
-            n_pairs += len(pairs)
-            # Progress in passages: the block covers first passages pairs[0, 0] ... pairs[-1, 0].
-            span = (int(pairs[0, 0]), int(pairs[-1, 0]) + 1, len(doc_ids))
-            pairs, da, db = _by_document_pair(pairs, doc_ids)  # the unsorted block is freed
-        n_doc_pairs += _align_block(
-            store, pairs, da, db, doc_ids, spans, norms, text_keys, alphabet, lengths, paths,
-            config, workers, timers, aligned, progress, span,
-        )  # fmt: skip
-        del pairs, da, db
-    log.info(
-        "candidates: %d passages, %d candidate pairs in %d blocks",
-        len(doc_ids),
-        n_pairs,
-        n_blocks,
-    )
-    rows = aligned.table()
-    log.info("align: %d document pairs, %d segments", n_doc_pairs, rows.num_rows)
-    return rows, n_pairs
-
-
-def _by_document_pair(
-    pairs: np.ndarray, doc_ids: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(pairs, doc_a, doc_b)`` in (doc_a, doc_b, i, j) order. ``pairs`` is sorted
-    by (i, j), so a stable sort by document pair gives the order a lexsort of
-    four keys would."""
-    da = doc_ids[pairs[:, 0]]
-    db = doc_ids[pairs[:, 1]]
-    order = np.argsort(da * (int(db.max()) + 1) + db, kind="stable")
-    return pairs[order], da[order], db[order]
-
-
-def _align_block(
-    store: Store,
-    pairs: np.ndarray,
-    da: np.ndarray,
-    db: np.ndarray,
-    doc_ids: np.ndarray,
-    spans: np.ndarray,
-    norms: dict[int, NormalisedText],
-    text_keys: dict[int, str],
-    alphabet: list[Alphabet],
-    lengths: dict[int, int],
-    paths: dict[int, str],
-    config: Config,
-    workers: int,
-    timers: Timers,
-    aligned: _ColumnBuffer,
-    progress: Progress | None,
-    span: tuple[int, int, int],
-) -> int:
-    """Verify and align one block of candidate pairs (in (doc_a, doc_b, i, j)
-    order, with their documents ``da``/``db``) into ``aligned``; ``norms``
-    keeps the normalised texts from block to block (those the next window
-    needs) and ``text_keys`` the same texts in the keys of ``alphabet[0]``, made
-    from the first window's texts (any permutation gives the same rows; one
-    for the scan keys each text once). Returns the number of document pairs."""
-    cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
-    starts_array = np.concatenate(([0], cut)).astype(np.int64)
-    ends_array = np.concatenate((cut, [len(pairs)])).astype(np.int64)
-    first, last, total = span
-    done = 0
-    for window in _windows(starts_array, da, db, lengths, config.scan.text_budget_chars):
-        # The normalised texts this window needs, kept from the last window or loaded.
-        firsts = starts_array[window]
-        needed = set(np.union1d(da[firsts], db[firsts]).tolist())
-        for d in [d for d in norms if d not in needed]:
-            del norms[d], text_keys[d]
-        with timers("normalise"):
-            missing = sorted(needed - norms.keys())
-            texts = store.document_texts(missing)
-            batches = [
-                [(d, texts[d]) for d in missing[i : i + 128]] for i in range(0, len(missing), 128)
-            ]
-            for batch in ordered_map(
-                _normalise_task,
-                batches,
-                workers,
-                {},
-                min_items=4,
-                timeout=config.scan.task_timeout_seconds,
-            ):
-                norms.update(batch)
-            del texts
-            # The texts in the keys of one alphabet: rapidfuzz's kernels look
-            # up the characters it moves below 256 in a table, not a hash map.
-            if not alphabet:
-                alphabet.append(Alphabet([norms[d].text for d in sorted(norms)]))
-            text_keys.update((d, alphabet[0].keys(norms[d].text)) for d in missing)
-        # Tasks: runs of consecutive document pairs, ~256 candidate pairs each.
-        # (Any partition gives the same rows: tasks come back in order.)
-        ks = np.asarray(window, dtype=np.int64)
-        sizes = ends_array[ks] - starts_array[ks]
-        task_of = (np.cumsum(sizes) - sizes) // 256
-        cuts = np.flatnonzero(task_of[1:] != task_of[:-1]) + 1
-        tasks = [part.tolist() for part in np.split(ks, cuts)]
-        state = {
-            "norms": norms,
-            "text_keys": text_keys,
-            "pairs": pairs,
-            "spans": spans,
-            "passage_texts": _passage_texts(doc_ids, spans, text_keys),
-            "starts": starts_array,
-            "ends": ends_array,
-            "da": da,
-            "db": db,
-            "paths": paths,
-            "config": config,
-        }
-        with timers("align"):
-            results = ordered_map(
-                _align_task,
-                tasks,
-                workers,
-                state,
-                min_items=8,
-                timeout=config.scan.task_timeout_seconds,
-            )
-            for task, task_rows in zip(tasks, results):
-                aligned.extend(task_rows)
-                done += len(task)
-                if progress:
-                    progress("align", first + (last - first) * done // len(starts_array), total)
-    return len(starts_array)
-
-
-def _passage_texts(doc_ids: np.ndarray, spans: np.ndarray, texts: dict[int, str]) -> list[str]:
-    """Text of every passage of the documents in ``texts`` ("" for others), cut
-    once per window instead of once per candidate pair; ``texts`` are the
-    normalised texts (or their :class:`reuse.align.Alphabet` keys)."""
-    out = [""] * len(doc_ids)
-    if len(doc_ids) == 0:
-        return out
-    cuts = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1
-    for s, e in zip(
-        np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(doc_ids)])).tolist()
-    ):
-        text = texts.get(int(doc_ids[s]))
-        if text is not None:
-            out[s:e] = [text[x:y] for x, y in spans[s:e].tolist()]
-    return out
-
-
-def _windows(
-    starts: np.ndarray, da: np.ndarray, db: np.ndarray, lengths: dict[int, int], budget: int
-) -> Iterator[list[int]]:
-    """Runs of document-pair groups whose documents' normalised texts fit ``budget``
-    characters together (a single pair over budget gets a window of its own)."""
-    involved = np.union1d(da[starts], db[starts]).tolist()
-    if sum(lengths.get(d, 0) for d in involved) <= budget:
-        yield list(range(len(starts)))  # the common case: everything fits
-        return
-    yield from _budget_runs(zip(da[starts].tolist(), db[starts].tolist()), lengths, budget)
-
-
-def _budget_runs(
-    doc_pairs: Iterable[tuple[int, int]], lengths: dict[int, int], budget: int
-) -> Iterator[list[int]]:
-    """Runs of consecutive positions in ``doc_pairs`` whose documents' texts
-    (``lengths`` characters each) fit ``budget`` together; a single pair over
-    budget gets a run of its own."""
-    window: list[int] = []
-    members: set[int] = set()
-    chars = 0
-    for k, (doc_a, doc_b) in enumerate(doc_pairs):
-        new = {doc_a, doc_b} - members
-        extra = sum(lengths.get(d, 0) for d in new)
-        if window and chars + extra > budget:
-            yield window
-            window, members, chars = [], set(), 0
-            new = {doc_a, doc_b}
-            extra = sum(lengths.get(d, 0) for d in new)
-        window.append(k)
-        members |= new
-        chars += extra
-    if window:
-        yield window
-
-
-class _ColumnBuffer:
-    """Rows arriving as columns (a list per field of ``schema``), kept as Arrow
-    record batches of about ``batch_rows`` rows: ~70 bytes a match row, where
-    a dict per row took ~1 KB and an Arrow batch per worker task a few KB."""
-
-    def __init__(self, schema: pa.Schema, batch_rows: int = 65_536) -> None:
-        self.schema = schema
-        self.batch_rows = batch_rows
-        self.batches: list[pa.RecordBatch] = []
-        self.pending: list[list] = [[] for _ in schema]
-
-    def extend(self, columns: list[list]) -> None:
-        for mine, theirs in zip(self.pending, columns):
-            mine.extend(theirs)
-        if len(self.pending[0]) >= self.batch_rows:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.pending[0]:
-            arrays = [pa.array(col, f.type) for col, f in zip(self.pending, self.schema)]
-            self.batches.append(pa.record_batch(arrays, schema=self.schema))
-            self.pending = [[] for _ in self.schema]
-
-    def table(self) -> pa.Table:
-        self._flush()
-        return pa.Table.from_batches(self.batches, self.schema)
-
-
-def _align_task(groups: list[int]) -> list[list]:
-    """Worker task: verify and align the candidate pairs of some document pairs;
-    the match rows as columns (one list per :data:`reuse.store.MATCH_SCHEMA` field).
-
-    All candidate pairs of the task are verified in one rapidfuzz call (the
-    per-call overhead, not the comparison, dominated one call per document pair).
-    """
-    st = STATE
-    config: Config = st["config"]
-    pairs, spans, da, db = st["pairs"], st["spans"], st["da"], st["db"]
-    norms, text_keys, paths = st["norms"], st["text_keys"], st["paths"]
-    # A task is a run of consecutive document pairs: its candidate pairs are
-    # one slice of `pairs`. (Lists for fast scalar indexing, made here: a list
-    # of Python ints shared with the parent would be copied page by page into
-    # every worker as their reference counts change.)
-    starts = dict(zip(groups, st["starts"][groups].tolist()))
-    ends = dict(zip(groups, st["ends"][groups].tolist()))
-    first, last = starts[groups[0]], ends[groups[-1]]
-    passage = st["passage_texts"].__getitem__
-    left = list(map(passage, pairs[first:last, 0].tolist()))
-    right = list(map(passage, pairs[first:last, 1].tolist()))
-    verified = verify_texts(left, right, config.align.verify_similarity)
-    del left, right
-    # (a_start, a_end, b_start, b_end) of every candidate pair of the task, once.
-    task_pairs = pairs[first:last]
-    task_seeds = np.concatenate((spans[task_pairs[:, 0]], spans[task_pairs[:, 1]]), axis=1)
-    rows: list[dict] = []
-    offsets = np.array([starts[k] - first for k in groups], dtype=np.int64)
-    any_verified = np.logical_or.reduceat(verified, offsets) if len(verified) else []
-    for k, keep in zip(groups, any_verified):
-        if not keep:
-            continue
-        s, e = starts[k], ends[k]
-        ok = verified[s - first : e - first]
-        doc_a, doc_b = int(da[s]), int(db[s])
-        seeds = task_seeds[s - first : e - first]
-        rows.extend(
-            align_document_pair(
-                doc_a,
-                doc_b,
-                norms[doc_a],
-                norms[doc_b],
-                paths[doc_a],
-                paths[doc_b],
-                seeds,
-                config,
-                verified=ok,
-                keys=(text_keys[doc_a], text_keys[doc_b]),
-            )
-        )
-    return [[row[name] for row in rows] for name in MATCH_SCHEMA.names]
-
-
-def boilerplate_rows(
-    store: Store, config: Config, aligned: pa.Table, scope: set[int]
-) -> tuple[pa.Table, list[dict], list[dict]]:
-    """Relabel aligned matches and derive the formulaic-line matches.
-
-    ``aligned`` (a :data:`MATCH_SCHEMA` table of the new rows of the documents
-    in ``scope``) comes back with its ``kind`` column relabelled. Stored
-    aligned matches outside the scope are relabelled too, since the formulaic
-    lines depend on the whole corpus (a line in >= 1% of the documents); only
-    those that can be formulaic are read (both documents carry formulaic
-    lines, or the row is boilerplate now).
-
-    Returns ``(aligned relabelled, relabelled stored rows whose kind changed,
-    line-derived rows)``.
-    """
+def line_matches(store: Store, config: Config) -> pa.Table:
+    """The formulaic-line matches (:mod:`reuse.boilerplate`): each document holding
+    a formulaic line paired with the line's representative occurrence, in the
+    document ranked first (:func:`reuse.plan.document_ranks`: earliest dated,
+    then by path): ``k - 1`` rows for ``k`` documents, ``rep_doc`` the
+    representative's document. A :data:`MATCH_SCHEMA` table."""
     bp = config.boilerplate
-    min_docs = bp.min_documents(store.count_live_documents())
-    spans = store.formulaic_spans(min_docs)
-    existing = _existing_aligned(store, scope, sorted(spans))
-    kinds_before = [row["kind"] for row in existing]
-    aligned = _relabel(aligned, spans, bp.segment_share)
-    for row in existing:
-        row["kind"] = _kind(
-            spans,
-            (row["doc_a"], row["a_norm_start"], row["a_norm_end"]),
-            (row["doc_b"], row["b_norm_start"], row["b_norm_end"]),
-            bp.segment_share,
-        )
-    units = store.formulaic_units(min_docs)
+    units = store.formulaic_units(bp.min_documents(store.count_live_documents()))
+    ids, dates, paths = store.document_order()
+    ranks = document_ranks(ids, dates, paths)
     by_key: dict[int, list[tuple]] = defaultdict(list)
     for unit in units:
         by_key[unit[0]].append(unit)
-    paths = store.document_paths()
     texts = store.document_texts(u[1] for u in units)
     stars = []
     for members in by_key.values():
-        # The star's centre is the first path (not the first id: ids depend
-        # on the order files arrived in, paths do not).
-        members.sort(key=lambda u: paths[u[1]])
-        for first, second in ((members[0], other) for other in members[1:]):
-            head, other = (first, second) if first[1] < second[1] else (second, first)
-            stars.append((head, other))
-    covered = _covered_spans(aligned, existing, {(h[1], o[1]) for h, o in stars})
-    edges = [
-        (head, other)
-        for head, other in stars
-        if not any(
-            a0 < head[3] and head[2] < a1 and b0 < other[3] and other[2] < b1
-            for a0, a1, b0, b1 in covered.get((head[1], other[1]), [])
-        )
-    ]
+        members.sort(key=lambda u: (ranks[u[1]], u[2]))
+        rep = members[0]
+        stars.extend((rep, other) for other in members[1:] if other[1] != rep[1])
     # A line normalised alone is the line of the normalised document (it
     # starts and ends at non-space characters): only the lines are normalised.
-    lines = normalise_many(
-        [texts[u[1]][u[4] : u[5]] for head, other in edges for u in (head, other)]
-    )
+    lines = normalise_many([texts[u[1]][u[4] : u[5]] for pair in stars for u in pair])
     rows = []
-    for k, (head, other) in enumerate(edges):
+    for k, (rep, other) in enumerate(stars):
+        head, tail = (rep, other) if rep[1] < other[1] else (other, rep)
         ta, tb = lines[2 * k].text, lines[2 * k + 1].text
         distance = Levenshtein.distance(ta, tb)
         rows.append(
@@ -539,94 +196,22 @@ def boilerplate_rows(
                 "doc_a": head[1],
                 "a_start": head[4],
                 "a_end": head[5],
-                "doc_b": other[1],
-                "b_start": other[4],
-                "b_end": other[5],
+                "doc_b": tail[1],
+                "b_start": tail[4],
+                "b_end": tail[5],
                 "similarity": 1.0 - distance / max(len(ta), len(tb)),
                 "edit_distance": distance,
                 "kind": "boilerplate",
                 "a_norm_start": head[2],
                 "a_norm_end": head[3],
-                "b_norm_start": other[2],
-                "b_norm_end": other[3],
+                "b_norm_start": tail[2],
+                "b_norm_end": tail[3],
                 "seeds": 0,
                 "source": "line",
+                "rep_doc": rep[1],
             }
         )
-    changed = [row for row, kind in zip(existing, kinds_before) if row["kind"] != kind]
-    return aligned, changed, rows
-
-
-_NORM_SPAN_COLUMNS = ("a_norm_start", "a_norm_end", "b_norm_start", "b_norm_end")
-
-
-def _kind(
-    spans: dict[int, list[tuple[int, int]]],
-    side_a: tuple[int, int, int],
-    side_b: tuple[int, int, int],
-    share: float,
-) -> str:
-    """``'boilerplate'`` when formulaic lines cover at least ``share`` of both
-    sides ``(doc_id, norm_start, norm_end)``, else ``'reuse'``."""
-    spans_a, spans_b = spans.get(side_a[0]), spans.get(side_b[0])
-    if not spans_a or not spans_b:  # no formulaic line on one side: reuse
-        return "reuse"
-    low = min(covered_share(*side_a[1:], spans_a), covered_share(*side_b[1:], spans_b))
-    return "boilerplate" if low >= share else "reuse"
-
-
-def _relabel(aligned: pa.Table, spans: dict[int, list[tuple[int, int]]], share: float) -> pa.Table:
-    """``aligned`` with its ``kind`` column set by :func:`_kind`; only rows whose
-    documents both carry formulaic lines are looked at one by one."""
-    kinds = np.full(aligned.num_rows, "reuse", dtype=object)
-    if aligned.num_rows and spans:
-        formulaic = np.fromiter(spans, dtype=np.int64, count=len(spans))
-        doc_a = aligned["doc_a"].to_numpy()
-        doc_b = aligned["doc_b"].to_numpy()
-        both = np.flatnonzero(np.isin(doc_a, formulaic) & np.isin(doc_b, formulaic))
-        a0, a1, b0, b1 = (aligned[c].to_numpy()[both].tolist() for c in _NORM_SPAN_COLUMNS)
-        rows = zip(both.tolist(), doc_a[both].tolist(), a0, a1, doc_b[both].tolist(), b0, b1)
-        for i, da, sa, ea, db, sb, eb in rows:
-            kinds[i] = _kind(spans, (da, sa, ea), (db, sb, eb), share)
-    column = aligned.schema.get_field_index("kind")
-    return aligned.set_column(column, "kind", pa.array(kinds, pa.string()))
-
-
-def _covered_spans(
-    aligned: pa.Table, existing: list[dict], doc_pairs: set[tuple[int, int]]
-) -> dict[tuple[int, int], list[tuple[int, int, int, int]]]:
-    """Normalised spans ``(a0, a1, b0, b1)`` of the aligned matches (new and stored)
-    of each document pair in ``doc_pairs``."""
-    covered: dict[tuple[int, int], list[tuple[int, int, int, int]]] = defaultdict(list)
-    if not doc_pairs:
-        return covered
-    if aligned.num_rows:
-        wanted = np.array(sorted((a << 32) | b for a, b in doc_pairs), dtype=np.int64)
-        doc_a = aligned["doc_a"].to_numpy().astype(np.int64)
-        doc_b = aligned["doc_b"].to_numpy().astype(np.int64)
-        rows = np.flatnonzero(np.isin((doc_a << 32) | doc_b, wanted))
-        columns = [aligned[c].to_numpy()[rows].tolist() for c in _NORM_SPAN_COLUMNS]
-        for da, db, *span in zip(doc_a[rows].tolist(), doc_b[rows].tolist(), *columns):
-            covered[(da, db)].append(tuple(span))
-    for row in existing:
-        key = (row["doc_a"], row["doc_b"])
-        if key in doc_pairs:
-            covered[key].append(tuple(row[c] for c in _NORM_SPAN_COLUMNS))
-    return covered
-
-
-def _existing_aligned(store: Store, scope: set[int], formulaic_docs: list[int]) -> list[dict]:
-    names = (
-        "doc_a a_start a_end doc_b b_start b_end source kind a_norm_start a_norm_end "
-        "b_norm_start b_norm_end similarity edit_distance seeds"
-    ).split()
-    rows = []
-    for values in store.live_aligned_matches(formulaic_docs):
-        row = dict(zip(names, values))
-        if row["doc_a"] in scope or row["doc_b"] in scope:
-            continue
-        rows.append(row)
-    return rows
+    return pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
 
 
 #: Matches whose edits are committed together (a killed scan resumes after the last batch).
@@ -662,7 +247,7 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
         chunks = [[(d, texts[d]) for d in needed[i : i + 128]] for i in range(0, len(needed), 128)]
         norms: dict[int, NormalisedText] = {}
         for part in ordered_map(
-            _normalise_task,
+            normalise_task,
             chunks,
             workers,
             {},
@@ -704,7 +289,7 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
 def _edit_windows(todo: list[tuple], lengths: dict[int, int], budget: int) -> Iterator[list[tuple]]:
     """Runs of ``todo`` rows whose documents' texts fit ``budget`` characters together
     (a single match over budget gets a window of its own)."""
-    for run in _budget_runs(((r[1], r[4]) for r in todo), lengths, budget):
+    for run in budget_runs(((r[1], r[4]) for r in todo), lengths, budget):
         yield todo[run[0] : run[-1] + 1]
 
 
@@ -998,9 +583,9 @@ def _scan_locked(
     dirty = set(store.unmatched_documents())
     log.info("sketched %d documents; %d to compare", result.n_sketched, len(dirty))
     if dirty or gone or renamed:
-        aligned, n_candidates = find_matches(store, config, dirty, timers, progress)
-        result.n_candidates += n_candidates
-        store_matches(store, config, aligned, dirty, scan_id, timers, n_candidates)
+        found = find_matches(store, config, dirty, timers, progress)
+        result.n_candidates += found.n_candidates
+        store_matches(store, config, found, dirty, scan_id, timers)
     finish_scan(store, config, result, timers, progress)
 
 
@@ -1061,28 +646,22 @@ def _printable(text: str) -> str:
 def store_matches(
     store: Store,
     config: Config,
-    aligned: pa.Table,
+    found: MatchSet,
     dirty: set[int],
     scan_id: int,
     timers: Timers,
-    n_candidates: int = 0,
 ) -> None:
-    """Label the aligned rows (a :data:`MATCH_SCHEMA` table) of the ``dirty``
-    documents' pairs (reuse or boilerplate), add the formulaic-line matches,
-    and replace the stored match set in one transaction."""
+    """Add the formulaic-line matches to the aligned rows and replace the
+    stored match set in scope, with the plan, in one transaction."""
     with timers("boilerplate"):
-        aligned, relabelled, lines = boilerplate_rows(store, config, aligned, dirty)
-    log.info(
-        "boilerplate: %d formulaic-line matches, %d stored matches relabelled",
-        len(lines),
-        len(relabelled),
-    )
-    # Stored matches outside the scope that are not in `rows` stay as they are.
+        lines = line_matches(store, config)
+    log.info("boilerplate: %d formulaic-line matches", lines.num_rows)
+    # Stored matches outside the scope stay as they are.
     with timers("store"):
-        table = pa.concat_tables(
-            [aligned, pa.Table.from_pylist(relabelled + lines, schema=MATCH_SCHEMA)]
+        table = pa.concat_tables([found.rows, lines])
+        diff = store.replace_matches(
+            table, found.scope, scan_id, sorted(dirty), found.n_candidates, found.plans
         )
-        diff = store.replace_matches(table, sorted(dirty), scan_id, sorted(dirty), n_candidates)
     log.info("store: %d matches added, %d removed", diff["added"], diff["removed"])
 
 
@@ -1095,9 +674,22 @@ def finish_scan(
 ) -> None:
     """The derived stages (typed edits, groups), the counts, and the scan's record."""
     scan_id = result.scan_id
+    if store.is_stale("labels_stale"):
+        with timers("templates"):
+            stats = label_matches(store, config)
+        result.n_templates = stats.n_templates
+        log.info(
+            "templates: %d templates, %d formulaic lines, %d matches relabelled",
+            stats.n_templates,
+            stats.n_boilerplate,
+            stats.n_relabelled,
+        )
     if config.scan.edits:
         with timers("edits"):
             result.n_edited = derive_edits(store, config, progress)
+    if store.is_stale("shares_stale"):
+        with timers("shares"):
+            store.write_shares()
     if store.groups_stale():
         with timers("groups"):
             groups = reuse_groups(store.reuse_sides())

@@ -191,28 +191,37 @@ def pair_report(
             norm_cache[d] = (text, normalise(text))
         return norm_cache[d]
 
+    # Characters of each document copied from the other (reuse.shares: the one
+    # definition), read from document_sources.
+    copied = {
+        (d, src): chars
+        for d, src, chars in con.execute(
+            "SELECT doc_id, source_doc, copied_chars FROM document_sources"
+        ).fetchall()
+    }
     for (a, b), ms in pairs.items():
         da, db = docs[a], docs[b]
-        reused_a = union_length((m["a_norm_start"], m["a_norm_end"]) for m in ms)
-        reused_b = union_length((m["b_norm_start"], m["b_norm_end"]) for m in ms)
+        reused_a = copied.get((a, b), 0)
+        reused_b = copied.get((b, a), 0)
         out.append(
             {
                 "doc_a": {
                     **da,
                     "reused_chars": reused_a,
-                    "share": reused_a / da["n_norm_chars"] if da["n_norm_chars"] else 0.0,
+                    "share": reused_a / da["n_chars"] if da["n_chars"] else 0.0,
                 },
                 "doc_b": {
                     **db,
                     "reused_chars": reused_b,
-                    "share": reused_b / db["n_norm_chars"] if db["n_norm_chars"] else 0.0,
+                    "share": reused_b / db["n_chars"] if db["n_chars"] else 0.0,
                 },
                 "matches": ms,
             }
         )
+    # The most evidence first: characters copied between the two documents.
     out.sort(
         key=lambda e: (
-            -max(e["doc_a"]["share"], e["doc_b"]["share"]),
+            -(e["doc_a"]["reused_chars"] + e["doc_b"]["reused_chars"]),
             e["doc_a"]["path"],
             e["doc_b"]["path"],
         )
@@ -345,7 +354,7 @@ def _overlap_length(spans: list[tuple[int, int]], start: int, end: int) -> int:
 _SIMILARITY_COLUMNS = (
     "doc_id, path, n_chars, doc_date, reused_chars, share, reused_chars_excluding, "
     "share_excluding, largest_source_id, largest_source, largest_source_share, n_sources, "
-    "n_ignored"
+    "n_ignored, copied_chars, changed_chars, template_chars, boilerplate_chars, quoted_chars"
 )
 
 
@@ -355,7 +364,7 @@ def corpus_similarity(
     """Every live document's row of the ``document_similarity`` view, most reused first."""
     sql = (
         f"SELECT {_SIMILARITY_COLUMNS} FROM document_similarity "
-        "ORDER BY share DESC, share_excluding DESC, path"
+        "ORDER BY share DESC, copied_chars DESC, path"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
@@ -365,76 +374,119 @@ def corpus_similarity(
 
 
 def document_similarity(con: duckdb.DuckDBPyConnection, doc: str) -> dict[str, Any]:
-    """The similarity report of one document.
+    """The similarity report of one document, in the figures of :mod:`reuse.shares`.
 
-    Shares are of the document's original characters: ``share`` counts every
-    reused passage (reuse, boilerplate, quotation); ``share_excluding`` leaves
-    out boilerplate and quotations (passages at least 80% inside quotation
-    marks); each source's share counts the passages it shares with this
-    document (boilerplate left out). Matches a reviewer marked ``ignored`` are
-    left out everywhere and counted in ``n_ignored``.
+    ``share`` is the share of the document's original characters copied from
+    others; ``copied_chars``, ``changed_chars``, ``template_chars``,
+    ``boilerplate_chars`` and ``quoted_chars`` count each class apart. Each
+    source's ``share`` is the characters copied from it; each section's, the
+    characters of the section copied. Matches a reviewer marked ``ignored``
+    count for nothing and are counted in ``n_ignored``.
 
-    Returns the ``document_similarity`` row plus ``sources`` (most shared
-    first) and ``sections`` (each with its share and share excluding).
+    Returns the ``document_similarity`` row plus ``sources`` (most copied
+    first) and ``sections``.
     """
+    from reuse.shares import document_coverage
+
     doc_id = resolve_document(con, doc)
     cur = con.execute(
         f"SELECT {_SIMILARITY_COLUMNS} FROM document_similarity WHERE doc_id = ?", [doc_id]
     )
     names = [d[0] for d in cur.description]
     out: dict[str, Any] = dict(zip(names, cur.fetchone() or ()))
-    sides = con.execute(
-        "SELECT s.other_doc, d.path, s.start_offset, s.end_offset, s.side_kind "
-        "FROM match_sides s JOIN documents d ON d.doc_id = s.other_doc "
-        "WHERE s.doc_id = ? AND s.verdict IS DISTINCT FROM 'ignored'",
-        [doc_id],
-    ).fetchall()
-    n_chars = max(int(out["n_chars"]), 1)
-    by_source: dict[int, dict[str, Any]] = {}
-    for other, path, start, end, side_kind in sides:
-        if side_kind == "boilerplate":
-            continue
-        entry = by_source.setdefault(
-            other, {"doc_id": other, "path": path, "spans": [], "quoted_spans": []}
-        )
-        entry["spans"].append((start, end))
-        if side_kind == "quotation":
-            entry["quoted_spans"].append((start, end))
+    coverage = document_coverage(con, doc_id)
+    n_chars = max(coverage.n_chars, 1)
+    passages = dict(
+        con.execute(
+            "SELECT CASE WHEN doc_a = ? THEN doc_b ELSE doc_a END, count(*) FROM reviewed_matches "
+            "WHERE kind = 'reuse' AND (doc_a = ? OR doc_b = ?) "
+            "AND verdict IS DISTINCT FROM 'ignored' GROUP BY ALL",
+            [doc_id, doc_id, doc_id],
+        ).fetchall()
+    )
+    paths = dict(con.execute("SELECT doc_id, path FROM documents").fetchall())
     sources = []
-    for entry in by_source.values():
-        chars = union_length(entry["spans"])
+    for other, mask in coverage.sources.items():
+        chars = int(mask.sum())
         sources.append(
             {
-                "doc_id": entry["doc_id"],
-                "path": entry["path"],
+                "doc_id": other,
+                "path": paths.get(other, ""),
                 "reused_chars": chars,
                 "share": chars / n_chars,
-                "quoted_chars": union_length(entry["quoted_spans"]),
-                "passages": len(entry["spans"]),
+                "quoted_chars": coverage.quoted_from.get(other, 0),
+                "passages": passages.get(other, 0),
             }
         )
     sources.sort(key=lambda e: (-e["reused_chars"], e["path"]))
     out["sources"] = sources
     text_row = con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
     text = str(text_row[0]) if text_row else ""
-    all_spans = [(s, e) for _, _, s, e, _ in sides]
-    own_spans = [(s, e) for _, _, s, e, k in sides if k == "reuse"]
+    copied = coverage.masks["copied"]
     secs = []
     for sec in sections(text):
         length = max(sec["end"] - sec["start"], 1)
-        secs.append(
-            {
-                **sec,
-                "share": _overlap_length(all_spans, sec["start"], sec["end"]) / length,
-                "share_excluding": _overlap_length(own_spans, sec["start"], sec["end"]) / length,
-            }
-        )
+        share = int(copied[sec["start"] : sec["end"]].sum()) / length
+        secs.append({**sec, "share": share, "share_excluding": share})
     out["sections"] = secs
     return out
 
 
 # ---------------------------------------------------------------------------
 # Reuse groups and provenance
+
+
+def template_report(
+    con: duckdb.DuckDBPyConnection,
+    limit: int | None = None,
+    kind: str = "template",
+    min_documents: int = 2,
+    members: int = 10,
+) -> list[dict[str, Any]]:
+    """Templates (stock text), the most documents first: the representative's
+    text, the earliest dated member, and up to ``members`` members each
+    (``kind``: ``'template'``, ``'boilerplate'`` or ``'all'``)."""
+    where = "" if kind == "all" else "AND t.kind = ?"
+    params: list[Any] = [min_documents] + ([] if kind == "all" else [kind])
+    rows = con.execute(
+        "SELECT t.template_id, t.kind, t.n_documents, t.n_members, d.path, "
+        "substr(d.text, t.rep_start + 1, t.rep_end - t.rep_start), t.template_key, "
+        "(SELECT arg_min(x.path, x.doc_date) FROM template_members tm "
+        " JOIN documents x ON x.doc_id = tm.doc_id "
+        " WHERE tm.template_id = t.template_id AND x.doc_date IS NOT NULL), "
+        "(SELECT min(x.doc_date) FROM template_members tm "
+        " JOIN documents x ON x.doc_id = tm.doc_id WHERE tm.template_id = t.template_id) "
+        f"FROM templates t JOIN documents d ON d.doc_id = t.rep_doc "
+        f"WHERE t.n_documents >= ? {where} ORDER BY t.template_id"
+        + (f" LIMIT {int(limit)}" if limit else ""),
+        params,
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    listed: dict[int, list[dict[str, Any]]] = {}
+    for tid, path, start, end, sim in con.execute(
+        "SELECT m.template_id, d.path, m.start_offset, m.end_offset, m.similarity "
+        "FROM template_members m JOIN documents d USING (doc_id) "
+        "WHERE m.template_id IN (SELECT unnest(?)) ORDER BY m.template_id, d.path, m.start_offset",
+        [ids],
+    ).fetchall():
+        entries = listed.setdefault(tid, [])
+        if len(entries) < members:
+            entries.append({"path": path, "start": start, "end": end, "similarity": sim})
+    return [
+        {
+            "template_id": r[0],
+            "kind": r[1],
+            "n_documents": r[2],
+            "n_members": r[3],
+            "representative": r[4],
+            "text": r[5],
+            "template_key": r[6],
+            "earliest_member": r[7],
+            "earliest_date": r[8],
+            "members": listed.get(r[0], []),
+        }
+        for r in rows
+    ]
 
 
 def group_report(

@@ -85,7 +85,9 @@ Public contract (users' SQL depends on these names and columns):
     failed by the run that resumes it).
 
 Internal tables (may change between versions): ``passages`` (LSH band keys of
-every passage), ``lines`` (formulaic-line candidates), ``meta``.
+every passage), ``lines`` (formulaic-line candidates), ``fingerprints``
+(winnowed k-gram hashes, :mod:`reuse.seeds`), ``pair_plans`` (the seeds each
+document pair was aligned from, as a hash), ``meta``.
 
 ``meta`` holds ``database_id`` (a random id made when the database is
 created) and ``generation`` (the number of times it was published).
@@ -111,7 +113,13 @@ TABLES = (
     "lines",
     "quotations",
     "matches",
+    "fingerprints",
+    "pair_plans",
+    "templates",
+    "template_members",
     "edits",
+    "document_shares",
+    "document_sources",
     "groups",
     "group_members",
     "verdicts",
@@ -123,6 +131,7 @@ VIEWS = (
     "match_keys",
     "current_verdicts",
     "reviewed_matches",
+    "shared_spans",
     "match_sides",
     "document_similarity",
     "match_provenance",
@@ -224,7 +233,7 @@ CREATE TABLE IF NOT EXISTS matches (
     b_end INTEGER NOT NULL,
     similarity DOUBLE NOT NULL,
     edit_distance INTEGER NOT NULL,
-    kind VARCHAR NOT NULL,               -- 'reuse' or 'boilerplate'
+    kind VARCHAR NOT NULL,               -- 'reuse', 'template' or 'boilerplate'
     a_norm_start INTEGER NOT NULL,
     a_norm_end INTEGER NOT NULL,
     b_norm_start INTEGER NOT NULL,
@@ -234,8 +243,62 @@ CREATE TABLE IF NOT EXISTS matches (
     first_seen_scan INTEGER,
     deleted_at TIMESTAMP,
     n_edits INTEGER,                     -- rows in edits; NULL until they are computed
-    CHECK (kind IN ('reuse', 'boilerplate')),
+    rep_doc INTEGER,                     -- a template's member aligned to its representative
+                                         -- (this document's side); NULL for a pairwise match
+    CHECK (kind IN ('reuse', 'template', 'boilerplate')),
     CHECK (a_start < a_end AND b_start < b_end)
+);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    doc_id INTEGER NOT NULL,
+    pos INTEGER NOT NULL,                -- normalised offset of the k-gram
+    hash UBIGINT NOT NULL                -- winnowed k-gram hash (reuse.seeds)
+);
+CREATE TABLE IF NOT EXISTS pair_plans (
+    doc_a INTEGER NOT NULL,
+    doc_b INTEGER NOT NULL,
+    pass TINYINT NOT NULL,               -- 1: pairwise, 2: template member and representative
+    signature UBIGINT NOT NULL,          -- hash of the seeds the pair was aligned from
+    PRIMARY KEY (doc_a, doc_b, pass)
+);
+CREATE TABLE IF NOT EXISTS templates (
+    template_id INTEGER PRIMARY KEY,     -- 1 = the template in the most documents
+    kind VARCHAR NOT NULL,               -- 'template' (stock text) or 'boilerplate' (a line)
+    rep_doc INTEGER NOT NULL,            -- the representative occurrence
+    rep_start INTEGER NOT NULL,          -- original offsets in rep_doc
+    rep_end INTEGER NOT NULL,
+    n_documents INTEGER NOT NULL,
+    n_members INTEGER NOT NULL,          -- occurrences, the representative's included
+    template_key VARCHAR NOT NULL        -- md5 of the representative's path and text
+);
+CREATE TABLE IF NOT EXISTS template_members (
+    template_id INTEGER NOT NULL,
+    doc_id INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,       -- original offsets of the occurrence
+    end_offset INTEGER NOT NULL,
+    rep_start INTEGER NOT NULL,          -- the part of the representative it aligns to
+    rep_end INTEGER NOT NULL,
+    match_id BIGINT,                     -- its alignment to the representative (NULL: the
+                                         -- representative itself)
+    similarity DOUBLE NOT NULL,
+    edit_distance INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_shares (
+    doc_id INTEGER PRIMARY KEY,          -- reuse.shares: the class of every character
+    n_chars INTEGER NOT NULL,            -- of documents.text
+    boilerplate_chars INTEGER NOT NULL,  -- in formulaic lines
+    template_chars INTEGER NOT NULL,     -- in template occurrences
+    quoted_chars INTEGER NOT NULL,       -- quoted, within reuse
+    copied_chars INTEGER NOT NULL,       -- within reuse, equal to the source
+    changed_chars INTEGER NOT NULL,      -- within reuse, in a typed edit
+    share DOUBLE NOT NULL,               -- copied_chars / n_chars
+    n_sources INTEGER NOT NULL,
+    largest_source INTEGER,
+    largest_source_chars INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_sources (
+    doc_id INTEGER NOT NULL,
+    source_doc INTEGER NOT NULL,
+    copied_chars INTEGER NOT NULL        -- characters of doc_id copied from source_doc
 );
 CREATE TABLE IF NOT EXISTS errors (
     error_id BIGINT PRIMARY KEY,
@@ -336,6 +399,44 @@ CREATE OR REPLACE VIEW reviewed_matches AS
     FROM live_matches m
     LEFT JOIN keyed k USING (match_id)
     LEFT JOIN current_verdicts v ON v.match_key = k.match_key;
+-- The pairwise picture: every span two documents share, one row per pair of
+-- occurrences. Pairwise matches as they are ('quotation' when at least 80% of
+-- a side of a reuse match lies inside quotation marks; 'template' or
+-- 'boilerplate' when templates explain them); templates expanded lazily into
+-- the pairs of their occurrences that align to overlapping parts of the
+-- representative ('template', 'boilerplate'). doc_a < doc_b.
+CREATE OR REPLACE VIEW shared_spans AS
+    WITH quoted AS (
+        SELECT m.match_id,
+               sum(CASE WHEN q.doc_id = m.doc_a
+                        THEN least(q.end_offset, m.a_end) - greatest(q.start_offset, m.a_start)
+                        ELSE 0 END) AS quoted_a,
+               sum(CASE WHEN q.doc_id = m.doc_b
+                        THEN least(q.end_offset, m.b_end) - greatest(q.start_offset, m.b_start)
+                        ELSE 0 END) AS quoted_b
+        FROM live_matches m
+        JOIN quotations q
+          ON (q.doc_id = m.doc_a AND q.start_offset < m.a_end AND q.end_offset > m.a_start)
+          OR (q.doc_id = m.doc_b AND q.start_offset < m.b_end AND q.end_offset > m.b_start)
+        WHERE m.kind = 'reuse'
+        GROUP BY m.match_id
+    )
+    SELECT m.doc_a, m.a_start, m.a_end, m.doc_b, m.b_start, m.b_end,
+           CASE WHEN m.kind <> 'reuse' THEN m.kind
+                WHEN coalesce(q.quoted_a, 0) >= 0.8 * (m.a_end - m.a_start)
+                  OR coalesce(q.quoted_b, 0) >= 0.8 * (m.b_end - m.b_start)
+                THEN 'quotation' ELSE 'reuse' END AS kind,
+           m.match_id, CAST(NULL AS INTEGER) AS template_id
+    FROM live_matches m LEFT JOIN quoted q USING (match_id)
+    WHERE m.rep_doc IS NULL AND m.source = 'align'
+    UNION ALL
+    SELECT x.doc_id, x.start_offset, x.end_offset, y.doc_id, y.start_offset, y.end_offset,
+           t.kind, CAST(NULL AS BIGINT), t.template_id
+    FROM template_members x
+    JOIN template_members y
+      ON y.template_id = x.template_id AND x.doc_id < y.doc_id
+     AND x.rep_start < y.rep_end AND y.rep_start < x.rep_end
+    JOIN templates t ON t.template_id = x.template_id;
 CREATE OR REPLACE VIEW match_sides AS
     WITH sides AS (
         SELECT match_id, doc_a AS doc_id, a_start AS start_offset, a_end AS end_offset,
@@ -359,56 +460,35 @@ CREATE OR REPLACE VIEW match_sides AS
                 THEN 'quotation'
                 ELSE 'reuse' END AS side_kind
     FROM sides s LEFT JOIN quoted q USING (match_id, doc_id);
+-- Every live document ranked by the one share of reuse.shares: copied_chars /
+-- n_chars. reused_chars and share_excluding are the same figures under the
+-- names of schema version 2.
 CREATE OR REPLACE VIEW document_similarity AS
-    WITH sides AS (
-        SELECT * FROM match_sides WHERE verdict IS DISTINCT FROM 'ignored'
-    ), labelled AS (
-        SELECT doc_id, 'all' AS part, -1 AS other_doc, start_offset AS s, end_offset AS e
-        FROM sides
-        UNION ALL
-        SELECT doc_id, 'own', -1, start_offset, end_offset FROM sides
-        WHERE side_kind = 'reuse'
-        UNION ALL
-        SELECT doc_id, 'source', other_doc, start_offset, end_offset FROM sides
-        WHERE side_kind <> 'boilerplate'
-    ), ordered AS (
-        SELECT *, max(e) OVER (PARTITION BY doc_id, part, other_doc ORDER BY s, e
-                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-        FROM labelled
-    ), islands AS (
-        SELECT *, sum(CASE WHEN prev_end IS NULL OR s > prev_end THEN 1 ELSE 0 END)
-                      OVER (PARTITION BY doc_id, part, other_doc ORDER BY s, e
-                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS island
-        FROM ordered
-    ), merged AS (
-        SELECT doc_id, part, other_doc, sum(chars) AS chars
-        FROM (SELECT doc_id, part, other_doc, island, max(e) - min(s) AS chars
-              FROM islands GROUP BY doc_id, part, other_doc, island)
-        GROUP BY doc_id, part, other_doc
-    ), ranked AS (
-        SELECT doc_id, other_doc, chars,
-               row_number() OVER (PARTITION BY doc_id ORDER BY chars DESC, other_doc) AS rank,
-               count(*) OVER (PARTITION BY doc_id) AS n_sources
-        FROM merged WHERE part = 'source'
-    ), ignored AS (
-        SELECT doc_id, count(*) AS n_ignored FROM match_sides
-        WHERE verdict = 'ignored' GROUP BY doc_id
+    WITH ignored AS (
+        SELECT doc_id, count(*) AS n_ignored FROM (
+            SELECT doc_a AS doc_id FROM reviewed_matches WHERE verdict = 'ignored'
+            UNION ALL
+            SELECT doc_b FROM reviewed_matches WHERE verdict = 'ignored'
+        ) GROUP BY doc_id
     )
     SELECT d.doc_id, d.path, d.n_chars, d.doc_date,
-           coalesce(a.chars, 0) AS reused_chars,
-           coalesce(a.chars, 0) / greatest(d.n_chars, 1) AS share,
-           coalesce(o.chars, 0) AS reused_chars_excluding,
-           coalesce(o.chars, 0) / greatest(d.n_chars, 1) AS share_excluding,
-           r.other_doc AS largest_source_id,
+           coalesce(s.copied_chars, 0) AS reused_chars,
+           coalesce(s.share, 0.0) AS share,
+           coalesce(s.copied_chars, 0) AS reused_chars_excluding,
+           coalesce(s.share, 0.0) AS share_excluding,
+           s.largest_source AS largest_source_id,
            src.path AS largest_source,
-           coalesce(r.chars, 0) / greatest(d.n_chars, 1) AS largest_source_share,
-           coalesce(r.n_sources, 0) AS n_sources,
-           coalesce(i.n_ignored, 0) AS n_ignored
+           coalesce(s.largest_source_chars, 0) / greatest(d.n_chars, 1) AS largest_source_share,
+           coalesce(s.n_sources, 0) AS n_sources,
+           coalesce(i.n_ignored, 0) AS n_ignored,
+           coalesce(s.copied_chars, 0) AS copied_chars,
+           coalesce(s.changed_chars, 0) AS changed_chars,
+           coalesce(s.template_chars, 0) AS template_chars,
+           coalesce(s.boilerplate_chars, 0) AS boilerplate_chars,
+           coalesce(s.quoted_chars, 0) AS quoted_chars
     FROM live_documents d
-    LEFT JOIN merged a ON a.doc_id = d.doc_id AND a.part = 'all'
-    LEFT JOIN merged o ON o.doc_id = d.doc_id AND o.part = 'own'
-    LEFT JOIN ranked r ON r.doc_id = d.doc_id AND r.rank = 1
-    LEFT JOIN documents src ON src.doc_id = r.other_doc
+    LEFT JOIN document_shares s ON s.doc_id = d.doc_id
+    LEFT JOIN documents src ON src.doc_id = s.largest_source
     LEFT JOIN ignored i ON i.doc_id = d.doc_id;
 CREATE OR REPLACE VIEW match_provenance AS
     WITH added AS (

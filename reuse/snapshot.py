@@ -279,6 +279,14 @@ def _merge_verdicts(con: duckdb.DuckDBPyConnection, published: Path) -> None:
                 "INSERT INTO meta VALUES ('groups_stale', '1') "
                 "ON CONFLICT (key) DO UPDATE SET value = '1'"
             )
+            from reuse.shares import derive_shares
+
+            docs = con.execute(
+                "SELECT doc_a, doc_b FROM published.verdicts WHERE verdict_id > "
+                "(SELECT coalesce(max(verdict_id), 0) - ? FROM verdicts)",
+                [int(added[0])],
+            ).fetchall()
+            derive_shares(con, {d for pair in docs for d in pair if d is not None})
     finally:
         con.execute("DETACH published")
 

@@ -77,6 +77,10 @@ class IndexedDocument:
     passage_shingles: np.ndarray  # (p,) int64
     band_keys: np.ndarray  # (p, bands) uint64
     units: list  # list[boilerplate.Unit]
+    fingerprint_positions: np.ndarray = field(  # (f,) int32, normalised offsets (reuse.seeds)
+        default_factory=lambda: np.zeros(0, dtype=np.int32)
+    )
+    fingerprint_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     quotes: list = field(default_factory=list)  # [(start, end)] original offsets inside marks
     doc_date: dt.date | None = None
     date_source: str | None = None
@@ -361,6 +365,9 @@ class Store:
             id_list = sorted(known.values())
             if id_list:
                 con.execute("DELETE FROM passages WHERE doc_id IN (SELECT unnest(?))", [id_list])
+                con.execute(
+                    "DELETE FROM fingerprints WHERE doc_id IN (SELECT unnest(?))", [id_list]
+                )
                 con.execute("DELETE FROM lines WHERE doc_id IN (SELECT unnest(?))", [id_list])
                 # A changed document's old matches point into its old text: remove them.
                 con.execute(
@@ -403,6 +410,7 @@ class Store:
             )
             con.unregister("new_documents")
             self._insert_passages(ids, docs)
+            self._insert_fingerprints(ids, docs)
             self._insert_lines(ids, docs)
             self._insert_quotations(ids, docs)
             self.add_counts(scan_id, **(counts or {}))
@@ -440,6 +448,21 @@ class Store:
         self.con.register("new_passages", table)
         self.con.execute("INSERT INTO passages SELECT * FROM new_passages")
         self.con.unregister("new_passages")
+
+    def _insert_fingerprints(self, ids: list[int], docs: list[IndexedDocument]) -> None:
+        counts = [len(d.fingerprint_hashes) for d in docs]
+        if not sum(counts):
+            return
+        table = pa.table(
+            {
+                "doc_id": np.repeat(np.asarray(ids, dtype=np.int32), counts),
+                "pos": np.concatenate([d.fingerprint_positions for d in docs]).astype(np.int32),
+                "hash": np.concatenate([d.fingerprint_hashes for d in docs]).astype(np.uint64),
+            }
+        )
+        self.con.register("new_fingerprints", table)
+        self.con.execute("INSERT INTO fingerprints SELECT * FROM new_fingerprints")
+        self.con.unregister("new_fingerprints")
 
     def _insert_lines(self, ids: list[int], docs: list[IndexedDocument]) -> None:
         rows = [
@@ -538,6 +561,8 @@ class Store:
         """Forget every document's index (detection parameters changed)."""
         self.con.execute("BEGIN")
         self.con.execute("DELETE FROM passages")
+        self.con.execute("DELETE FROM fingerprints")
+        self.con.execute("DELETE FROM pair_plans")
         self.con.execute("DELETE FROM lines")
         self.con.execute("UPDATE documents SET status = 'stale' WHERE deleted_at IS NULL")
         self.con.execute("UPDATE scans SET rebuilt = true WHERE scan_id = ?", [scan_id])
@@ -638,6 +663,54 @@ class Store:
             keys = np.zeros((0, bands), dtype=np.uint64)
         return doc_ids, spans, keys.astype(np.uint64)
 
+    def load_fingerprints(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Live documents' fingerprints as ``(doc_ids, positions, hashes)``, in
+        document and position order."""
+        table = (
+            self.con.cursor()
+            .sql(
+                "SELECT f.doc_id, f.pos, f.hash FROM fingerprints f "
+                "JOIN live_documents d USING (doc_id) ORDER BY f.doc_id, f.pos"
+            )
+            .to_arrow_table()
+        )
+        return (
+            table.column("doc_id").to_numpy().astype(np.int64),
+            table.column("pos").to_numpy().astype(np.int64),
+            table.column("hash").to_numpy().astype(np.uint64),
+        )
+
+    def document_order(self) -> tuple[list[int], list[object], list[str]]:
+        """``(doc_ids, dates, paths)`` of the live documents, by doc id."""
+        rows = self.con.execute(
+            "SELECT doc_id, doc_date, path FROM live_documents ORDER BY doc_id"
+        ).fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+    def pair_plans(self, pass_no: int) -> tuple[np.ndarray, np.ndarray]:
+        """The stored plan of one pass: ``(pairs (n, 2), signatures (n,))``, by pair."""
+        table = (
+            self.con.cursor()
+            .sql(
+                "SELECT doc_a, doc_b, signature FROM pair_plans WHERE pass = ? "
+                "ORDER BY doc_a, doc_b",
+                params=[pass_no],
+            )
+            .to_arrow_table()
+        )
+        pairs = (
+            np.stack(
+                (
+                    table.column("doc_a").to_numpy().astype(np.int64),
+                    table.column("doc_b").to_numpy().astype(np.int64),
+                ),
+                axis=1,
+            )
+            if table.num_rows
+            else np.zeros((0, 2), dtype=np.int64)
+        )
+        return pairs, table.column("signature").to_numpy().astype(np.uint64)
+
     def formulaic_units(self, min_documents: int) -> list[tuple]:
         """Units whose key is listed or shared by at least ``min_documents`` live documents.
 
@@ -691,29 +764,34 @@ class Store:
     def replace_matches(
         self,
         rows: pa.Table,
-        scope_docs: Sequence[int],
+        scope: pa.Table,
         scan_id: int,
         matched_docs: Sequence[int],
         n_candidates: int = 0,
+        plans: pa.Table | None = None,
     ) -> dict[str, int]:
         """Make the live matches in scope equal ``rows``, atomically.
 
-        Scope: aligned matches touching ``scope_docs``, and all line-derived
-        boilerplate. Rows kept keep their id; ``kind`` of every live aligned
-        match is refreshed from ``rows`` where present. ``matched_docs`` are
-        marked ``matched`` in the same transaction.
+        Scope: the aligned matches of the ``(doc_a, doc_b, pass)`` rows of
+        ``scope`` (pass 1: ``rep_doc`` NULL, pass 2: set), and all
+        line-derived boilerplate. Rows found again keep their id and
+        ``first_seen_scan``; new ones get ids above every id ever given.
+        ``plans`` (``doc_a, doc_b, pass, signature``) replaces the stored plan
+        of the pairs it names and of the pairs in ``scope``; ``matched_docs``
+        are marked ``matched``; and the labels (kinds, templates) are marked
+        stale, all in the same transaction.
         """
         con = self.con
         con.execute("BEGIN")
         try:
             con.register("new_matches", rows)
-            con.execute("CREATE OR REPLACE TEMP TABLE scope_docs (doc_id INTEGER)")
-            if scope_docs:
-                con.execute("INSERT INTO scope_docs SELECT unnest(?)", [list(scope_docs)])
+            con.register("scope_pairs", scope)
             key = " AND ".join(f"m.{c} = n.{c}" for c in MATCH_KEY)
+            key += " AND m.rep_doc IS NOT DISTINCT FROM n.rep_doc"
             in_scope = (
-                "m.deleted_at IS NULL AND (m.source = 'line' OR m.doc_a IN "
-                "(SELECT doc_id FROM scope_docs) OR m.doc_b IN (SELECT doc_id FROM scope_docs))"
+                "m.deleted_at IS NULL AND (m.source = 'line' OR EXISTS (SELECT 1 FROM "
+                "scope_pairs s WHERE s.doc_a = m.doc_a AND s.doc_b = m.doc_b AND "
+                "(s.pass = 2) = (m.rep_doc IS NOT NULL)))"
             )
             removed = con.execute(
                 f"DELETE FROM matches m WHERE {in_scope} AND NOT EXISTS "
@@ -736,11 +814,11 @@ class Store:
                 f"""
                 INSERT INTO matches
                 SELECT ? + row_number() OVER (ORDER BY n.doc_a, n.doc_b, n.a_start, n.b_start,
-                                              n.a_end, n.b_end, n.source),
+                                              n.a_end, n.b_end, n.source, n.rep_doc NULLS FIRST),
                        n.doc_a, n.a_start, n.a_end, n.doc_b, n.b_start, n.b_end,
                        n.similarity, n.edit_distance, n.kind,
                        n.a_norm_start, n.a_norm_end, n.b_norm_start, n.b_norm_end,
-                       n.seeds, n.source, ?, NULL, NULL
+                       n.seeds, n.source, ?, NULL, NULL, n.rep_doc
                 FROM new_matches n
                 WHERE NOT EXISTS
                     (SELECT 1 FROM matches m WHERE m.deleted_at IS NULL AND {key})
@@ -754,7 +832,20 @@ class Store:
                 "CAST(meta.value AS BIGINT), CAST(excluded.value AS BIGINT))::VARCHAR"
             )
             con.execute("DELETE FROM edits WHERE match_id NOT IN (SELECT match_id FROM matches)")
+            con.execute(
+                "DELETE FROM pair_plans p WHERE EXISTS (SELECT 1 FROM scope_pairs s WHERE "
+                "s.doc_a = p.doc_a AND s.doc_b = p.doc_b AND s.pass = p.pass)"
+            )
+            if plans is not None and plans.num_rows:
+                con.register("new_plans", plans)
+                con.execute(
+                    "INSERT OR REPLACE INTO pair_plans SELECT doc_a, doc_b, pass, signature "
+                    "FROM new_plans"
+                )
+                con.unregister("new_plans")
             self._mark_groups_stale()
+            self._mark_stale("labels_stale")
+            self._mark_stale("shares_stale")
             if matched_docs:
                 con.execute(
                     "UPDATE documents SET status = 'matched' WHERE doc_id IN (SELECT unnest(?))",
@@ -762,6 +853,7 @@ class Store:
                 )
             self.add_counts(scan_id, n_candidates=n_candidates)
             con.unregister("new_matches")
+            con.unregister("scope_pairs")
             con.execute("COMMIT")
         except BaseException:
             rollback(con)
@@ -770,6 +862,14 @@ class Store:
             "removed": int(removed[0]) if removed else 0,
             "added": int(added[0]) if added else 0,
         }
+
+    def _mark_stale(self, key: str) -> None:
+        self.con.execute(
+            "INSERT INTO meta VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = '1'", [key]
+        )
+
+    def is_stale(self, key: str) -> bool:
+        return self.get_meta(key) == "1"
 
     def live_aligned_matches(self, formulaic_docs: Sequence[int]) -> list[tuple]:
         """Live aligned matches that may be (or stop being) boilerplate: both
@@ -782,15 +882,67 @@ class Store:
             [list(formulaic_docs), list(formulaic_docs)],
         ).fetchall()
 
-    # -- derived tables: edits, groups ---------------------------------------
+    # -- derived tables: templates, edits, groups ----------------------------
+
+    def labelled_matches(self) -> list[tuple]:
+        """Every live match a label depends on: ``(match_id, doc_a, doc_b, a_start,
+        a_end, b_start, b_end, a_norm_start, a_norm_end, b_norm_start, b_norm_end,
+        similarity, edit_distance, kind, source, rep_doc)``, by match id."""
+        return self.con.execute(
+            "SELECT match_id, doc_a, doc_b, a_start, a_end, b_start, b_end, a_norm_start, "
+            "a_norm_end, b_norm_start, b_norm_end, similarity, edit_distance, kind, source, "
+            "rep_doc FROM live_matches ORDER BY match_id"
+        ).fetchall()
+
+    def write_templates(
+        self, tables: tuple[pa.Table, pa.Table], kinds: Sequence[tuple[int, str]]
+    ) -> None:
+        """Replace the templates and their members, set the ``kind`` of the
+        matches in ``kinds`` (``(match_id, kind)``), clear the labels' stale mark."""
+        templates, members = tables
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            con.execute("DELETE FROM templates")
+            con.execute("DELETE FROM template_members")
+            con.register("new_templates", templates)
+            con.execute(
+                "INSERT INTO templates SELECT t.template_id, t.kind, t.rep_doc, t.rep_start, "
+                "t.rep_end, t.n_documents, t.n_members, md5(d.path || chr(31) || "
+                "substr(d.text, t.rep_start + 1, t.rep_end - t.rep_start)) "
+                "FROM new_templates t JOIN documents d ON d.doc_id = t.rep_doc"
+            )
+            con.register("new_members", members)
+            con.execute("INSERT INTO template_members SELECT * FROM new_members")
+            if kinds:
+                con.register(
+                    "new_kinds",
+                    _rows_table(list(kinds), {"match_id": pa.int64(), "kind": pa.string()}),
+                )
+                con.execute(
+                    "UPDATE matches m SET kind = k.kind FROM new_kinds k "
+                    "WHERE m.match_id = k.match_id"
+                )
+                con.unregister("new_kinds")
+            for name in ("new_templates", "new_members"):
+                con.unregister(name)
+            con.execute("UPDATE meta SET value = '0' WHERE key = 'labels_stale'")
+            self._mark_groups_stale()
+            self._mark_stale("shares_stale")
+            con.execute("COMMIT")
+        except BaseException:
+            rollback(con)
+            raise
 
     def matches_without_edits(self) -> list[tuple]:
-        """Live aligned matches whose edits are not computed yet, as rows
+        """Live aligned matches whose edits are not computed yet (reuse, and the
+        members of templates against their representative), as rows
         ``(match_id, doc_a, a_norm_start, a_norm_end, doc_b, b_norm_start, b_norm_end)``
         in (doc_a, doc_b, match_id) order."""
         return self.con.execute(
             "SELECT match_id, doc_a, a_norm_start, a_norm_end, doc_b, b_norm_start, b_norm_end "
             "FROM live_matches WHERE source = 'align' AND n_edits IS NULL "
+            "AND (kind = 'reuse' OR match_id IN (SELECT match_id FROM template_members)) "
             "ORDER BY doc_a, doc_b, match_id"
         ).fetchall()
 
@@ -812,26 +964,39 @@ class Store:
                 "WHERE m.match_id = t.match_id",
                 [ids, ids],
             )
+            self._mark_stale("shares_stale")
             con.execute("COMMIT")
         except BaseException:
             rollback(con)
             raise
 
+    def write_shares(self) -> int:
+        """Recompute every document's shares (:mod:`reuse.shares`), atomically,
+        and clear their stale mark; returns the number of documents."""
+        from reuse.shares import derive_shares
+
+        self.con.execute("BEGIN")
+        try:
+            n = derive_shares(self.con)
+            self.con.execute("UPDATE meta SET value = '0' WHERE key = 'shares_stale'")
+            self.con.execute("COMMIT")
+        except BaseException:
+            rollback(self.con)
+            raise
+        return n
+
     def groups_stale(self) -> bool:
         return self.get_meta("groups_stale") == "1"
 
     def reuse_sides(self) -> list[tuple[int, int, int, int, int, int, int]]:
-        """Live aligned matches not ignored by a reviewer, as ``(match_id, doc_a,
-        a_start, a_end, doc_b, b_start, b_end)`` (original offsets).
-
-        Aligned boilerplate is included: a stock paragraph in many documents
-        is exactly what crosses the boilerplate document-frequency rule, and
-        exactly what a reuse group is for. Formulaic-line matches are not.
+        """Live reuse matches not ignored by a reviewer, as ``(match_id, doc_a,
+        a_start, a_end, doc_b, b_start, b_end)`` (original offsets). Stock text
+        (templates, formulaic lines) is grouped by the templates, not here.
         """
         ignored = self.ignored_match_ids()
         return self.con.execute(
             "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end "
-            "FROM live_matches WHERE source = 'align' "
+            "FROM live_matches WHERE kind = 'reuse' "
             "AND match_id NOT IN (SELECT unnest(?)) ORDER BY match_id",
             [ignored],
         ).fetchall()
@@ -989,10 +1154,13 @@ def record_verdicts(
     con.register("new_verdicts", table)
     con.execute("INSERT INTO verdicts SELECT * FROM new_verdicts")
     con.unregister("new_verdicts")
-    # Groups leave ignored matches out.
+    # Groups leave ignored matches out; shares too.
     con.execute(
         "INSERT INTO meta VALUES ('groups_stale', '1') ON CONFLICT (key) DO UPDATE SET value = '1'"
     )
+    from reuse.shares import derive_shares
+
+    derive_shares(con, {d for m in ids for d in found[m][2:4]})
     return [str(found[m][1]) for m in ids]
 
 
@@ -1021,6 +1189,7 @@ MATCH_SCHEMA = pa.schema(
         ("b_norm_end", pa.int32()),
         ("seeds", pa.int32()),
         ("source", pa.string()),
+        ("rep_doc", pa.int32()),
     ]
 )
 

@@ -59,31 +59,47 @@ def _corpus(root: Path, n: int, line: str) -> None:
         "科技创新能力增强，新增高新技术企业八十家，研发投入占比提高零点三个百分点。",
         "生态环境持续改善，空气质量优良天数比例达到百分之九十，河湖水质稳定达标。",
         "社会事业全面进步，新建中小学校十二所，基层医疗服务能力明显提升。",
+        "对外开放水平提高，进出口总额增长百分之八，实际使用外资创历史新高。",
+        "营商环境持续优化，政务服务事项全部实现网上可办，企业开办时间压缩到一天。",
+        "民生保障扎实有力，城镇新增就业五万人，养老金标准再次提高。",
+        "交通基础设施加快建设，高速公路通车里程突破五百公里，农村公路全面提档。",
+        "安全生产形势稳定，事故起数和死亡人数实现双下降，防灾减灾能力增强。",
     ]
     for i in range(n):
         write(root / f"d{i}.txt", f"{line}\n{bodies[i % len(bodies)]}第{i}项工作按期完成。\n")
 
 
 def test_document_frequency_makes_a_line_boilerplate(tmp_path: Path) -> None:
-    _corpus(tmp_path / "c", 4, "下面我就今年以来的主要工作作简要汇报")
+    _corpus(tmp_path / "c", 10, "下面我就今年以来的主要工作作简要汇报")
     db = tmp_path / "b.duckdb"
     cfg = Config.load(overrides={"boilerplate.list_path": ""})
     result = scan([tmp_path / "c"], db, cfg)
-    assert result.n_boilerplate == 3, "a star: 4 documents, 3 rows"
-    assert result.n_reuse == 0
+    assert result.n_reuse == 0, "pairs that share the line and a few words are no reuse"
+    con = duckdb.connect(str(db), read_only=True)
+    stars = con.execute("SELECT count(*) FROM matches WHERE source = 'line'").fetchone()
+    con.close()
+    assert stars == (9,), "a star: 10 documents (the threshold), 9 rows"
     con = duckdb.connect(str(db), read_only=True)
     lines = con.execute(
         "SELECT DISTINCT substr(d.text, a_start + 1, a_end - a_start) FROM matches m "
-        "JOIN documents d ON d.doc_id = m.doc_a"
+        "JOIN documents d ON d.doc_id = m.doc_a WHERE m.source = 'line'"
     ).fetchall()
     con.close()
     assert lines == [("下面我就今年以来的主要工作作简要汇报",)]
 
 
-def test_line_in_two_documents_is_not_boilerplate_unless_listed(tmp_path: Path) -> None:
-    _corpus(tmp_path / "c", 2, "下面我就今年以来的主要工作作简要汇报")
+def test_line_in_nine_documents_is_not_boilerplate_unless_listed(tmp_path: Path) -> None:
+    _corpus(tmp_path / "c", 9, "下面我就今年以来的主要工作作简要汇报")
     cfg = Config.load(overrides={"boilerplate.list_path": ""})
-    assert scan([tmp_path / "c"], tmp_path / "x.duckdb", cfg).n_boilerplate == 0
+    assert _line_rows(scan, tmp_path / "c", tmp_path / "x.duckdb", cfg) == 0
     listed = write(tmp_path / "list", "下面我就今年以来的主要工作作简要汇报\n")
     cfg = Config.load(overrides={"boilerplate.list_path": str(listed)})
-    assert scan([tmp_path / "c"], tmp_path / "y.duckdb", cfg).n_boilerplate == 1
+    assert _line_rows(scan, tmp_path / "c", tmp_path / "y.duckdb", cfg) == 8
+
+
+def _line_rows(run, corpus: Path, db: Path, cfg: Config) -> int:
+    run([corpus], db, cfg)
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute("SELECT count(*) FROM matches WHERE source = 'line'").fetchone()
+    con.close()
+    return int(row[0])

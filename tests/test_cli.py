@@ -81,7 +81,8 @@ def test_report_json_has_stable_shape(scanned: Path) -> None:
         "text_b",
         "diff",
     }
-    assert pair["doc_a"]["share"] > 0.95 and pair["doc_b"]["share"] > 0.9
+    # reuse.shares: copied characters of each document (quotations and edits apart).
+    assert pair["doc_a"]["share"] > 0.85 and pair["doc_b"]["share"] > 0.85
 
 
 def test_report_min_chars_and_unknown_doc(scanned: Path) -> None:

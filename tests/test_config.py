@@ -19,13 +19,26 @@ from reuse.config import (
     Config,
     IngestConfig,
     ScanConfig,
+    SeedsConfig,
     SegmentConfig,
     ShingleConfig,
     SketchConfig,
+    TemplatesConfig,
 )
 from reuse.errors import ConfigError, ReuseError
 
-SECTIONS = ["ingest", "segment", "shingle", "sketch", "candidates", "align", "boilerplate", "scan"]
+SECTIONS = [
+    "ingest",
+    "segment",
+    "shingle",
+    "sketch",
+    "candidates",
+    "align",
+    "boilerplate",
+    "seeds",
+    "templates",
+    "scan",
+]
 SECTION_TYPES = [
     IngestConfig,
     SegmentConfig,
@@ -34,6 +47,8 @@ SECTION_TYPES = [
     CandidatesConfig,
     AlignConfig,
     BoilerplateConfig,
+    SeedsConfig,
+    TemplatesConfig,
     ScanConfig,
 ]
 
@@ -94,8 +109,8 @@ BAD_VALUES = [
     ("align.extend_chars", -1, "align.extend_chars must be >= 0"),
     ("boilerplate.min_df", 1, "boilerplate.min_df must be >= 2"),
     ("boilerplate.df_fraction", 1.5, "boilerplate.df_fraction must be in [0, 1]"),
-    ("boilerplate.min_chars", 0, "boilerplate.min_chars must be <= max_chars"),
-    ("boilerplate.min_chars", 81, "boilerplate.min_chars must be <= max_chars"),
+    ("boilerplate.min_chars", 0, "boilerplate.min_chars must be >= 1"),
+    ("boilerplate.max_chars", 3, "boilerplate.min_chars must be <= max_chars"),
     ("boilerplate.segment_share", 0.0, "boilerplate.segment_share must be in (0, 1]"),
     ("scan.workers", -1, "scan.workers must be >= 0"),
     ("scan.batch_documents", 0, "scan.batch_documents must be >= 1"),

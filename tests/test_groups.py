@@ -55,17 +55,41 @@ def test_stock_paragraph_in_twelve_documents_is_one_group() -> None:
         assert offsets[m.doc_id] + 195 <= m.end <= offsets[m.doc_id] + 205
 
 
-def test_chain_through_overlapping_spans_is_one_group() -> None:
-    # B's span of A-B and its span of B-C overlap by 150 of 200 characters.
+def test_overlapping_spans_are_one_node_and_its_star() -> None:
+    # B's span of A-B and its span of B-C overlap by 150 of 200 characters: one
+    # node, matched by A and C, so the centre of a group of three.
     sides = [(7, 1, 0, 200, 2, 100, 300), (8, 2, 150, 350, 3, 40, 240)]
     (group,) = reuse_groups(sides)
     assert group.n_documents == 3
     assert group.members == (
-        GroupMember(1, 0, 200),
         GroupMember(2, 100, 350),
+        GroupMember(1, 0, 200),
         GroupMember(3, 40, 240),
     )
     assert group.match_ids == (7, 8)
+
+
+def test_groups_do_not_chain() -> None:
+    # A-B share a paragraph, B-C another, C-D a third: connected components
+    # would make one group of four documents that share nothing as a whole.
+    sides = [
+        (1, 1, 0, 300, 2, 0, 300),
+        (2, 2, 1000, 1300, 3, 0, 300),
+        (3, 3, 0, 300, 4, 500, 800),
+        (4, 3, 0, 300, 5, 0, 300),
+    ]
+    groups = reuse_groups(sides)
+    for g in groups:
+        centre = g.members[0]
+        matched = {
+            (a, s, e) if (b, t, f) == (centre.doc_id, centre.start, centre.end) else (b, t, f)
+            for _, a, s, e, b, t, f in sides
+            if (a, s, e) == (centre.doc_id, centre.start, centre.end)
+            or (b, t, f) == (centre.doc_id, centre.start, centre.end)
+        }
+        assert {(m.doc_id, m.start, m.end) for m in g.members[1:]} <= matched
+    assert [g.n_documents for g in groups] == [4, 2]
+    assert groups[0].members[0] == GroupMember(3, 0, 300), "C's paragraph is the hub"
 
 
 def test_spans_overlapping_by_half_or_less_are_separate_nodes() -> None:
@@ -129,14 +153,14 @@ def test_every_match_is_in_exactly_one_group_and_order_is_by_size() -> None:
     sides = _synthetic_sides(n_docs=80, n_matches=5000, seed=6)
     groups = reuse_groups(sides, min_documents=1)
     ids = [m for g in groups for m in g.match_ids]
-    assert sorted(ids) == sorted(s[0] for s in sides)
+    assert len(ids) == len(set(ids)) and set(ids) <= {s[0] for s in sides}
     keys = [
         (-g.n_documents, -len(g.members), g.members[0].doc_id, g.members[0].start) for g in groups
     ]
     assert keys == sorted(keys)
     assert [g.group_no for g in groups] == list(range(1, len(groups) + 1))
     for g in groups:
-        assert list(g.members) == sorted(g.members, key=lambda m: (m.doc_id, m.start))
+        assert list(g.members[1:]) == sorted(g.members[1:], key=lambda m: (m.doc_id, m.start))
         assert list(g.match_ids) == sorted(g.match_ids)
 
 

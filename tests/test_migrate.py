@@ -24,7 +24,7 @@ V2_COLUMNS = {
     "date_evidence",
     "errors": "error_id, scan_id, path, stage, message, recorded_at",
 }
-SAME = ("passages", "lines", "quotations", "matches", "edits", "groups", "group_members")
+SAME = ("passages", "lines", "quotations", "edits", "groups", "group_members")
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
@@ -50,6 +50,10 @@ def make_v2(current: Path, old: Path) -> None:
         con.execute(f"INSERT INTO {table} SELECT {columns} FROM cur.{table}")
     for table in SAME:
         con.execute(f"INSERT INTO {table} SELECT * FROM cur.{table}")
+    con.execute(
+        "INSERT INTO matches SELECT * EXCLUDE (rep_doc) FROM cur.matches "
+        "WHERE kind IN ('reuse', 'boilerplate')"
+    )
     con.execute("INSERT INTO group_matches SELECT * FROM cur.group_matches")
     con.execute(
         f"""INSERT INTO verdicts

@@ -65,6 +65,9 @@ def dump(db: Path) -> dict[str, list[tuple]]:
         "groups": con.execute("SELECT * FROM groups ORDER BY group_id").fetchall(),
         "group_members": con.execute("SELECT * FROM group_members ORDER BY ALL").fetchall(),
         "group_matches": con.execute("SELECT * FROM group_matches ORDER BY ALL").fetchall(),
+        "templates": con.execute("SELECT * FROM templates ORDER BY template_id").fetchall(),
+        "template_members": con.execute("SELECT * FROM template_members ORDER BY ALL").fetchall(),
+        "plans": con.execute("SELECT * FROM pair_plans ORDER BY ALL").fetchall(),
     }
     con.close()
     return out

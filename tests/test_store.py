@@ -46,7 +46,19 @@ def _match(doc_a: int, doc_b: int, a0: int, kind: str = "reuse") -> dict:
         "b_norm_end": 2,
         "seeds": 1,
         "source": "align",
+        "rep_doc": None,
     }
+
+
+def _scope(*pairs: tuple[int, int]) -> pa.Table:
+    """The pass-1 scope of ``replace_matches`` for some document pairs."""
+    return pa.table(
+        {
+            "doc_a": pa.array([a for a, _ in pairs], pa.int32()),
+            "doc_b": pa.array([b for _, b in pairs], pa.int32()),
+            "pass": pa.array([1] * len(pairs), pa.int8()),
+        }
+    )
 
 
 def test_schema_created_with_public_tables(tmp_path: Path) -> None:
@@ -94,12 +106,12 @@ def test_replace_matches_keeps_ids_of_rows_found_again(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         store.write_indexed([_doc("/a"), _doc("/b"), _doc("/c")], 1)
         first = pa.Table.from_pylist([_match(1, 2, 0), _match(1, 3, 0)], schema=MATCH_SCHEMA)
-        store.replace_matches(first, [1, 2, 3], 1, [1, 2, 3])
+        store.replace_matches(first, _scope((1, 2), (1, 3), (2, 3)), 1, [1, 2, 3])
         ids = dict(store.con.execute("SELECT doc_b, match_id FROM matches").fetchall())
         second = pa.Table.from_pylist(
             [_match(1, 2, 0, "boilerplate"), _match(2, 3, 1)], schema=MATCH_SCHEMA
         )
-        result = store.replace_matches(second, [1, 2, 3], 2, [])
+        result = store.replace_matches(second, _scope((1, 2), (1, 3), (2, 3)), 2, [])
         assert result == {"removed": 1, "added": 1}
         rows = store.con.execute(
             "SELECT match_id, doc_a, doc_b, kind, first_seen_scan FROM matches ORDER BY match_id"
@@ -120,7 +132,7 @@ def test_soft_delete_hides_from_live_views(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         store.write_indexed([_doc("/a"), _doc("/b")], 1)
         store.replace_matches(
-            pa.Table.from_pylist([_match(1, 2, 0)], schema=MATCH_SCHEMA), [1, 2], 1, [1, 2]
+            pa.Table.from_pylist([_match(1, 2, 0)], schema=MATCH_SCHEMA), _scope((1, 2)), 1, [1, 2]
         )
         store.soft_delete([2], 1)
         assert store.con.execute("SELECT count(*) FROM live_documents").fetchone()[0] == 1
@@ -141,7 +153,7 @@ def test_connections_never_fetch_document_texts_through_the_index(tmp_path: Path
     with Store(db) as store:
         store.write_indexed([_doc(f"/d{k}", "正文内容。" * 50) for k in range(40)], 1)
         rows = [_match(k, k + 1, 0) for k in range(3, 40)]
-        store.replace_matches(pa.Table.from_pylist(rows, schema=MATCH_SCHEMA), [], 1, [])
+        store.replace_matches(pa.Table.from_pylist(rows, schema=MATCH_SCHEMA), _scope(), 1, [])
         query = "EXPLAIN ANALYZE SELECT match_id FROM reviewed_matches WHERE verdict = 'ignored'"
         assert "Index Scan" not in store.con.execute(query).fetchall()[0][1]
         assert store.ignored_match_ids() == []

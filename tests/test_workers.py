@@ -144,10 +144,10 @@ def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
 
 
 def test_budget_runs_fit_the_budget() -> None:
-    from reuse.pipeline import _budget_runs
+    from reuse.matching import budget_runs
 
     lengths = {1: 10, 2: 10, 3: 10, 4: 25}
     pairs = [(1, 2), (1, 3), (2, 3), (3, 4), (1, 4)]
-    runs = list(_budget_runs(pairs, lengths, 30))
+    runs = list(budget_runs(pairs, lengths, 30))
     assert runs == [[0, 1, 2], [3], [4]]  # (3, 4) and (1, 4) are 35 characters each
-    assert list(_budget_runs(pairs, lengths, 1000)) == [[0, 1, 2, 3, 4]]
+    assert list(budget_runs(pairs, lengths, 1000)) == [[0, 1, 2, 3, 4]]

@@ -1,0 +1,254 @@
+"""Derived stage: what share of each document is copied from others: one definition.
+
+Every character of a document's original text (``documents.text``, code
+points) falls in at most one class, the first that applies:
+
+1. **boilerplate**: inside an occurrence of a formulaic line (a template of
+   kind ``'boilerplate'``);
+2. **template**: inside an occurrence of a template (stock text in at least
+   ``T`` documents);
+3. **quoted**: inside quotation marks (“…” 「…」 『…』) within a reuse match;
+4. **copied**: within a reuse match and not inside a typed edit of it (the
+   aligned characters that are equal in both documents);
+5. **changed**: within a reuse match and inside a typed edit of it
+   (substituted, or inserted in this document).
+
+The **share copied** is ``copied / n_chars``: the figure every report shows
+(``reuse report``, ``report --doc``, ``similarity``, the HTML report, the
+views ``document_shares`` and ``document_similarity``). Matches a reviewer
+ignored count for nothing. Per source, the characters copied from that one
+document (a character copied from two sources counts for each, once in the
+total). Without typed edits (``scan.edits = false``) a match has none, so
+all its characters count as copied.
+
+Worked example, the sample corpus (``reuse scan data``): the news article
+``004`` has 3,444 characters; its one reuse match with the speech ``000``
+covers 3,374 of them, of which 339 lie inside quotation marks (quoted) and
+49 inside typed edits (changed: the photo caption, the inserted place
+names, the changed characters), so 3,374 - 339 - 49 = 2,986 are copied:
+86.7% of ``004`` is copied, all of it from ``000``. The formulaic lines that
+``000`` shares with ``001`` and ``002`` (37 characters in each) are
+boilerplate and count for none of them. ``tests/test_shares.py`` checks
+these figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+__all__ = ["CLASSES", "DocumentCoverage", "derive_shares", "document_coverage"]
+
+#: The classes of characters, in priority order (a character is in the first that applies).
+CLASSES = ("boilerplate", "template", "quoted", "copied", "changed")
+
+
+@dataclass
+class DocumentCoverage:
+    """The class of every character of one document (see the module docstring).
+
+    Attributes:
+        n_chars: characters of the original text.
+        masks: per class, a boolean array over the characters.
+        sources: per source document, the characters copied from it (boolean).
+        quoted_from: per source document, the quoted characters of its matches.
+    """
+
+    n_chars: int
+    masks: dict[str, np.ndarray]
+    sources: dict[int, np.ndarray] = field(default_factory=dict)
+    quoted_from: dict[int, int] = field(default_factory=dict)
+
+    def count(self, name: str) -> int:
+        return int(self.masks[name].sum())
+
+    @property
+    def share(self) -> float:
+        return self.count("copied") / self.n_chars if self.n_chars else 0.0
+
+
+def _mark(mask: np.ndarray, spans: Iterable[tuple[int, int]]) -> None:
+    n = len(mask)
+    for s, e in spans:
+        mask[max(0, s) : min(n, e)] = True
+
+
+def _coverages(con: duckdb.DuckDBPyConnection, doc_ids: list[int]) -> dict[int, DocumentCoverage]:
+    """Coverage of several documents, read in a few queries."""
+    if not doc_ids:
+        return {}
+    sizes = dict(
+        con.execute(
+            "SELECT doc_id, n_chars FROM live_documents WHERE doc_id IN (SELECT unnest(?))",
+            [doc_ids],
+        ).fetchall()
+    )
+    ignored = {
+        r[0]
+        for r in con.execute(
+            "SELECT match_id FROM reviewed_matches WHERE verdict = 'ignored'"
+        ).fetchall()
+    }
+    sides: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)  # doc -> (m, s, e, other)
+    for m, a, a0, a1, b, b0, b1 in con.execute(
+        "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end FROM live_matches "
+        "WHERE kind = 'reuse' AND (doc_a IN (SELECT unnest(?)) OR doc_b IN (SELECT unnest(?)))",
+        [doc_ids, doc_ids],
+    ).fetchall():
+        if m in ignored:
+            continue
+        sides[a].append((m, a0, a1, b))
+        sides[b].append((m, b0, b1, a))
+    match_ids = sorted({s[0] for lst in sides.values() for s in lst})
+    changed: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (m, doc) -> spans
+    if match_ids:
+        for m, a, b, _op, a0, a1, b0, b1 in con.execute(
+            "SELECT e.match_id, m.doc_a, m.doc_b, e.op, e.a_start, e.a_end, e.b_start, e.b_end "
+            "FROM edits e JOIN matches m USING (match_id) "
+            "WHERE e.match_id IN (SELECT unnest(?))",
+            [match_ids],
+        ).fetchall():
+            if a1 > a0:
+                changed[(m, a)].append((a0, a1))
+            if b1 > b0:
+                changed[(m, b)].append((b0, b1))
+    stock: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    for doc, start, end, kind in con.execute(
+        "SELECT m.doc_id, m.start_offset, m.end_offset, t.kind FROM template_members m "
+        "JOIN templates t USING (template_id) WHERE m.doc_id IN (SELECT unnest(?))",
+        [doc_ids],
+    ).fetchall():
+        stock[(doc, kind)].append((start, end))
+    quotes: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for doc, start, end in con.execute(
+        "SELECT doc_id, start_offset, end_offset FROM quotations "
+        "WHERE doc_id IN (SELECT unnest(?))",
+        [doc_ids],
+    ).fetchall():
+        quotes[doc].append((start, end))
+    out = {}
+    for doc in doc_ids:
+        n = int(sizes.get(doc, 0))
+        masks = {name: np.zeros(n, dtype=bool) for name in CLASSES}
+        _mark(masks["boilerplate"], stock.get((doc, "boilerplate"), ()))
+        _mark(masks["template"], stock.get((doc, "template"), ()))
+        masks["template"] &= ~masks["boilerplate"]
+        taken = masks["boilerplate"] | masks["template"]
+        inside = np.zeros(n, dtype=bool)
+        per_source: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for m, s, e, other in sides.get(doc, ()):
+            span = np.zeros(n, dtype=bool)
+            _mark(span, [(s, e)])
+            edits = np.zeros(n, dtype=bool)
+            _mark(edits, changed.get((m, doc), ()))
+            inside |= span
+            src = per_source.setdefault(other, (np.zeros(n, bool), np.zeros(n, bool)))
+            src[0][:] |= span
+            src[1][:] |= edits & span
+        quoted = np.zeros(n, dtype=bool)
+        _mark(quoted, quotes.get(doc, ()))
+        masks["quoted"] = inside & quoted & ~taken
+        free = inside & ~taken & ~quoted
+        # A character equal in one match and edited in another overlapping one
+        # is copied: some source has it as it stands.
+        equal = _union_equal(per_source, n)
+        masks["copied"] = free & equal
+        masks["changed"] = free & ~equal
+        coverage = DocumentCoverage(n, masks)
+        for other, (span, edits) in per_source.items():
+            coverage.sources[other] = span & ~edits & ~taken & ~quoted
+            coverage.quoted_from[other] = int((span & masks["quoted"]).sum())
+        out[doc] = coverage
+    return out
+
+
+def _union_equal(per_source: dict[int, tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
+    """Characters that some match holds without an edit on them."""
+    out = np.zeros(n, dtype=bool)
+    for span, edits in per_source.values():
+        out |= span & ~edits
+    return out
+
+
+def document_coverage(con: duckdb.DuckDBPyConnection, doc_id: int) -> DocumentCoverage:
+    """The coverage of one live document (see the module docstring)."""
+    return _coverages(con, [doc_id])[doc_id]
+
+
+#: Documents whose shares are computed together (bounds the arrays held at once).
+BATCH_DOCUMENTS = 512
+
+
+def derive_shares(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[int] | None = None) -> int:
+    """Recompute ``document_shares`` and ``document_sources`` of ``doc_ids``
+    (every live document when None); returns the number of documents. Runs
+    in the caller's transaction, if any."""
+    if doc_ids is None:
+        con.execute("DELETE FROM document_shares")
+        con.execute("DELETE FROM document_sources")
+        ids = [
+            r[0]
+            for r in con.execute("SELECT doc_id FROM live_documents ORDER BY doc_id").fetchall()
+        ]
+    else:
+        ids = sorted(set(int(d) for d in doc_ids))
+        con.execute("DELETE FROM document_shares WHERE doc_id IN (SELECT unnest(?))", [ids])
+        con.execute("DELETE FROM document_sources WHERE doc_id IN (SELECT unnest(?))", [ids])
+    for first in range(0, len(ids), BATCH_DOCUMENTS):
+        batch = ids[first : first + BATCH_DOCUMENTS]
+        share_rows = []
+        source_rows = []
+        for doc, cov in _coverages(con, batch).items():
+            counts = [cov.count(name) for name in CLASSES]
+            ranked = sorted(
+                ((int(mask.sum()), other) for other, mask in cov.sources.items()),
+                key=lambda x: (-x[0], x[1]),
+            )
+            ranked = [r for r in ranked if r[0] > 0]
+            largest = ranked[0] if ranked else (0, None)
+            share_rows.append(
+                (doc, cov.n_chars, *counts, cov.share, len(ranked), largest[1], largest[0])
+            )
+            source_rows.extend((doc, other, chars) for chars, other in ranked)
+        _insert(
+            con,
+            "document_shares",
+            share_rows,
+            {
+                "doc_id": pa.int32(),
+                "n_chars": pa.int32(),
+                "boilerplate_chars": pa.int32(),
+                "template_chars": pa.int32(),
+                "quoted_chars": pa.int32(),
+                "copied_chars": pa.int32(),
+                "changed_chars": pa.int32(),
+                "share": pa.float64(),
+                "n_sources": pa.int32(),
+                "largest_source": pa.int32(),
+                "largest_source_chars": pa.int32(),
+            },
+        )
+        _insert(
+            con,
+            "document_sources",
+            source_rows,
+            {"doc_id": pa.int32(), "source_doc": pa.int32(), "copied_chars": pa.int32()},
+        )
+    return len(ids)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], types: dict[str, pa.DataType]
+) -> None:
+    if not rows:
+        return
+    values = list(zip(*rows))
+    arrow = pa.table({n: pa.array(list(v), t) for (n, t), v in zip(types.items(), values)})
+    con.register("new_rows", arrow)
+    con.execute(f"INSERT INTO {table} SELECT * FROM new_rows")
+    con.unregister("new_rows")
