@@ -10,6 +10,12 @@ local path or a Hadoop URI (``hdfs://``, ``s3a://``, ``gs://``) and is
 overwritten. ``--db`` imports OUT into a new DuckDB file when OUT is local;
 otherwise copy OUT to the review machine and run ``reuse import OUT --db FILE``.
 
+The alignment plan runs on the driver (see :mod:`reuse.spark_engine`): it
+holds every passage's band keys (passages x bands x 8 bytes) and every
+fingerprint (16 bytes each), so give the driver memory to match
+(``--driver-memory``, or ``spark.driver.memory``) and, in cluster deploy
+mode, cores (the plan uses ``scan.workers`` processes there).
+
 Without ``--master`` the master comes from spark-submit (or ``local[2]`` when
 run with plain ``python``). Prints the manifest (counts, seconds per stage) as
 one JSON line on stdout. Exits 0, 3 when files were rejected, 1 on failure.

@@ -395,7 +395,11 @@ def _measure(
     """The piece as a :class:`Segment` with its exact distance, or None if filtered out."""
     sa, ea = _strip_spaces(text_a, a0, a1)
     sb, eb = _strip_spaces(text_b, b0, b1)
-    shortest = config.min_match_chars
+    # The punctuation that ends the sentence before belongs to the shared run
+    # when both texts have it, though not to the segment (see _anchored_pieces).
+    shortest = config.min_match_chars - (
+        sa > 0 and sb > 0 and text_a[sa - 1] in _CLAUSE_END and text_a[sa - 1] == text_b[sb - 1]
+    )
     if min(ea - sa, eb - sb) < shortest:
         return None
     # A word of a spaced script counts once (an English phrase of 40 letters

@@ -229,11 +229,11 @@ class AlignConfig:
     """
 
     verify_similarity: float = 0.5
-    max_gap: int = 120
+    max_gap: int = 200
     anchor_chars: int = 6
     min_match_chars: int = 40
     min_similarity: float = 0.5
-    extend_chars: int = 60
+    extend_chars: int = 90
 
     def __post_init__(self) -> None:
         _check(0.0 < self.verify_similarity <= 1.0, "align.verify_similarity must be in (0, 1]")

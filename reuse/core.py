@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -203,6 +204,55 @@ def align_document_pair(
             )
         ]
     return [_segment_row(g, doc_a, doc_b, norm_a, norm_b) for g in segs]
+
+
+def align_planned_pair(
+    doc_a: int,
+    doc_b: int,
+    norm_a: NormalisedText,
+    norm_b: NormalisedText,
+    path_a: str,
+    path_b: str,
+    candidates: np.ndarray,
+    exact: np.ndarray,
+    config: Config,
+    keys: tuple[str, str],
+    representative: int | None = None,
+) -> list[dict]:
+    """Align one planned document pair (:mod:`reuse.plan`) from its seeds.
+
+    ``candidates`` are the candidate passage pairs ``(a0, a1, b0, b1)`` that
+    passed verification, ``exact`` the exact k-gram seeds; both seed the
+    alignment together. ``representative`` is set for a pass-2 pair (a
+    template's member and its representative, ``doc_a`` or ``doc_b``): a
+    member's occurrence may then be as short as the stock k-gram
+    (``seeds.kgram``) and the rows carry it as ``rep_doc``.
+    """
+    kept = candidates
+    if len(exact):
+        kept = np.concatenate((kept, exact)) if len(kept) else exact
+    if len(kept) == 0:
+        return []
+    kept = kept[np.lexsort((kept[:, 2], kept[:, 0]))]
+    if representative is not None:
+        shortest = min(config.align.min_match_chars, config.seeds.kgram)
+        config = replace(config, align=replace(config.align, min_match_chars=shortest))
+    rows = align_document_pair(
+        doc_a,
+        doc_b,
+        norm_a,
+        norm_b,
+        path_a,
+        path_b,
+        kept,
+        config,
+        verified=np.ones(len(kept), dtype=bool),
+        keys=keys,
+        representative=representative,
+    )
+    for row in rows:
+        row["rep_doc"] = representative
+    return rows
 
 
 def edit_rows(

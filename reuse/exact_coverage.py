@@ -29,7 +29,21 @@ import numpy as np
 from reuse.normalise import normalise
 from reuse.seeds import kgram_hashes
 
-__all__ = ["Coverage", "exact_run_coverage"]
+__all__ = ["Coverage", "exact_run_coverage", "gov_reports_56"]
+
+#: The years of the national reports in :func:`gov_reports_56`.
+_YEARS = ("2021", "2022", "2023", "2024", "2025")
+
+
+def gov_reports_56(corpora: Path) -> list[Path]:
+    """The 56 reports of ``gov_reports`` the exact-run measure is quoted on:
+    the national reports of 2021-2025, the 31 provincial reports of 2026 and
+    the 20 NPC resolutions (``corpora`` is ``../shared/corpora``)."""
+    root = corpora / "gov_reports"
+    files = [p for p in sorted((root / "national").glob("*.txt")) if p.name[:4] in _YEARS]
+    files += sorted((root / "provincial_2026").glob("*.txt"))
+    files += sorted((root / "npc_resolutions").glob("*.txt"))
+    return files
 
 
 @dataclass

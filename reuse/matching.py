@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -32,7 +32,7 @@ import pyarrow as pa
 from reuse.align import Alphabet, verify_texts
 from reuse.candidates import candidate_block_ranges
 from reuse.config import Config
-from reuse.core import Timers, align_document_pair
+from reuse.core import Timers, align_planned_pair
 from reuse.normalise import NormalisedText, normalise_many
 from reuse.plan import SeedSet, document_ranks, exact_seeds, seed_set, stock_buckets
 from reuse.store import MATCH_SCHEMA, Store
@@ -42,7 +42,15 @@ log = logging.getLogger("reuse")
 
 Progress = Callable[[str, int, int], None]
 
-__all__ = ["MatchSet", "budget_runs", "find_matches", "normalise_task"]
+__all__ = [
+    "Corpus",
+    "MatchSet",
+    "PlannedPass",
+    "budget_runs",
+    "find_matches",
+    "normalise_task",
+    "plan_passes",
+]
 
 
 @dataclass
@@ -103,41 +111,71 @@ def normalise_task(items: list[tuple[int, str]]) -> list[tuple[int, NormalisedTe
     return [(doc_id, norm) for (doc_id, _), norm in zip(items, norms)]
 
 
-def find_matches(
-    store: Store,
-    config: Config,
-    dirty_docs: set[int],
-    timers: Timers,
-    progress: Progress | None = None,
-) -> MatchSet:
-    """Plan the whole corpus and align the pairs whose seeds or documents changed."""
-    b, _ = config.lsh_bands
-    workers = resolve_workers(config.scan.workers)
-    with timers("candidates"):
-        doc_ids, spans, band_keys = store.load_passages(b)
-        fp_docs, fp_positions, fp_hashes = store.load_fingerprints()
-        ids, dates, paths_list = store.document_order()
-        ranks = document_ranks(ids, dates, paths_list)
-        path_ranks = document_ranks(ids, [None] * len(ids), paths_list)
-        t = config.templates.threshold(store.count_live_documents())
-        pairable, star = stock_buckets(band_keys, doc_ids, ranks, t)
-        pairwise_exact, star_exact = exact_seeds(fp_docs, fp_positions, fp_hashes, ranks, t)
-        k = config.seeds.kgram
-        stored = {p: store.pair_plans(p) for p in (1, 2)}
-    texts = _Texts(store, workers, config.scan.task_timeout_seconds, store.normalised_lengths())
-    paths = dict(zip(ids, paths_list))
-    dirty = np.fromiter(sorted(dirty_docs), dtype=np.int64, count=len(dirty_docs))
-    out = _Collector()
-    # Pass 2: stock text, each member with its representative.
-    with timers("candidates"):
-        star_docs = np.stack((doc_ids[star[:, 0]], doc_ids[star[:, 1]]), axis=1)
-        star_spans = np.concatenate((spans[star[:, 0]], spans[star[:, 1]]), axis=1)
-        seeds2 = _oriented(star_docs, star_spans, star_exact, k, path_ranks)
-        out.n_candidates += len(star)
-    _run_pass(2, seeds2, ranks, stored[2], dirty, texts, paths, config, timers, out, progress)
-    # Pass 1: pairwise, in blocks of whole documents.
+@dataclass
+class Corpus:
+    """What the plan reads of the corpus (live documents only).
+
+    Attributes:
+        doc_ids, spans, band_keys: the passages (:meth:`reuse.store.Store.load_passages`).
+        fp_docs, fp_positions, fp_hashes: the fingerprints, by document and position.
+        ids, dates, paths: the documents, by id.
+    """
+
+    doc_ids: np.ndarray
+    spans: np.ndarray
+    band_keys: np.ndarray
+    fp_docs: np.ndarray
+    fp_positions: np.ndarray
+    fp_hashes: np.ndarray
+    ids: list[int]
+    dates: list[object]
+    paths: list[str]
+
+    @classmethod
+    def load(cls, store: Store, bands: int) -> Corpus:
+        return cls(*store.load_passages(bands), *store.load_fingerprints(), *store.document_order())
+
+
+@dataclass
+class PlannedPass:
+    """One unit of the plan: a pass number, its seeds by document pair, and
+    (pass 2) each pair's representative document."""
+
+    pass_no: int
+    seeds: SeedSet
+    reps: np.ndarray | None
+
+
+def plan_passes(
+    corpus: Corpus, config: Config, workers: int, stats: dict[str, int] | None = None
+) -> Iterator[PlannedPass]:
+    """The plan of the whole corpus (:mod:`reuse.plan`): pass 2 in one unit, then
+    pass 1 in blocks of whole documents (lower side) of at most about
+    ``scan.candidate_budget_pairs`` candidate pairs. ``stats`` gets the
+    template threshold, the candidate pairs and the blocks."""
+    stats = stats if stats is not None else {}
+    ranks = document_ranks(corpus.ids, corpus.dates, corpus.paths)
+    path_ranks = document_ranks(corpus.ids, [None] * len(corpus.ids), corpus.paths)
+    t = config.templates.threshold(len(corpus.ids))
+    stats.update(threshold=t, candidates=0, blocks=0)
+    k = config.seeds.kgram
+    doc_ids, spans = corpus.doc_ids, corpus.spans
+    pairable, star = stock_buckets(corpus.band_keys, doc_ids, ranks, t)
+    pairwise_exact, star_exact = exact_seeds(
+        corpus.fp_docs, corpus.fp_positions, corpus.fp_hashes, ranks, t
+    )
+    # Stars are (leader, member); seed sets want doc_a < doc_b.
+    swap = doc_ids[star[:, 0]] > doc_ids[star[:, 1]]
+    star = np.where(swap[:, None], star[:, ::-1], star)
+    star_docs = np.stack((doc_ids[star[:, 0]], doc_ids[star[:, 1]]), axis=1)
+    star_spans = np.concatenate((spans[star[:, 0]], spans[star[:, 1]]), axis=1)
+    seeds2 = _oriented(star_docs, star_spans, star_exact, k, path_ranks)
+    stats["candidates"] += len(star)
+    a, b = seeds2.pairs[:, 0], seeds2.pairs[:, 1]
+    yield PlannedPass(2, seeds2, np.where(ranks[a] <= ranks[b], a, b) if len(a) else a)
+    del seeds2, star_docs, star_spans
     blocks = candidate_block_ranges(
-        band_keys,
+        corpus.band_keys,
         doc_ids,
         None,
         config.candidates.max_bucket,
@@ -145,29 +183,56 @@ def find_matches(
         config.scan.candidate_budget_pairs,
         pairable,
     )
-    n_blocks = 0
     for doc_lo, doc_hi, pairs in blocks:
+        stats["blocks"] += 1
+        stats["candidates"] += len(pairs)
+        cand_docs = np.stack((doc_ids[pairs[:, 0]], doc_ids[pairs[:, 1]]), axis=1)
+        cand_spans = np.concatenate((spans[pairs[:, 0]], spans[pairs[:, 1]]), axis=1)
+        del pairs
+        lo = np.searchsorted(pairwise_exact[:, 0], doc_lo, side="left")
+        hi = np.searchsorted(pairwise_exact[:, 0], doc_hi, side="left")
+        yield PlannedPass(
+            1, _oriented(cand_docs, cand_spans, pairwise_exact[lo:hi], k, path_ranks), None
+        )
+
+
+def find_matches(
+    store: Store,
+    config: Config,
+    dirty_docs: set[int],
+    timers: Timers,
+    progress: Progress | None = None,
+    align: bool = True,
+) -> MatchSet:
+    """Plan the whole corpus and align the pairs whose seeds or documents changed
+    (``align`` False: only the plan, for matches aligned elsewhere)."""
+    b, _ = config.lsh_bands
+    workers = resolve_workers(config.scan.workers)
+    with timers("candidates"):
+        corpus = Corpus.load(store, b)
+        stored = {p: store.pair_plans(p) for p in (1, 2)}
+    texts = _Texts(store, workers, config.scan.task_timeout_seconds, store.normalised_lengths())
+    paths = dict(zip(corpus.ids, corpus.paths))
+    dirty = np.fromiter(sorted(dirty_docs), dtype=np.int64, count=len(dirty_docs))
+    out = _Collector(align)
+    stats: dict[str, int] = {}
+    units = plan_passes(corpus, config, workers, stats)
+    while True:
         with timers("candidates"):
-            n_blocks += 1
-            out.n_candidates += len(pairs)
-            cand_docs = np.stack((doc_ids[pairs[:, 0]], doc_ids[pairs[:, 1]]), axis=1)
-            cand_spans = np.concatenate((spans[pairs[:, 0]], spans[pairs[:, 1]]), axis=1)
-            del pairs
-            lo = np.searchsorted(pairwise_exact[:, 0], doc_lo, side="left")
-            hi = np.searchsorted(pairwise_exact[:, 0], doc_hi, side="left")
-            seeds1 = _oriented(cand_docs, cand_spans, pairwise_exact[lo:hi], k, path_ranks)
-            del cand_docs, cand_spans
-        _run_pass(1, seeds1, None, stored[1], dirty, texts, paths, config, timers, out, progress)
-        del seeds1
+            unit = next(units, None)
+        if unit is None:
+            break
+        _run_pass(unit, stored[unit.pass_no], dirty, texts, paths, config, timers, out, progress)
     result = out.result(stored)
+    result.n_candidates = stats.get("candidates", 0)
     log.info(
         "candidates: %d passages, %d fingerprints, template threshold %d documents; "
         "%d candidate passage pairs (%d blocks)",
-        len(doc_ids),
-        len(fp_hashes),
-        t,
+        len(corpus.doc_ids),
+        len(corpus.fp_hashes),
+        stats.get("threshold", 0),
         result.n_candidates,
-        n_blocks,
+        stats.get("blocks", 0),
     )
     log.info(
         "align: %d document pairs planned, %d aligned, %d segments",
@@ -198,7 +263,8 @@ def _oriented(
 class _Collector:
     """Rows, plans and scope gathered over the passes and blocks."""
 
-    def __init__(self) -> None:
+    def __init__(self, align: bool = True) -> None:
+        self.align = align
         self.rows = _ColumnBuffer(MATCH_SCHEMA)
         self.plans: list[tuple[np.ndarray, int, np.ndarray]] = []
         self.aligned: list[tuple[np.ndarray, int]] = []
@@ -249,9 +315,7 @@ def _pair_keys(pairs: np.ndarray) -> np.ndarray:
 
 
 def _run_pass(
-    pass_no: int,
-    seeds: SeedSet,
-    ranks: np.ndarray | None,
+    unit: PlannedPass,
     stored: tuple[np.ndarray, np.ndarray],
     dirty: np.ndarray,
     texts: _Texts,
@@ -261,12 +325,11 @@ def _run_pass(
     out: _Collector,
     progress: Progress | None,
 ) -> None:
-    """Record the plan of ``seeds`` and align the pairs it changed (``pass_no``:
-    1 pairwise, 2 templates, whose representative is the pair's better-ranked
-    document by ``ranks``)."""
+    """Record the plan of one unit and align the pairs it changed."""
+    seeds = unit.seeds
     if len(seeds) == 0:
         return
-    out.plans.append((seeds.pairs, pass_no, seeds.signatures))
+    out.plans.append((seeds.pairs, unit.pass_no, seeds.signatures))
     old_pairs, old_signatures = stored
     keys = _pair_keys(seeds.pairs)
     old_keys = _pair_keys(old_pairs)
@@ -278,15 +341,11 @@ def _run_pass(
     )
     touched = np.isin(seeds.pairs[:, 0], dirty) | np.isin(seeds.pairs[:, 1], dirty)
     todo = np.flatnonzero(~same | touched)
-    if len(todo) == 0:
+    if len(todo) == 0 or not out.align:
         return
-    out.aligned.append((seeds.pairs[todo], pass_no))
+    out.aligned.append((seeds.pairs[todo], unit.pass_no))
     out.n_aligned_pairs += len(todo)
-    reps = None
-    if ranks is not None:
-        a, b = seeds.pairs[:, 0], seeds.pairs[:, 1]
-        reps = np.where(ranks[a] <= ranks[b], a, b)
-    _align_pairs(seeds, todo, reps, texts, paths, config, timers, out, progress)
+    _align_pairs(seeds, todo, unit.reps, texts, paths, config, timers, out, progress)
 
 
 def _align_pairs(
@@ -356,11 +415,6 @@ def _align_task(group: list[int]) -> list[list]:
     seeds: SeedSet = st["seeds"]
     reps, norms, keys, paths = st["reps"], st["norms"], st["keys"], st["paths"]
     config: Config = st["config"]
-    if reps is not None:
-        # A member shares with its representative at least the stock k-gram;
-        # its occurrence may be shorter than a pairwise segment.
-        shortest = min(config.align.min_match_chars, config.seeds.kgram)
-        config = replace(config, align=replace(config.align, min_match_chars=shortest))
     cb, eb = seeds.cand_bounds, seeds.exact_bounds
     left: list[str] = []
     right: list[str] = []
@@ -377,31 +431,22 @@ def _align_task(group: list[int]) -> list[list]:
     for g in group:
         doc_a, doc_b = seeds.pairs[g].tolist()
         n = int(cb[g + 1] - cb[g])
-        kept = seeds.candidates[cb[g] : cb[g + 1]][verified[offset : offset + n]]
-        offset += n
-        exact = seeds.exact[eb[g] : eb[g + 1]]
-        if len(exact):
-            kept = np.concatenate((kept, exact)) if len(kept) else exact
-        if len(kept) == 0:
-            continue
-        kept = kept[np.lexsort((kept[:, 2], kept[:, 0]))]
-        found = align_document_pair(
-            doc_a,
-            doc_b,
-            norms[doc_a],
-            norms[doc_b],
-            paths[doc_a],
-            paths[doc_b],
-            kept,
-            config,
-            verified=np.ones(len(kept), dtype=bool),
-            keys=(keys[doc_a], keys[doc_b]),
-            representative=None if reps is None else int(reps[g]),
+        rows.extend(
+            align_planned_pair(
+                doc_a,
+                doc_b,
+                norms[doc_a],
+                norms[doc_b],
+                paths[doc_a],
+                paths[doc_b],
+                seeds.candidates[cb[g] : cb[g + 1]][verified[offset : offset + n]],
+                seeds.exact[eb[g] : eb[g + 1]],
+                config,
+                (keys[doc_a], keys[doc_b]),
+                None if reps is None else int(reps[g]),
+            )
         )
-        rep = None if reps is None else int(reps[g])
-        for row in found:
-            row["rep_doc"] = rep
-        rows.extend(found)
+        offset += n
     return [[row[name] for row in rows] for name in MATCH_SCHEMA.names]
 
 

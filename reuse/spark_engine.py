@@ -1,32 +1,48 @@
 """The scan as a Spark job: the same stages, spread over a cluster.
 
-Each stage runs the engine-free core (:mod:`reuse.core`) inside Spark; only
-the corpus-wide steps are Spark operations::
+Each stage runs the engine-free core (:mod:`reuse.core`) inside Spark; the
+alignment plan runs on the driver::
 
     files or a table of (path, text | content)
-      -> mapInArrow: read, decode, index_document       (normalise, segment, shingle, sketch)
+      -> mapInArrow: read, decode, index_document       (normalise, segment, shingle,
+                                                          sketch, fingerprints)
       -> write OUTPUT/documents                          (parquet, materialised once)
-      -> mapInArrow: one row per (passage, band, key)    (passages with shingles only)
-      -> drop buckets over candidates.max_bucket         (groupBy + join, when set)
-      -> self-join on (band, key), doc_a < doc_b; distinct
-      -> groupBy (doc_a, doc_b): the candidate passage pairs of each document pair
+      -> driver: plan_passes over the documents' band keys and fingerprints
+      -> write OUTPUT/plan                               (one row per planned pair and pass)
       -> block join: pair (a, b) to block pair (a % k, b % k), with both blocks' texts
-      -> mapInArrow: align_document_pair + edit_rows     (verify, align, typed edits)
+         (or a join of both texts onto every pair)
+      -> mapInArrow: verify_texts, align_planned_pair, edit_rows
       -> write OUTPUT/matches, OUTPUT/manifest.json
 
-Boilerplate labelling, formulaic-line matches and reuse groups (connected
-components by union-find) need the whole match set and run when the folder is
-imported into DuckDB (:func:`reuse.spark_output.import_output`), on one
-machine, with the embedded engine's own functions; they are linear in the
-number of matches (about 2 s per 350 k matches), which a database that is
-reviewed with SQL holds anyway.
+**The plan runs on the driver.** It is :func:`reuse.matching.plan_passes`,
+the embedded engine's own function, over the band keys and fingerprints of
+every document collected from ``OUTPUT/documents`` (texts stay in Spark): the
+stock buckets and fingerprints (shared by at least ``T`` documents) give pass
+2, each member with its representative; the rest give pass 1, pairwise, in
+blocks of whole documents of at most ``scan.candidate_budget_pairs``
+candidate pairs, each block written to ``OUTPUT/plan`` before the next is
+made. The driver holds about ``passages x bands x 8`` bytes of band keys
+(plus the sort buffers of one band at a time), ``fingerprints x 16`` bytes of
+fingerprints, and one block of the plan (~60 bytes a candidate pair): for 50
+million passages with the default 30 bands, about 12 GB of keys, so size
+``spark.driver.memory`` and the driver's Python accordingly (the plan forks
+``scan.workers`` processes, every CPU by default, on the driver). Only the
+alignments, the expensive part, are spread over the executors.
+
+Formulaic-line matches, templates and labels, shares and reuse groups need
+the whole match set and run when the folder is imported into DuckDB
+(:func:`reuse.spark_output.import_output`), on one machine, with the
+embedded engine's own functions; they are linear in the number of matches,
+which a database that is reviewed with SQL holds anyway. Typed edits are
+computed in Spark for every aligned segment; the import keeps those of the
+matches the embedded engine types.
 
 Document ids are the 1-based rank of the path (the order the embedded scan
-assigns them in), so both engines orient every pair alike; the candidate set
-is exactly :func:`reuse.candidates.candidate_pairs`' (pairs of passages of
-different documents sharing all ``r`` rows of at least one band), and each
-document pair is aligned by the same function with the same seeds, so the
-matches are the same, offset for offset (``tests/test_spark_engine.py``).
+assigns them in), so both engines orient every pair alike and plan the same
+pairs from the same seeds; each pair is verified and aligned by the same
+functions, so the matches are the same, offset for offset, and the imported
+database equals the embedded engine's table by table
+(``tests/test_spark_engine.py``).
 
 pyspark is an optional extra (``pip install 'reuse[spark]'``, Spark 4.1) and
 needs Java 17 or 21.
@@ -49,12 +65,13 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from reuse import __version__
-from reuse.align import Alphabet
+from reuse.align import Alphabet, verify_texts
 from reuse.boilerplate import load_list
 from reuse.config import Config
-from reuse.core import align_document_pair, edit_rows, index_document
+from reuse.core import align_planned_pair, edit_rows, index_document
 from reuse.errors import ConfigError, DocumentError, EngineUnavailableError
 from reuse.identity import document_key, resolve_targets
 from reuse.ingest import (
@@ -67,22 +84,21 @@ from reuse.ingest import (
     sha256_hex,
     unescape_path,
 )
+from reuse.matching import Corpus, PlannedPass, plan_passes
 from reuse.normalise import NormalisedText, normalise
-from reuse.spark_output import DOCUMENT_SCHEMA, EDIT_TYPE, LAYOUT_VERSION, MATCH_SCHEMA
+from reuse.spark_output import (
+    DOCUMENT_SCHEMA,
+    EDIT_TYPE,
+    LAYOUT_VERSION,
+    MATCH_SCHEMA,
+    PLAN_SCHEMA,
+)
+from reuse.workers import resolve_workers
 
 log = logging.getLogger("reuse")
 
 #: The Spark minor version the extra pins (``pyspark==4.1.*``).
 SPARK_MINOR = "4.1"
-
-BAND_SCHEMA = pa.schema(
-    [
-        ("doc_id", pa.int64()),
-        ("passage_no", pa.int32()),
-        ("band", pa.int32()),
-        ("key", pa.int64()),
-    ]
-)
 
 
 def check_spark() -> str:
@@ -212,6 +228,8 @@ def _index_row(row: dict, config: Config, listed: frozenset[int]) -> dict:
             for u in indexed.units
         ],
         "quotes": [{"start": s, "end": e} for s, e in indexed.quotes],
+        "fp_positions": indexed.fingerprint_positions.tolist(),
+        "fp_hashes": np.ascontiguousarray(indexed.fingerprint_hashes, dtype="<u8").tobytes(),
     }
 
 
@@ -227,32 +245,6 @@ def _index_batches(
                 out = []
         if out:
             yield pa.RecordBatch.from_pylist(out, schema=DOCUMENT_SCHEMA)
-
-
-def _band_batches(batches: Iterator[pa.RecordBatch], bands: int) -> Iterator[pa.RecordBatch]:
-    """``(doc_id, passage_no, band, key)`` of every passage with at least one shingle."""
-    for batch in batches:
-        doc_ids = batch.column("doc_id").to_pylist()
-        shingles = batch.column("passage_shingles").to_pylist()
-        blobs = batch.column("band_keys").to_pylist()
-        parts: list[tuple[np.ndarray, ...]] = []
-        for doc_id, counts, blob in zip(doc_ids, shingles, blobs):
-            if not counts:
-                continue
-            keys = np.frombuffer(blob, dtype="<i8").reshape(len(counts), bands)
-            live = np.flatnonzero(np.asarray(counts) > 0).astype(np.int32)
-            k = len(live)
-            parts.append(
-                (
-                    np.full(k * bands, doc_id, dtype=np.int64),
-                    np.repeat(live, bands),
-                    np.tile(np.arange(bands, dtype=np.int32), k),
-                    keys[live].reshape(-1),
-                )
-            )
-        if parts:
-            columns = [np.concatenate(c) for c in zip(*parts)]
-            yield pa.RecordBatch.from_arrays([pa.array(c) for c in columns], schema=BAND_SCHEMA)
 
 
 # -- per-document-pair stage (runs in the executors) ---------------------------
@@ -289,91 +281,174 @@ def _normalised(doc_id: int, text: str, budget: int) -> tuple[NormalisedText, st
 _EDIT_NAMES = [f.name for f in EDIT_TYPE]
 _MATCH_NAMES = [f.name for f in MATCH_SCHEMA if f.name != "edits"]
 
+#: Candidate passage pairs verified in one rapidfuzz call (as the embedded
+#: engine's tasks: the per-call overhead, not the comparison, dominates one
+#: call per document pair).
+VERIFY_BATCH = 256
 
-def _align_row(row: dict, docs: dict[int, tuple], config: Config) -> list[dict]:
-    """The match rows of one document pair (``row``: doc_a, doc_b, seeds)."""
-    doc_a, doc_b = row["doc_a"], row["doc_b"]
-    path_a, text_a, sa, ea = docs[doc_a]
-    path_b, text_b, sb, eb = docs[doc_b]
+
+@dataclasses.dataclass
+class _Planned:
+    """One planned document pair in an executor: both documents and the seeds."""
+
+    doc_a: int
+    path_a: str
+    text_a: str
+    doc_b: int
+    path_b: str
+    text_b: str
+    rep_doc: int | None
+    candidates: np.ndarray  # (c, 4) candidate passage pairs, normalised offsets
+    exact: np.ndarray  # (e, 4) exact k-gram seeds
+
+
+def _seed_rows(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """``(offsets, values)`` of a ``list<int32>`` seed column: row ``i``'s seeds are
+    ``values[offsets[i]:offsets[i + 1]].reshape(-1, 4)`` (read only for rows that
+    are planned pairs, never NULL)."""
+    return column.offsets.to_numpy(), column.values.to_numpy(zero_copy_only=False)
+
+
+def _seeds(offsets: np.ndarray, values: np.ndarray, i: int) -> np.ndarray:
+    return values[offsets[i] : offsets[i + 1]].astype(np.int64).reshape(-1, 4)
+
+
+def _align_planned(items: list[_Planned], config: Config) -> list[dict]:
+    """The match rows (:data:`MATCH_SCHEMA`) of some planned document pairs.
+
+    As :func:`reuse.matching._align_task`: every candidate passage pair is
+    verified on the texts' keys (one call for all), the verified ones and the
+    exact seeds seed :func:`reuse.core.align_planned_pair`.
+    """
     budget = config.scan.text_budget_chars
-    na, key_a = _normalised(doc_a, text_a, budget)
-    nb, key_b = _normalised(doc_b, text_b, budget)
-    # Seeds in passage order, as the embedded engine's sorted pairs give them.
-    pairs = sorted((s["pa"], s["pb"]) for s in row["seeds"])
-    seeds = np.array([(sa[i], ea[i], sb[j], eb[j]) for i, j in pairs], dtype=np.int64)
+    texts = []
+    left: list[str] = []
+    right: list[str] = []
+    for item in items:
+        na, key_a = _normalised(item.doc_a, item.text_a, budget)
+        nb, key_b = _normalised(item.doc_b, item.text_b, budget)
+        texts.append((na, key_a, nb, key_b))
+        for a0, a1, b0, b1 in item.candidates.tolist():
+            left.append(key_a[a0:a1])
+            right.append(key_b[b0:b1])
+    verified = verify_texts(left, right, config.align.verify_similarity)
+    del left, right
     out = []
-    segments = align_document_pair(
-        doc_a, doc_b, na, nb, path_a, path_b, seeds, config, keys=(key_a, key_b)
-    )
-    for seg in segments:
-        match = {name: seg[name] for name in _MATCH_NAMES}
-        match["edits"] = None
-        if config.scan.edits:
-            edits = edit_rows(
-                text_a,
-                na,
-                (seg["a_norm_start"], seg["a_norm_end"]),
-                text_b,
-                nb,
-                (seg["b_norm_start"], seg["b_norm_end"]),
-            )
-            match["edits"] = [dict(zip(_EDIT_NAMES, e)) for e in edits]
-        out.append(match)
+    offset = 0
+    for item, (na, key_a, nb, key_b) in zip(items, texts):
+        n = len(item.candidates)
+        segments = align_planned_pair(
+            item.doc_a,
+            item.doc_b,
+            na,
+            nb,
+            item.path_a,
+            item.path_b,
+            item.candidates[verified[offset : offset + n]],
+            item.exact,
+            config,
+            (key_a, key_b),
+            item.rep_doc,
+        )
+        offset += n
+        for seg in segments:
+            match = {name: seg[name] for name in _MATCH_NAMES}
+            match["edits"] = None
+            if config.scan.edits:
+                edits = edit_rows(
+                    item.text_a,
+                    na,
+                    (seg["a_norm_start"], seg["a_norm_end"]),
+                    item.text_b,
+                    nb,
+                    (seg["b_norm_start"], seg["b_norm_end"]),
+                )
+                match["edits"] = [dict(zip(_EDIT_NAMES, e)) for e in edits]
+            out.append(match)
     return out
 
 
-def _block_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
-    """Align the document pairs of each block pair, from rows sorted by (block, kind).
+class _Aligner:
+    """Planned pairs gathered into verification batches; match rows out in batches."""
 
-    A block pair's rows are its documents (kind 0: path, text, passage spans)
-    followed by its document pairs (kind 1: doc_a, doc_b, seeds); only one
-    block pair's texts are held at a time.
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.pending: list[_Planned] = []
+        self.n_seeds = 0
+        self.rows: list[dict] = []
+
+    def add(self, item: _Planned) -> None:
+        self.pending.append(item)
+        self.n_seeds += len(item.candidates) + len(item.exact)
+        if self.n_seeds >= VERIFY_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.rows.extend(_align_planned(self.pending, self.config))
+            self.pending, self.n_seeds = [], 0
+
+    def batches(self, final: bool = False) -> Iterator[pa.RecordBatch]:
+        if final:
+            self.flush()
+        if self.rows and (final or len(self.rows) >= 512):
+            yield pa.RecordBatch.from_pylist(self.rows, schema=MATCH_SCHEMA)
+            self.rows = []
+
+
+def _block_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
+    """Align the planned pairs of each block pair, from rows sorted by (block, kind).
+
+    A block pair's rows are its documents (kind 0: path, text) followed by its
+    planned pairs (kind 1: doc_a, doc_b, pass, rep_doc, seeds); only one block
+    pair's texts are held at a time.
     """
     block = None
-    docs: dict[int, tuple] = {}
-    out: list[dict] = []
+    docs: dict[int, tuple[str, str]] = {}
+    aligner = _Aligner(config)
     for batch in batches:
-        for row in batch.to_pylist():
-            if row["block"] != block:
-                block, docs = row["block"], {}
-            if row["kind"] == 0:
-                docs[row["doc_a"]] = (
-                    row["path"],
-                    row["text"],
-                    row["passage_starts"],
-                    row["passage_ends"],
-                )
+        cols = {
+            name: batch.column(name).to_pylist()
+            for name in ("block", "kind", "doc_a", "doc_b", "rep_doc", "path", "text")
+        }
+        cand = _seed_rows(batch.column("candidates"))
+        exact = _seed_rows(batch.column("exact"))
+        for i in range(batch.num_rows):
+            if cols["block"][i] != block:
+                aligner.flush()  # before this block's texts go
+                block, docs = cols["block"][i], {}
+            doc_a = cols["doc_a"][i]
+            if cols["kind"][i] == 0:
+                docs[doc_a] = (cols["path"][i], cols["text"][i])
                 continue
-            out.extend(_align_row(row, docs, config))
-            if len(out) >= 512:
-                yield pa.RecordBatch.from_pylist(out, schema=MATCH_SCHEMA)
-                out = []
-    if out:
-        yield pa.RecordBatch.from_pylist(out, schema=MATCH_SCHEMA)
+            doc_b = cols["doc_b"][i]
+            aligner.add(
+                _Planned(
+                    doc_a,
+                    *docs[doc_a],
+                    doc_b,
+                    *docs[doc_b],
+                    cols["rep_doc"][i],
+                    _seeds(*cand, i),
+                    _seeds(*exact, i),
+                )
+            )
+            yield from aligner.batches()
+    yield from aligner.batches(final=True)
 
 
 def _pair_batches(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
-    """Align document pairs from rows that carry both documents (the pair join)."""
+    """Align planned pairs from rows that carry both documents (the pair join)."""
+    names = ("doc_a", "path_a", "text_a", "doc_b", "path_b", "text_b", "rep_doc")
+    aligner = _Aligner(config)
     for batch in batches:
-        out: list[dict] = []
-        for row in batch.to_pylist():
-            docs = {
-                row["doc_a"]: (
-                    row["path_a"],
-                    row["text_a"],
-                    row["passage_starts_a"],
-                    row["passage_ends_a"],
-                ),
-                row["doc_b"]: (
-                    row["path_b"],
-                    row["text_b"],
-                    row["passage_starts_b"],
-                    row["passage_ends_b"],
-                ),
-            }
-            out.extend(_align_row(row, docs, config))
-        if out:
-            yield pa.RecordBatch.from_pylist(out, schema=MATCH_SCHEMA)
+        cols = [batch.column(name).to_pylist() for name in names]
+        cand = _seed_rows(batch.column("candidates"))
+        exact = _seed_rows(batch.column("exact"))
+        for i in range(batch.num_rows):
+            aligner.add(_Planned(*(c[i] for c in cols), _seeds(*cand, i), _seeds(*exact, i)))
+            yield from aligner.batches()
+    yield from aligner.batches(final=True)
 
 
 def block_count(total_chars: int, budget: int, parallelism: int) -> int:
@@ -397,8 +472,8 @@ def block_count(total_chars: int, budget: int, parallelism: int) -> int:
 # -- the job (runs on the driver) ---------------------------------------------
 
 
-def _pair_join(doc_pairs: Any, docs: Any) -> Any:
-    """Every document pair with both documents' paths, texts and passage spans."""
+def _pair_join(plan: Any, docs: Any) -> Any:
+    """Every planned pair with both documents' paths and texts."""
     from pyspark.sql import functions as F
 
     def side(suffix: str) -> Any:
@@ -406,29 +481,28 @@ def _pair_join(doc_pairs: Any, docs: Any) -> Any:
             F.col("doc_id").alias(f"doc_{suffix}"),
             F.col("path").alias(f"path_{suffix}"),
             F.col("text").alias(f"text_{suffix}"),
-            F.col("passage_starts").alias(f"passage_starts_{suffix}"),
-            F.col("passage_ends").alias(f"passage_ends_{suffix}"),
         )
 
-    return doc_pairs.join(side("a"), "doc_a").join(side("b"), "doc_b")
+    return plan.join(side("a"), "doc_a").join(side("b"), "doc_b")
 
 
-def _block_join(doc_pairs: Any, docs: Any, k: int) -> Any:
-    """Rows for :func:`_block_batches`: document pair (a, b) in block pair
+def _block_join(plan: Any, docs: Any, k: int) -> Any:
+    """Rows for :func:`_block_batches`: planned pair (a, b) in block pair
     ``(a % k) * k + b % k``, after the documents of both blocks (kind 0 before 1)."""
     from pyspark.sql import functions as F
 
-    seeds_type = doc_pairs.schema["seeds"].dataType
-    pair_rows = doc_pairs.select(
+    seeds_type = plan.schema["candidates"].dataType
+    pair_rows = plan.select(
         ((F.col("doc_a") % k) * k + F.col("doc_b") % k).alias("block"),
         F.lit(1).alias("kind"),
         "doc_a",
         "doc_b",
+        F.col("pass").alias("pass_no"),
+        "rep_doc",
         F.lit(None).cast("string").alias("path"),
         F.lit(None).cast("string").alias("text"),
-        F.lit(None).cast("array<int>").alias("passage_starts"),
-        F.lit(None).cast("array<int>").alias("passage_ends"),
-        "seeds",
+        "candidates",
+        "exact",
     )
     spread = docs.select(
         (F.col("doc_id") % k).alias("i"),
@@ -436,8 +510,6 @@ def _block_join(doc_pairs: Any, docs: Any, k: int) -> Any:
         F.col("doc_id").alias("doc_a"),
         "path",
         "text",
-        "passage_starts",
-        "passage_ends",
     )
 
     def doc_rows(block: Any, condition: Any) -> Any:
@@ -446,11 +518,12 @@ def _block_join(doc_pairs: Any, docs: Any, k: int) -> Any:
             F.lit(0).alias("kind"),
             "doc_a",
             F.lit(None).cast("long").alias("doc_b"),
+            F.lit(None).cast("int").alias("pass_no"),
+            F.lit(None).cast("long").alias("rep_doc"),
             "path",
             "text",
-            "passage_starts",
-            "passage_ends",
-            F.lit(None).cast(seeds_type).alias("seeds"),
+            F.lit(None).cast(seeds_type).alias("candidates"),
+            F.lit(None).cast(seeds_type).alias("exact"),
         )
 
     i, j = F.col("i"), F.col("j")
@@ -458,8 +531,182 @@ def _block_join(doc_pairs: Any, docs: Any, k: int) -> Any:
         pair_rows.unionByName(doc_rows(i * k + j, F.lit(True)))  # the document as side a
         .unionByName(doc_rows(j * k + i, i != j))  # and as side b
         .repartition(k * k, "block")
-        .sortWithinPartitions("block", "kind", "doc_a", "doc_b")
+        .sortWithinPartitions("block", "kind", "doc_a", "doc_b", "pass_no")
     )
+
+
+def _binary_values(column: pa.ChunkedArray) -> np.ndarray:
+    """The bytes of every value of a binary column, concatenated (uint8)."""
+    parts = []
+    for chunk in column.chunks:
+        if len(chunk) == 0:
+            continue
+        _, offsets, data = chunk.buffers()[:3]
+        kind = np.int64 if pa.types.is_large_binary(chunk.type) else np.int32
+        at = np.frombuffer(offsets, dtype=kind)[chunk.offset : chunk.offset + len(chunk) + 1]
+        if data is not None and at[-1] > at[0]:
+            parts.append(np.frombuffer(data, dtype=np.uint8)[at[0] : at[-1]])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+
+
+def _list_values(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, lengths)`` of a list column: every row's values concatenated
+    (int64), and each row's number of values."""
+    flat = pc.list_flatten(column)
+    lengths = pc.list_value_length(column).fill_null(0)
+    return (
+        flat.to_numpy().astype(np.int64) if len(flat) else np.zeros(0, dtype=np.int64),
+        lengths.to_numpy().astype(np.int64) if len(lengths) else np.zeros(0, dtype=np.int64),
+    )
+
+
+def corpus_of(documents: pa.Table, bands: int) -> Corpus:
+    """The plan's view of the indexed documents (``documents/`` rows without an
+    error): what :meth:`reuse.matching.Corpus.load` reads from a database.
+
+    Passages with at least one shingle, in (doc_id, passage_no) order, as
+    :meth:`reuse.store.Store.load_passages`; fingerprints by document and
+    position, as :meth:`reuse.store.Store.load_fingerprints`; ids, dates and
+    paths by id, as :meth:`reuse.store.Store.document_order`.
+    """
+    documents = documents.sort_by("doc_id")
+    ids = documents.column("doc_id").to_numpy().astype(np.int64)
+    starts, n_passages = _list_values(documents.column("passage_starts"))
+    ends, _ = _list_values(documents.column("passage_ends"))
+    shingles, _ = _list_values(documents.column("passage_shingles"))
+    keys = _binary_values(documents.column("band_keys")).view("<u8").reshape(-1, bands)
+    if len(keys) != len(starts):
+        raise ValueError("band keys do not match the passages; the documents are damaged")
+    live = shingles > 0
+    positions, n_fingerprints = _list_values(documents.column("fp_positions"))
+    hashes = _binary_values(documents.column("fp_hashes")).view("<u8")
+    if len(hashes) != len(positions):
+        raise ValueError("fingerprint hashes do not match their positions")
+    return Corpus(
+        doc_ids=np.repeat(ids, n_passages)[live],
+        spans=np.stack((starts, ends), axis=1)[live],
+        band_keys=keys[live].astype(np.uint64),
+        fp_docs=np.repeat(ids, n_fingerprints),
+        fp_positions=positions,
+        fp_hashes=hashes.astype(np.uint64),
+        ids=ids.tolist(),
+        dates=documents.column("doc_date").to_pylist(),
+        paths=documents.column("path").to_pylist(),
+    )
+
+
+#: Planned pairs per record batch of ``plan/`` (list offsets stay within int32).
+PLAN_BATCH_PAIRS = 65_536
+
+
+def _seed_list(rows: np.ndarray, bounds: np.ndarray) -> pa.Array:
+    """Seeds ``rows`` grouped by ``bounds`` (pair ``i``: ``bounds[i]:bounds[i + 1]``)
+    as a ``list<int32>`` array, four values a seed."""
+    values = rows[bounds[0] : bounds[-1]].astype(np.int32).reshape(-1)
+    offsets = (4 * (bounds - bounds[0])).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values, pa.int32()))
+
+
+def plan_table(unit: PlannedPass) -> pa.Table:
+    """One unit of the plan as ``plan/`` rows (:data:`reuse.spark_output.PLAN_SCHEMA`)."""
+    seeds = unit.seeds
+    n = len(seeds)
+    batches = []
+    for lo in range(0, n, PLAN_BATCH_PAIRS):
+        hi = min(n, lo + PLAN_BATCH_PAIRS)
+        reps = (
+            pa.array(unit.reps[lo:hi], pa.int64())
+            if unit.reps is not None
+            else pa.nulls(hi - lo, pa.int64())
+        )
+        batches.append(
+            pa.record_batch(
+                [
+                    pa.array(seeds.pairs[lo:hi, 0], pa.int64()),
+                    pa.array(seeds.pairs[lo:hi, 1], pa.int64()),
+                    pa.array(np.full(hi - lo, unit.pass_no), pa.int32()),
+                    reps,
+                    _seed_list(seeds.candidates, seeds.cand_bounds[lo : hi + 1]),
+                    _seed_list(seeds.exact, seeds.exact_bounds[lo : hi + 1]),
+                ],
+                schema=PLAN_SCHEMA,
+            )
+        )
+    return pa.Table.from_batches(batches, PLAN_SCHEMA)
+
+
+#: The columns of ``documents/`` the plan reads (no texts).
+PLAN_INPUT = (
+    "doc_id",
+    "path",
+    "doc_date",
+    "passage_starts",
+    "passage_ends",
+    "passage_shingles",
+    "band_keys",
+    "fp_positions",
+    "fp_hashes",
+)
+
+
+def _plan_input(spark: Any, docs: Any, uri: str) -> pa.Table:
+    """The :data:`PLAN_INPUT` columns of the indexed documents, on the driver.
+
+    Read straight from the parquet files when they are on the driver's own
+    file system (a local session), else collected through Spark (``toArrow``:
+    the driver JVM holds them for a while too).
+    """
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    local = "://" not in uri and str(conf.get("fs.defaultFS", "file:///")).startswith("file:")
+    if local and Path(uri).is_dir():
+        import pyarrow.dataset as ds
+
+        dataset = ds.dataset(uri, format="parquet")
+        return dataset.to_table(columns=list(PLAN_INPUT), filter=ds.field("error_stage").is_null())
+    return docs.select(*PLAN_INPUT).toArrow()
+
+
+def _write_plan(spark: Any, docs: Any, config: Config, documents_uri: str, uri: str) -> dict:
+    """Plan the corpus on the driver (:func:`reuse.matching.plan_passes`) and
+    write the plan to ``uri``, a unit at a time; returns the plan's counts."""
+    bands, _ = config.lsh_bands
+    documents = _plan_input(spark, docs, documents_uri)
+    corpus = corpus_of(documents, bands)
+    del documents
+    log.info(
+        "plan on the driver: %d passages, %d fingerprints",
+        len(corpus.doc_ids),
+        len(corpus.fp_hashes),
+    )
+    schema = _spark_schema(PLAN_SCHEMA)
+    stats: dict[str, int] = {}
+    counts = {"pairs": 0, "pairs_1": 0, "pairs_2": 0, "seeds": 0}
+    mode = "overwrite"
+    workers = resolve_workers(config.scan.workers)
+    for unit in plan_passes(corpus, config, workers, stats):
+        n = len(unit.seeds)
+        if n == 0:
+            continue
+        counts["pairs"] += n
+        counts[f"pairs_{unit.pass_no}"] += n
+        counts["seeds"] += len(unit.seeds.candidates) + len(unit.seeds.exact)
+        table = plan_table(unit)
+        del unit
+        # One partition per Arrow batch (maxRecordsPerBatch rows): a few files instead.
+        frame = spark.createDataFrame(table, schema=schema).coalesce(max(1, -(-n // 100_000)))
+        frame.write.mode(mode).parquet(uri)
+        mode = "append"
+        del table, frame
+    if mode == "overwrite":  # nothing planned: an empty plan
+        spark.createDataFrame([], schema).write.mode(mode).parquet(uri)
+    counts.update(
+        candidates=int(stats.get("candidates", 0)),
+        threshold=int(stats.get("threshold", 0)),
+        blocks=int(stats.get("blocks", 0)),
+        passages=len(corpus.doc_ids),
+        fingerprints=len(corpus.fp_hashes),
+    )
+    return counts
 
 
 def _spark_schema(schema: pa.Schema) -> Any:
@@ -546,14 +793,12 @@ def run_spark_scan(
     every document pair) or ``"auto"``, whichever ships fewer texts. Both give
     the same matches.
     """
-    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     config = config or Config()
     listed = load_list(config.boilerplate.list_path)
     out = str(output) if "://" in str(output) else str(Path(output).absolute())
     seconds: dict[str, float] = {}
-    bands, _ = config.lsh_bands
 
     t0 = time.perf_counter()
     frame, roots, listing_errors, n_files, named_roots = _input_frame(
@@ -571,66 +816,32 @@ def run_spark_scan(
     seconds["index"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    band_rows = docs.select("doc_id", "passage_shingles", "band_keys").mapInArrow(
-        lambda it: _band_batches(it, bands), _spark_schema(BAND_SCHEMA)
-    )
-    max_bucket = config.candidates.max_bucket
-    if max_bucket:
-        small = (
-            band_rows.groupBy("band", "key")
-            .count()
-            .where(F.col("count") <= max_bucket)
-            .select("band", "key")
-        )
-        band_rows = band_rows.join(small, ["band", "key"])
-    left, right = band_rows.alias("l"), band_rows.alias("r")
-    pairs = (
-        left.join(
-            right,
-            (F.col("l.band") == F.col("r.band"))
-            & (F.col("l.key") == F.col("r.key"))
-            & (F.col("l.doc_id") < F.col("r.doc_id")),
-        )
-        .select(
-            F.col("l.doc_id").alias("doc_a"),
-            F.col("l.passage_no").alias("pa"),
-            F.col("r.doc_id").alias("doc_b"),
-            F.col("r.passage_no").alias("pb"),
-        )
-        .distinct()
-    )
-    doc_pairs = (
-        pairs.groupBy("doc_a", "doc_b")
-        .agg(F.collect_list(F.struct("pa", "pb")).alias("seeds"))
-        .persist(StorageLevel.DISK_ONLY)
-    )
-    sizes = doc_pairs.select(
-        F.count(F.lit(1)).alias("pairs"), F.sum(F.size("seeds")).alias("candidates")
-    ).first()
-    seconds["candidates"] = time.perf_counter() - t0
+    plan_uri = f"{out}/plan"
+    planned = _write_plan(spark, docs, config, f"{out}/documents", plan_uri)
+    seconds["plan"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    plan = spark.read.schema(_spark_schema(PLAN_SCHEMA)).parquet(plan_uri)
     total_chars = docs.agg(F.sum("n_norm_chars")).first()[0] or 0
     parallelism = spark.sparkContext.defaultParallelism
     k = block_count(total_chars, config.scan.text_budget_chars, parallelism)
-    n_pairs, n_docs = int(sizes["pairs"] or 0), max(1, int(counts["n"]) - int(counts["bad"]))
+    n_pairs, n_docs = planned["pairs"], max(1, int(counts["n"]) - int(counts["bad"]))
     if strategy == "auto":
         # Texts shipped: the block join sends each text 2k - 1 times, the pair
         # join twice per document pair it is in.
         strategy = "blocks" if 2 * k - 1 < 2 * n_pairs / n_docs else "pairs"
     if strategy == "blocks":
-        work = _block_join(doc_pairs, docs, k)
+        work = _block_join(plan, docs, k)
         matches = work.mapInArrow(
             lambda it: _block_batches(it, config), _spark_schema(MATCH_SCHEMA)
         )
     elif strategy == "pairs":
-        work = _pair_join(doc_pairs, docs)
+        work = _pair_join(plan, docs)
         matches = work.mapInArrow(lambda it: _pair_batches(it, config), _spark_schema(MATCH_SCHEMA))
     else:
         raise ValueError(f"strategy must be auto, blocks or pairs, not {strategy!r}")
     matches.write.mode("overwrite").parquet(f"{out}/matches")
     n_matches = spark.read.parquet(f"{out}/matches").count()
-    doc_pairs.unpersist()
     seconds["align"] = time.perf_counter() - t0
 
     manifest = {
@@ -646,8 +857,9 @@ def run_spark_scan(
         "n_files": n_files,
         "n_documents": int(counts["n"]) - int(counts["bad"]),
         "n_rejected": int(counts["bad"]) + len(listing_errors),
-        "n_document_pairs": int(sizes["pairs"] or 0),
-        "n_candidates": int(sizes["candidates"] or 0),
+        "n_document_pairs": n_pairs,
+        "n_candidates": planned["candidates"],
+        "plan": {key: n for key, n in planned.items() if key not in ("pairs", "candidates")},
         "n_aligned": int(n_matches),
         "align_join": strategy,
         "align_blocks": k if strategy == "blocks" else None,
@@ -656,13 +868,14 @@ def run_spark_scan(
             {"path": escape_path(e.path), "stage": e.stage, "message": e.message}
             for e in listing_errors
         ],
-        "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "seconds": {stage: round(t, 3) for stage, t in seconds.items()},
     }
     _write_text(spark, f"{out}/manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     log.info(
-        "spark scan: %d documents, %d candidate pairs, %d aligned segments -> %s",
+        "spark scan: %d documents, %d candidate pairs, %d planned pairs, %d aligned segments -> %s",
         manifest["n_documents"],
         manifest["n_candidates"],
+        manifest["n_document_pairs"],
         manifest["n_aligned"],
         out,
     )

@@ -4,15 +4,17 @@ The Spark engine (:mod:`reuse.spark_engine`) writes one folder::
 
     OUTPUT/manifest.json      configuration, versions, roots, counts, seconds per stage
     OUTPUT/documents/         parquet: one row per file (indexed, or rejected with its error)
+    OUTPUT/plan/              parquet: one row per planned document pair and pass, its seeds
     OUTPUT/matches/           parquet: one row per aligned segment, its typed edits nested
 
 Everything in it is plain parquet, so it can be read by any tool; this module
 needs only pyarrow (no Spark), so the folder can be imported on a machine
 without Java. :func:`import_output` loads it into a new DuckDB database
 through the same store functions as the embedded scan (documents with their
-passages, lines and quotations; then boilerplate labelling, formulaic-line
-matches, typed edits and reuse groups), so every report, query and later
-incremental ``reuse scan`` works on the result unchanged.
+passages, fingerprints, lines and quotations; the aligned matches with the
+plan; then formulaic-line matches, templates and labels, typed edits, shares
+and reuse groups), so every report, query and later incremental ``reuse
+scan`` works on the result unchanged.
 
 Document ids in the folder are the 1-based rank of the path among all input
 files; the database assigns its own ids (in the same order) and the import maps them.
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("reuse")
 
 #: Layout version of the folder; an import refuses another one.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 UNIT_TYPE = pa.struct(
     [
@@ -82,6 +84,8 @@ DOCUMENT_SCHEMA = pa.schema(
         ("band_keys", pa.binary()),  # passages x bands little-endian uint64, as in DuckDB
         ("units", pa.list_(UNIT_TYPE)),
         ("quotes", pa.list_(QUOTE_TYPE)),
+        ("fp_positions", pa.list_(pa.int32())),  # winnowed k-grams (reuse.seeds), by position
+        ("fp_hashes", pa.binary()),  # their hashes, little-endian uint64, as in DuckDB
         ("error_stage", pa.string()),
         ("error_message", pa.string()),
     ]
@@ -90,9 +94,25 @@ DOCUMENT_SCHEMA = pa.schema(
 #: One typed edit, nested in its match (the ``edits`` table's columns but ``match_id``).
 EDIT_TYPE = pa.struct([f for f in EDIT_SCHEMA if f.name != "match_id"])
 
+#: ``plan/``: the alignment plan (:func:`reuse.matching.plan_passes`), one row per
+#: planned document pair and pass; ``rep_doc`` the representative of a pass-2
+#: pair; ``candidates`` the candidate passage pairs and ``exact`` the exact k-gram
+#: seeds, each seed four values ``(a0, a1, b0, b1)`` (normalised offsets) in a row.
+PLAN_SCHEMA = pa.schema(
+    [
+        ("doc_a", pa.int64()),
+        ("doc_b", pa.int64()),
+        ("pass", pa.int32()),
+        ("rep_doc", pa.int64()),
+        ("candidates", pa.list_(pa.int32())),
+        ("exact", pa.list_(pa.int32())),
+    ]
+)
+
 #: ``matches/``: the aligned segments (``reuse.store.MATCH_SCHEMA`` columns, ``kind``
-#: still 'reuse': boilerplate is labelled at import), with ``edits`` NULL when the
-#: engine ran with ``scan.edits = false``.
+#: still 'reuse': labels are given at import), with ``edits`` NULL when the engine
+#: ran with ``scan.edits = false``. Edits are computed for every segment; the
+#: import keeps those of the matches the embedded engine types.
 MATCH_SCHEMA = pa.schema(
     [
         ("doc_a", pa.int64()),
@@ -108,6 +128,7 @@ MATCH_SCHEMA = pa.schema(
         ("b_norm_start", pa.int32()),
         ("b_norm_end", pa.int32()),
         ("seeds", pa.int32()),
+        ("rep_doc", pa.int64()),
         ("edits", pa.list_(EDIT_TYPE)),
     ]
 )
@@ -161,6 +182,7 @@ def read_manifest(folder: str | Path) -> dict:
         "listing_errors": ((list,), False),
         "n_files": ((int,), False),
         "n_candidates": ((int,), False),
+        "n_document_pairs": ((int,), False),
         "edits": ((bool,), False),
         "seconds": ((dict,), False),
         "spark_version": ((str,), False),
@@ -212,6 +234,8 @@ def _indexed(row: dict) -> IndexedDocument:
         )
         for u in row["units"] or []
     ]
+    positions = np.asarray(row["fp_positions"] or [], dtype=np.int32)
+    hashes = np.frombuffer(row["fp_hashes"] or b"", dtype="<u8").astype(np.uint64)
     return IndexedDocument(
         path=row["path"],
         sha256=row["sha256"],
@@ -223,6 +247,8 @@ def _indexed(row: dict) -> IndexedDocument:
         passage_shingles=np.asarray(row["passage_shingles"], dtype=np.int64),
         band_keys=keys.reshape(n, -1) if n else np.zeros((0, 0), np.uint64),
         units=units,
+        fingerprint_positions=positions,
+        fingerprint_hashes=hashes,
         quotes=[(q["start"], q["end"]) for q in row["quotes"] or []],
         doc_date=row["doc_date"],
         date_source=row["date_source"],
@@ -283,8 +309,11 @@ def _import(
     progress: Callable[[str, int, int], None] | None,
 ) -> ScanResult:
     # The pipeline imports the store; imported here so this module stays light.
+    from reuse.matching import MatchSet, find_matches
     from reuse.pipeline import ScanResult, finish_scan, store_matches
+    from reuse.templates import label_matches
 
+    _check_columns(folder)
     timers = Timers()
     result = ScanResult()
     roots = list(manifest.get("roots", []))
@@ -323,26 +352,101 @@ def _import(
     result.n_new = result.n_sketched = total
     del documents, ok
 
-    aligned = _aligned_table(folder / "matches", id_map)
-    result.n_candidates = int(manifest.get("n_candidates", 0))
+    typed = 0
     dirty = set(store.unmatched_documents())
-    store_matches(store, config, aligned, dirty, scan_id, timers)
-    if manifest.get("edits") and aligned.num_rows:
-        with timers("edits"):
-            _insert_edits(store, folder / "matches", id_map)
+    if dirty:  # as the embedded scan: with no live document, no match set at all
+        # The plan again, from the stored documents: the pairs Spark aligned, under
+        # the database's ids, with the signatures a later incremental scan compares.
+        planned = find_matches(store, config, set(), timers, align=False)
+        _check_plan(manifest, planned.plans.num_rows, planned.n_candidates)
+        aligned = _aligned_table(folder / "matches", id_map)
+        result.n_candidates += planned.n_candidates
+        found = MatchSet(
+            aligned,
+            planned.plans.select(["doc_a", "doc_b", "pass"]),  # a full scan aligns every pair
+            planned.plans,
+            planned.n_candidates,
+            planned.plans.num_rows,
+        )
+        store_matches(store, config, found, dirty, scan_id, timers)
+        if manifest.get("edits") and config.scan.edits and aligned.num_rows:
+            # The labels decide which matches get typed edits (reuse, and the
+            # members of templates); finish_scan then finds them labelled.
+            with timers("templates"):
+                stats = label_matches(store, config)
+            result.n_templates = stats.n_templates
+            with timers("edits"):
+                typed = _insert_edits(store, folder / "matches", id_map)
     result_timings = manifest.get("seconds", {})
     finish_scan(store, config, result, timers, progress)
+    result.n_edited += typed
     # The stages that ran in Spark, beside the import's own.
     result.timings = {**{f"spark {k}": v for k, v in result_timings.items()}, **result.timings}
     return result
 
 
+#: Columns an output folder of this reuse has (a folder from before the
+#: two-pass plan has neither fingerprints nor representatives).
+_REQUIRED_COLUMNS = {
+    "documents": ("fp_positions", "fp_hashes"),
+    "matches": ("rep_doc",),
+}
+
+
+def _check_columns(folder: Path) -> None:
+    """:class:`StoreError` unless the folder's parquet has the columns this import reads."""
+    for name, columns in _REQUIRED_COLUMNS.items():
+        try:
+            dataset = ds.dataset(folder / name, format="parquet")
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise StoreError(f"cannot read {folder / name}: {exc}") from exc
+        if not dataset.files:
+            continue  # nothing written (no match at all)
+        schema = dataset.schema
+        missing = [c for c in columns if c not in schema.names]
+        if missing:
+            raise StoreError(
+                f"{folder / name} has no column {', '.join(missing)}: the folder was written "
+                f"by an older reuse (before version {__version__}); run the Spark scan again"
+            )
+
+
+def _check_plan(manifest: dict, n_pairs: int, n_candidates: int) -> None:
+    """:class:`StoreError` unless the import plans the pairs the Spark job aligned."""
+    spark_pairs = manifest.get("n_document_pairs")
+    spark_candidates = manifest.get("n_candidates")
+    if (spark_pairs is not None and spark_pairs != n_pairs) or (
+        spark_candidates is not None and spark_candidates != n_candidates
+    ):
+        raise StoreError(
+            f"the Spark job planned {spark_pairs} document pairs ({spark_candidates} candidate "
+            f"passage pairs), the import plans {n_pairs} ({n_candidates}): the folder does "
+            "not hold what its documents give; run the Spark scan again"
+        )
+
+
+def _map_ids(column: pa.ChunkedArray, spark_ids: pa.Array, db_ids: pa.Array, what: str) -> pa.Array:
+    """Spark document ids -> the database's (NULL stays NULL)."""
+    at = pc.index_in(column.cast(pa.int64()), value_set=spark_ids)
+    if at.null_count != column.null_count:
+        raise StoreError(f"a match names a document the import does not hold ({what})")
+    return db_ids.take(at)
+
+
 def _aligned_table(matches: Path, id_map: dict[int, int]) -> pa.Table:
     """The Spark job's matches as a :data:`reuse.store.MATCH_SCHEMA` table (kind
     ``'reuse'``, source ``'align'``) under the document ids the database gave."""
-    table = ds.dataset(matches, format="parquet").to_table(
+    dataset = ds.dataset(matches, format="parquet")
+    if not dataset.files:
+        return STORE_MATCH_SCHEMA.empty_table()
+    table = dataset.to_table(
         columns=[f.name for f in STORE_MATCH_SCHEMA if f.name not in ("kind", "source")]
     )
+    # Both engines orient a pair and order its rows by document id: the ids the
+    # database gave must be in the order of the Spark job's (the path order).
+    order = sorted(id_map)
+    if any(id_map[x] >= id_map[y] for x, y in zip(order, order[1:])):
+        raise StoreError("document ids out of path order in the import; use a new database")
     spark_ids = pa.array(list(id_map), pa.int64())
     db_ids = pa.array(list(id_map.values()), pa.int64())
     n = table.num_rows
@@ -350,13 +454,8 @@ def _aligned_table(matches: Path, id_map: dict[int, int]) -> pa.Table:
         "kind": pa.array(["reuse"] * n, pa.string()),
         "source": pa.array(["align"] * n, pa.string()),
     }
-    for side in ("doc_a", "doc_b"):
-        at = pc.index_in(table[side].cast(pa.int64()), value_set=spark_ids)
-        if at.null_count:
-            raise StoreError(f"a match names a document the import does not hold ({side})")
-        columns[side] = db_ids.take(at)
-    if n and pc.any(pc.greater(columns["doc_a"], columns["doc_b"])).as_py():
-        raise StoreError("document ids out of path order in the import; use a new database")
+    for side in ("doc_a", "doc_b", "rep_doc"):
+        columns[side] = _map_ids(table[side], spark_ids, db_ids, side)
     return pa.table(
         [
             (columns[f.name] if f.name in columns else table[f.name]).cast(f.type)
@@ -366,11 +465,15 @@ def _aligned_table(matches: Path, id_map: dict[int, int]) -> pa.Table:
     )
 
 
-def _insert_edits(store: Store, matches: Path, id_map: dict[int, int]) -> None:
-    """Store the edits computed in Spark under the match ids the database gave.
+def _insert_edits(store: Store, matches: Path, id_map: dict[int, int]) -> int:
+    """Store the edits computed in Spark of the matches the embedded engine types
+    (:meth:`reuse.store.Store.matches_without_edits`: reuse, and the members of
+    templates, once labelled), under the match ids the database gave; returns
+    the number of matches typed.
 
     DuckDB reads them from the parquet files itself (unnested, joined to the
-    stored matches on their offsets), so they never become Python objects.
+    stored matches on their offsets and representative), so they never
+    become Python objects.
     """
     con = store.con
     ids = pa.table(
@@ -379,34 +482,53 @@ def _insert_edits(store: Store, matches: Path, id_map: dict[int, int]) -> None:
             "doc_id": pa.array(list(id_map.values()), pa.int64()),
         }
     )
+    typed = pa.table(
+        {"match_id": pa.array([r[0] for r in store.matches_without_edits()], pa.int64())}
+    )
+    if not typed.num_rows:
+        return 0
     files = sorted(str(p) for p in matches.glob("*.parquet"))
     con.execute("BEGIN")
     try:
         con.register("id_map", ids)
+        con.register("typed_matches", typed)
+        # One parquet row per stored match (two equal rows would be two matches
+        # with the same edits: the join would give each both rows' edits).
         con.execute(
             """
             INSERT INTO edits (match_id, edit_no, op, a_start, a_end, b_start, b_end,
                                old_text, new_text, category, pos)
             SELECT m.match_id, e.edit_no, e.op, e.a_start, e.a_end, e.b_start, e.b_end,
                    e.old_text, e.new_text, e.category, e.pos
-            FROM (SELECT doc_a, a_start, a_end, doc_b, b_start, b_end, unnest(edits) AS e
-                  FROM read_parquet(?)) p
+            FROM (SELECT doc_a, a_start, a_end, doc_b, b_start, b_end, rep_doc,
+                         unnest(edits) AS e
+                  FROM (SELECT * FROM read_parquet(?)
+                        QUALIFY row_number() OVER (PARTITION BY doc_a, a_start, a_end, doc_b,
+                                                   b_start, b_end, rep_doc) = 1)) p
             JOIN id_map ia ON ia.spark_id = p.doc_a
             JOIN id_map ib ON ib.spark_id = p.doc_b
+            LEFT JOIN id_map ir ON ir.spark_id = p.rep_doc
             JOIN matches m ON m.deleted_at IS NULL AND m.source = 'align'
                 AND m.doc_a = ia.doc_id AND m.a_start = p.a_start AND m.a_end = p.a_end
                 AND m.doc_b = ib.doc_id AND m.b_start = p.b_start AND m.b_end = p.b_end
+                AND m.rep_doc IS NOT DISTINCT FROM ir.doc_id
+            WHERE m.match_id IN (SELECT match_id FROM typed_matches)
             """,
             [files],
         )
         con.execute(
-            "UPDATE matches m SET n_edits = coalesce(c.n, 0) FROM (SELECT match_id FROM matches "
-            "WHERE deleted_at IS NULL AND source = 'align') t LEFT JOIN (SELECT match_id, "
-            "count(*) AS n FROM edits GROUP BY match_id) c USING (match_id) "
-            "WHERE m.match_id = t.match_id"
+            "UPDATE matches m SET n_edits = coalesce(c.n, 0) FROM typed_matches t "
+            "LEFT JOIN (SELECT match_id, count(*) AS n FROM edits GROUP BY match_id) c "
+            "USING (match_id) WHERE m.match_id = t.match_id"
+        )
+        con.execute(
+            "INSERT INTO meta VALUES ('shares_stale', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = '1'"
         )
         con.unregister("id_map")
+        con.unregister("typed_matches")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    return typed.num_rows

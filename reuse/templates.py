@@ -12,7 +12,12 @@ representative document (``matches.rep_doc``). Here they become templates:
   'template'``; those of a region in fewer documents are ordinary reuse
   (``'reuse'``) between the two documents, unless the pair was also aligned
   pairwise and a pairwise match already holds more than half of one
-  (``'template'``: a repeat, in no template).
+  (``'template'``: a repeat, in no template). Regions are taken in the
+  order of their representatives (:func:`reuse.plan.document_ranks`); one
+  whose representative and members lie, each more than half, in templates
+  taken before is the same stock text starred from one of its members (an
+  LSH bucket without the first representative's passage): no template of
+  its own, its matches ``'template'``.
 * **Boilerplate templates.** Formulaic lines (:mod:`reuse.boilerplate`) are
   stored as a star of line matches around their representative occurrence;
   each line is a template of kind ``'boilerplate'``.
@@ -37,13 +42,13 @@ changed them, and a scan killed before it ends is completed by the next.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 
-from reuse.boilerplate import covered_share
 from reuse.config import Config
 from reuse.plan import document_ranks
 from reuse.store import Store
@@ -125,33 +130,34 @@ def label_matches(store: Store, config: Config) -> TemplateStats:
     lines = [r for r in rows if r["source"] == "line"]
     pairwise = [r for r in rows if r["rep_doc"] is None and r["source"] == "align"]
     kinds: dict[int, str] = {}
-    valid = []
+    valid: list[_Template] = []
     repeats = _repeats(stars, pairwise)
-    for tpl in _regions(stars, "template"):
+    ids, dates, paths = store.document_order()
+    ranks = document_ranks(ids, dates, paths)
+    held_by_valid = _Held()
+    for tpl in sorted(_regions(stars, "template"), key=lambda x: (ranks[x.rep_doc], x.rep_norm)):
+        nested = held_by_valid.holds(tpl)
         ok = len(tpl.documents) >= t
         for member in tpl.members:
             match_id = member[5]
-            kinds[match_id] = "template" if ok or match_id in repeats else "reuse"
-        if ok:
+            kinds[match_id] = "template" if nested or ok or match_id in repeats else "reuse"
+        if ok and not nested:
             valid.append(tpl)
+            held_by_valid.add(tpl)
     boilerplate = _regions(lines, "boilerplate")
-    lines_held = store.formulaic_spans(
+    line_spans = store.formulaic_spans(
         config.boilerplate.min_documents(store.count_live_documents())
     )
+    lines_held = {doc: _Union(spans) for doc, spans in line_spans.items()}
     share = config.boilerplate.segment_share
     shortest = config.align.min_match_chars
-    held = _held(valid, lines_held)
+    held = _held(valid, line_spans)
     for row in pairwise:
         kinds[row["match_id"]] = _pairwise_kind(row, held, lines_held, share, shortest)
     # Fuzzy stock text among what is still pairwise reuse.
-    ids, dates, paths = store.document_order()
-    hubs = _hubs(
-        [r for r in pairwise if kinds[r["match_id"]] == "reuse"],
-        t,
-        document_ranks(ids, dates, paths),
-    )
+    hubs = _hubs([r for r in pairwise if kinds[r["match_id"]] == "reuse"], t, ranks)
     valid.extend(hubs)
-    held = _held(valid, lines_held)
+    held = _held(valid, line_spans)
     edges = {member[5] for tpl in hubs for member in tpl.members}
     for row in pairwise:
         if row["match_id"] in edges:
@@ -170,6 +176,32 @@ def label_matches(store: Store, config: Config) -> TemplateStats:
         sum(1 for tpl in ordered if tpl.kind == "boilerplate"),
         len(changed),
     )
+
+
+class _Held:
+    """Where the templates kept so far lie: per document, normalised spans."""
+
+    def __init__(self) -> None:
+        self.spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+
+    def add(self, tpl: _Template) -> None:
+        self.spans[tpl.rep_doc].append((tpl.rep_norm[0], tpl.rep_norm[1]))
+        for m in tpl.members:
+            self.spans[m[0]].append((m[8], m[9]))
+
+    def _in(self, doc: int, start: int, end: int) -> bool:
+        return any(
+            2 * (min(end, e) - max(start, s)) > end - start for s, e in self.spans.get(doc, ())
+        )
+
+    def holds(self, tpl: _Template) -> bool:
+        """True when more than half of the template's text, in its representative
+        and in every member, lies in templates kept before: the same stock
+        text, starred from one of its members (a passage of the better
+        representative fell into other LSH buckets)."""
+        return self._in(tpl.rep_doc, *tpl.rep_norm) and all(
+            self._in(m[0], m[8], m[9]) for m in tpl.members
+        )
 
 
 def _hubs(pairwise: list[dict], t: int, ranks: np.ndarray) -> list[_Template]:
@@ -254,10 +286,43 @@ def _repeats(stars: list[dict], pairwise: list[dict]) -> set[int]:
     return out
 
 
+class _Union:
+    """The union of some spans ``[s, e)``, merged once, for many coverage queries."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in sorted(spans):
+            if e <= s:
+                continue
+            if self.ends and s <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], e)
+            else:
+                self.starts.append(s)
+                self.ends.append(e)
+        self.before = [0]
+        for s, e in zip(self.starts, self.ends):
+            self.before.append(self.before[-1] + e - s)
+
+    def share(self, start: int, end: int) -> float:
+        """Share of ``[start, end)`` inside the union."""
+        if end <= start or not self.starts:
+            return 0.0
+        lo = bisect.bisect_right(self.ends, start)
+        hi = bisect.bisect_left(self.starts, end)
+        if hi <= lo:
+            return 0.0
+        covered = self.before[hi] - self.before[lo]
+        covered -= max(0, start - self.starts[lo])
+        covered -= max(0, self.ends[hi - 1] - end)
+        return covered / (end - start)
+
+
 def _held(
     templates: list[_Template], lines_held: dict[int, list[tuple[int, int]]]
-) -> dict[int, list[tuple[int, int]]]:
-    """Per document, the normalised spans of template occurrences and formulaic lines."""
+) -> dict[int, _Union]:
+    """Per document, the union of the normalised spans of template occurrences
+    and formulaic lines."""
     held: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for tpl in templates:
         held[tpl.rep_doc].append((tpl.rep_norm[0], tpl.rep_norm[1]))
@@ -265,13 +330,13 @@ def _held(
             held[m[0]].append((m[8], m[9]))
     for doc, spans in lines_held.items():
         held[doc].extend(spans)
-    return held
+    return {doc: _Union(spans) for doc, spans in held.items()}
 
 
 def _pairwise_kind(
     row: dict,
-    held: dict[int, list[tuple[int, int]]],
-    lines_held: dict[int, list[tuple[int, int]]],
+    held: dict[int, _Union],
+    lines_held: dict[int, _Union],
     share: float,
     min_chars: int,
 ) -> str:
@@ -282,10 +347,10 @@ def _pairwise_kind(
     'template'."""
     a = (row["doc_a"], row["a_norm_start"], row["a_norm_end"])
     b = (row["doc_b"], row["b_norm_start"], row["b_norm_end"])
-    if not held.get(a[0]) or not held.get(b[0]):
+    if a[0] not in held or b[0] not in held:
         return "reuse"
-    held_a = covered_share(a[1], a[2], held[a[0]])
-    held_b = covered_share(b[1], b[2], held[b[0]])
+    held_a = held[a[0]].share(a[1], a[2])
+    held_b = held[b[0]].share(b[1], b[2])
     left = min(
         (a[2] - a[1]) * (1 - held_a) - row["edit_distance"],
         (b[2] - b[1]) * (1 - held_b) - row["edit_distance"],
@@ -293,8 +358,8 @@ def _pairwise_kind(
     if min(held_a, held_b) < share and left >= min_chars:
         return "reuse"
     by_lines = min(
-        covered_share(a[1], a[2], lines_held.get(a[0], [])),
-        covered_share(b[1], b[2], lines_held.get(b[0], [])),
+        lines_held[a[0]].share(a[1], a[2]) if a[0] in lines_held else 0.0,
+        lines_held[b[0]].share(b[1], b[2]) if b[0] in lines_held else 0.0,
     )
     return "boilerplate" if by_lines >= min(held_a, held_b) else "template"
 

@@ -37,7 +37,7 @@ from reuse.report import (
     query_parameters,
     run_query,
 )
-from reuse.spark_output import read_manifest
+from reuse.spark_output import LAYOUT_VERSION, read_manifest
 
 runner = CliRunner()
 
@@ -663,7 +663,7 @@ def test_open_output_writes_whole_files(tmp_path: Path) -> None:
 
 
 def _manifest(**changes: object) -> dict:
-    data: dict = {"layout": 1, "config": Config().to_json(), "fingerprint": "f"}
+    data: dict = {"layout": LAYOUT_VERSION, "config": Config().to_json(), "fingerprint": "f"}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not ...}
 
