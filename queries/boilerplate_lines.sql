@@ -1,11 +1,12 @@
--- Formulaic lines stored as boilerplate, with how many documents carry each.
--- Boilerplate is never reported as reuse; see README "Boilerplate".
+-- Formulaic lines (templates of kind 'boilerplate'), with how many documents carry each.
+-- A line is formulaic when it is in data/boilerplate.list or in at least T documents;
+-- it is never reported as reuse. See README "Stock text".
 SELECT
-    substr(da.text, m.a_start + 1, m.a_end - m.a_start) AS line,
-    count(DISTINCT m.doc_b) + 1 AS documents,
-    min(da.path) AS example_path
-FROM live_matches m
-JOIN documents da ON da.doc_id = m.doc_a
-WHERE m.kind = 'boilerplate'
-GROUP BY line
+    substr(d.text, t.rep_start + 1, t.rep_end - t.rep_start) AS line,
+    t.n_documents AS documents,
+    d.path AS example_path,
+    t.template_id
+FROM templates t
+JOIN documents d ON d.doc_id = t.rep_doc
+WHERE t.kind = 'boilerplate'
 ORDER BY documents DESC, line;

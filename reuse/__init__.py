@@ -13,7 +13,7 @@ Public API::
 
 from __future__ import annotations
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 from reuse.config import Config  # noqa: E402
 from reuse.pipeline import ScanResult, scan  # noqa: E402

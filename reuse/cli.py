@@ -596,10 +596,10 @@ def _print_report(data: dict[str, Any], kind: Kind, fmt: ReportFormat, max_chars
             Text.assemble(
                 ("A ", "bold"),
                 (_display_path(a["path"]), "cyan"),
-                f"  {a['share']:.1%} reused ({a['reused_chars']} of {a['n_norm_chars']} chars)\n",
+                f"  {a['share']:.1%} copied ({a['reused_chars']} of {a['n_chars']} chars)\n",
                 ("B ", "bold"),
                 (_display_path(b["path"]), "cyan"),
-                f"  {b['share']:.1%} reused ({b['reused_chars']} of {b['n_norm_chars']} chars)",
+                f"  {b['share']:.1%} copied ({b['reused_chars']} of {b['n_chars']} chars)",
             )
         )
         for m in pair["matches"]:
@@ -728,8 +728,10 @@ def similarity(
 ) -> None:
     """Rank the corpus by share reused, as a duplicate-check service reports it.
 
-    Columns: share reused (every kind), share excluding boilerplate and
-    quotations, largest single source. The same figures are the SQL view
+    Columns: the share copied (characters equal to a source, in reuse
+    matches, outside templates, formulaic lines and quotations, over all
+    characters), the characters in templates and formulaic lines, the
+    largest single source. The same figures are the SQL view
     document_similarity. Example: reuse similarity --limit 50
     """
     rows = _read(db, lambda con: corpus_similarity(con, limit))
@@ -737,14 +739,15 @@ def similarity(
         _print_json(rows)
         return
     table = Table(
-        "document", "chars", "reused", "excluding", "largest source", "its share", "sources"
+        "document", "chars", "copied", "share", "stock", "largest source", "its share", "sources"
     )
     for r in rows:
         table.add_row(
             escape(_display_path(r["path"])),
             str(r["n_chars"]),
+            str(r["copied_chars"]),
             f"{r['share']:.1%}",
-            f"{r['share_excluding']:.1%}",
+            str(r["template_chars"] + r["boilerplate_chars"]),
             escape(_display_path(r["largest_source"])) if r["largest_source"] else "",
             f"{r['largest_source_share']:.1%}" if r["largest_source"] else "",
             str(r["n_sources"]),
@@ -761,8 +764,10 @@ def groups(
 ) -> None:
     """Reuse groups: passages reused across many documents, largest group first.
 
-    A stock paragraph copied into 12 district reports is one group of 12
-    members. Tables groups, group_members, group_matches. Example: reuse groups --min-documents 5
+    A group is a passage and the passages that reuse it: every member matches
+    the group's centre, so unrelated passages never chain into one group.
+    Stock text in many documents is a template instead (reuse templates).
+    Tables groups, group_members, group_matches. Example: reuse groups --min-documents 5
     """
     data = _read(db, lambda con: group_report(con, limit, min_documents))
     if fmt is Format.json:

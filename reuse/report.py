@@ -3,9 +3,9 @@
 Everything here works on a read-only DuckDB connection and returns plain data
 (dicts and lists, the shape of ``--format json``); :mod:`reuse.cli` renders it.
 
-Shares are measured on normalised characters: the share of document A reused
-in a pair is ``|union of A's reuse spans| / n_norm_chars(A)``, so white space
-and line breaks count for nothing in either direction.
+Shares are those of :mod:`reuse.shares` (one definition): the characters of a
+document copied from others over its characters (``documents.n_chars``); in
+a pair, the characters of A copied from B (``document_sources``).
 
 Differences inside a passage are the Levenshtein edit script of the two
 normalised passages (rapidfuzz ``opcodes``), mapped back to the original

@@ -25,8 +25,32 @@ Public contract (users' SQL depends on these names and columns):
     ``substr(text, a_start + 1, a_end - a_start)`` is the passage in A.
     ``similarity`` is ``1 - edit_distance / max(len_a, len_b)`` and
     ``edit_distance`` the Levenshtein distance, both on the *normalised*
-    passage texts. ``kind`` is ``'reuse'`` or ``'boilerplate'`` (formulaic
-    lines such as "尊敬的各位领导，同志们：").
+    passage texts. ``kind`` is ``'reuse'`` (text two documents share beyond
+    stock text), ``'template'`` (stock text: clauses, formulas, footers found
+    in at least ``T`` documents, :mod:`reuse.templates`) or ``'boilerplate'``
+    (formulaic lines such as "尊敬的各位领导，同志们："). ``rep_doc`` is set
+    on a template member's alignment to its representative (and is that
+    side's document); NULL on a pairwise match.
+``templates``, ``template_members``
+    Stock text once: one row per template (``kind`` ``'template'`` or
+    ``'boilerplate'``, the representative occurrence ``rep_doc``,
+    ``rep_start``, ``rep_end``, ``n_documents``, ``n_members``,
+    ``template_key`` stable across rebuilds), one row per occurrence
+    (document, original offsets, the part of the representative it aligns
+    to, ``match_id`` of that alignment, NULL for the representative itself,
+    similarity and edit distance).
+``shared_spans``
+    The pairwise picture: ``(doc_a, a_start, a_end, doc_b, b_start, b_end,
+    kind, match_id, template_id)``, every pairwise match (``kind`` ``'reuse'``,
+    ``'quotation'`` when at least 80% of a side is quoted, ``'template'``,
+    ``'boilerplate'``) and, for every two occurrences of one template that
+    align to overlapping parts of its representative, a row of the
+    template's kind (expanded when queried, not stored).
+``document_shares``, ``document_sources``
+    The class of every character of a document (:mod:`reuse.shares`:
+    boilerplate, template, quoted, copied, changed, first that applies) and
+    ``share = copied_chars / n_chars``; per source document the characters
+    copied from it.
 ``live_documents``, ``live_matches``
     The same columns, only what is current (not deleted).
 ``documents.doc_date``, ``date_source``, ``date_evidence``
@@ -41,9 +65,11 @@ Public contract (users' SQL depends on these names and columns):
     ``'boilerplate'``, or ``'quotation'`` when at least 80% of the side lies
     inside quotation marks), ``verdict``.
 ``document_similarity``
-    Per live document: share reused (all kinds), share excluding boilerplate
-    and quotations, the largest single source and its share, the number of
-    sources; matches a reviewer ignored are left out and counted.
+    Per live document, from ``document_shares``: ``share`` (copied
+    characters over all characters; ``share_excluding`` is the same figure,
+    kept for older SQL), the character classes, the largest single source
+    and its share, the number of sources; matches a reviewer ignored are
+    left out and counted.
 ``edits``
     The edit script of every aligned match as rows: ``op`` in
     ``substitute``/``insert``/``delete`` (A to B), original offsets in both
@@ -51,9 +77,8 @@ Public contract (users' SQL depends on these names and columns):
     ``person``, ``organisation``, ``number``, ``caption``, ``byline``,
     ``page_number``, ``punctuation``, ``other``) and jieba ``pos`` tags.
 ``groups``, ``group_members``
-    Reuse groups: connected components of passages joined by aligned
-    matches of either kind (a stock paragraph copied into 12 reports is one
-    group of 12 members, whether or not it is common enough to be boilerplate).
+    Reuse groups: stars of passages joined by ``reuse`` matches, every member
+    matching the group's centre (:mod:`reuse.groups`; groups never chain).
     Recomputed after every scan that changes matches; ``group_id`` is 1 for
     the largest group.
 ``match_provenance``
@@ -87,7 +112,8 @@ Public contract (users' SQL depends on these names and columns):
 Internal tables (may change between versions): ``passages`` (LSH band keys of
 every passage), ``lines`` (formulaic-line candidates), ``fingerprints``
 (winnowed k-gram hashes, :mod:`reuse.seeds`), ``pair_plans`` (the seeds each
-document pair was aligned from, as a hash), ``meta``.
+document pair was aligned from, as a hash), ``share_inputs`` (a hash of
+what each document's shares were computed from), ``meta``.
 
 ``meta`` holds ``database_id`` (a random id made when the database is
 created) and ``generation`` (the number of times it was published).
@@ -120,6 +146,7 @@ TABLES = (
     "edits",
     "document_shares",
     "document_sources",
+    "share_inputs",
     "groups",
     "group_members",
     "verdicts",
@@ -299,6 +326,10 @@ CREATE TABLE IF NOT EXISTS document_sources (
     doc_id INTEGER NOT NULL,
     source_doc INTEGER NOT NULL,
     copied_chars INTEGER NOT NULL        -- characters of doc_id copied from source_doc
+);
+CREATE TABLE IF NOT EXISTS share_inputs (
+    doc_id INTEGER PRIMARY KEY,
+    signature HUGEINT NOT NULL           -- reuse.shares.input_signatures
 );
 CREATE TABLE IF NOT EXISTS errors (
     error_id BIGINT PRIMARY KEY,

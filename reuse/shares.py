@@ -78,8 +78,20 @@ def _mark(mask: np.ndarray, spans: Iterable[tuple[int, int]]) -> None:
         mask[max(0, s) : min(n, e)] = True
 
 
-def _coverages(con: duckdb.DuckDBPyConnection, doc_ids: list[int]) -> dict[int, DocumentCoverage]:
-    """Coverage of several documents, read in a few queries."""
+def _ignored(con: duckdb.DuckDBPyConnection) -> set[int]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT match_id FROM reviewed_matches WHERE verdict = 'ignored'"
+        ).fetchall()
+    }
+
+
+def _coverages(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[int], ignored: set[int] | None = None
+) -> dict[int, DocumentCoverage]:
+    """Coverage of several documents, read in a few queries (``ignored``: the
+    match ids a reviewer ignored, read here when None)."""
     if not doc_ids:
         return {}
     sizes = dict(
@@ -88,12 +100,8 @@ def _coverages(con: duckdb.DuckDBPyConnection, doc_ids: list[int]) -> dict[int, 
             [doc_ids],
         ).fetchall()
     )
-    ignored = {
-        r[0]
-        for r in con.execute(
-            "SELECT match_id FROM reviewed_matches WHERE verdict = 'ignored'"
-        ).fetchall()
-    }
+    if ignored is None:
+        ignored = _ignored(con)
     sides: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)  # doc -> (m, s, e, other)
     for m, a, a0, a1, b, b0, b1 in con.execute(
         "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end FROM live_matches "
@@ -184,26 +192,81 @@ def document_coverage(con: duckdb.DuckDBPyConnection, doc_id: int) -> DocumentCo
 BATCH_DOCUMENTS = 512
 
 
+#: Per live document, a hash of everything its shares are computed from: its
+#: length, the reuse matches on it that no reviewer ignored (spans, the other
+#: document, whether and how many typed edits), its template and formulaic-line
+#: occurrences, its quotations. Equal signatures, equal shares.
+_SIGNATURES = """
+WITH ignored AS (
+    SELECT match_id FROM reviewed_matches WHERE verdict = 'ignored'
+), reuse AS (
+    SELECT * FROM live_matches
+    WHERE kind = 'reuse' AND match_id NOT IN (SELECT match_id FROM ignored)
+), parts AS (
+    SELECT doc_a AS doc_id,
+           hash('r', match_id, a_start, a_end, doc_b, b_start, b_end, n_edits) AS h
+    FROM reuse
+    UNION ALL
+    SELECT doc_b, hash('r', match_id, b_start, b_end, doc_a, a_start, a_end, n_edits) FROM reuse
+    UNION ALL
+    SELECT m.doc_id, hash('t', t.kind, m.start_offset, m.end_offset)
+    FROM template_members m JOIN templates t USING (template_id)
+    UNION ALL
+    SELECT doc_id, hash('q', start_offset, end_offset) FROM quotations
+    UNION ALL
+    SELECT doc_id, hash('n', n_chars) FROM live_documents
+)
+SELECT doc_id, sum(CAST(h AS HUGEINT)) AS signature
+FROM parts
+WHERE doc_id IN (SELECT doc_id FROM live_documents)
+GROUP BY doc_id
+"""
+
+
 def derive_shares(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[int] | None = None) -> int:
-    """Recompute ``document_shares`` and ``document_sources`` of ``doc_ids``
-    (every live document when None); returns the number of documents. Runs
-    in the caller's transaction, if any."""
+    """Recompute ``document_shares`` and ``document_sources`` of ``doc_ids``;
+    returns the number of documents computed. Runs in the caller's
+    transaction, if any.
+
+    ``doc_ids`` None: every live document whose inputs changed since its
+    shares were computed (a hash of them per document, table
+    ``share_inputs``), and deleted documents' rows removed; a nightly scan
+    that touched 1% of a corpus computes about that many.
+    """
     if doc_ids is None:
-        con.execute("DELETE FROM document_shares")
-        con.execute("DELETE FROM document_sources")
-        ids = [
-            r[0]
-            for r in con.execute("SELECT doc_id FROM live_documents ORDER BY doc_id").fetchall()
-        ]
+        con.execute("CREATE TEMP TABLE new_inputs AS " + _SIGNATURES)
+        try:
+            for table in ("document_shares", "document_sources", "share_inputs"):
+                con.execute(
+                    f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM new_inputs)"
+                )
+            ids = [
+                r[0]
+                for r in con.execute(
+                    "SELECT n.doc_id FROM new_inputs n LEFT JOIN share_inputs s USING (doc_id) "
+                    "WHERE s.signature IS DISTINCT FROM n.signature ORDER BY n.doc_id"
+                ).fetchall()
+            ]
+            con.execute("DELETE FROM share_inputs WHERE doc_id IN (SELECT unnest(?))", [ids])
+            con.execute(
+                "INSERT INTO share_inputs SELECT doc_id, signature FROM new_inputs "
+                "WHERE doc_id IN (SELECT unnest(?))",
+                [ids],
+            )
+        finally:
+            con.execute("DROP TABLE new_inputs")
     else:
         ids = sorted(set(int(d) for d in doc_ids))
-        con.execute("DELETE FROM document_shares WHERE doc_id IN (SELECT unnest(?))", [ids])
-        con.execute("DELETE FROM document_sources WHERE doc_id IN (SELECT unnest(?))", [ids])
+        # Computed outside the signatures: the next full pass computes them again.
+        con.execute("DELETE FROM share_inputs WHERE doc_id IN (SELECT unnest(?))", [ids])
+    con.execute("DELETE FROM document_shares WHERE doc_id IN (SELECT unnest(?))", [ids])
+    con.execute("DELETE FROM document_sources WHERE doc_id IN (SELECT unnest(?))", [ids])
+    ignored = _ignored(con) if ids else set()
     for first in range(0, len(ids), BATCH_DOCUMENTS):
         batch = ids[first : first + BATCH_DOCUMENTS]
         share_rows = []
         source_rows = []
-        for doc, cov in _coverages(con, batch).items():
+        for doc, cov in _coverages(con, batch, ignored).items():
             counts = [cov.count(name) for name in CLASSES]
             ranked = sorted(
                 ((int(mask.sum()), other) for other, mask in cov.sources.items()),

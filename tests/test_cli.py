@@ -56,7 +56,7 @@ def test_report_text_shows_pair_shares_and_marked_differences(scanned: Path) -> 
     result = invoke("report", "--max-chars", "0")
     assert result.exit_code == 0
     assert SEED_A in result.output and SEED_B in result.output
-    assert "% reused" in result.output
+    assert "% copied (2986 of 3444 chars)" in result.output
     # Not a terminal: differences are marked in wdiff style.
     assert "{+" in result.output and "[-" in result.output
 
@@ -121,6 +121,12 @@ def test_query_results(scanned: Path) -> None:
         invoke("query", "passages", "-p", "min_chars=100000", "--format", "json").output
     )
     assert few == []
+    shared = json.loads(
+        invoke("query", "shared_with", "-p", f"doc=%{SEED_B}", "--format", "json").output
+    )
+    assert [(Path(r["other_path"]).name, r["kind"]) for r in shared] == [(SEED_A, "reuse")]
+    shares = json.loads(invoke("query", "document_shares", "--format", "json").output)
+    assert Path(shares[0]["path"]).name == SEED_A and shares[1]["copied_chars"] == 2986
 
 
 def test_query_sql_text_and_file(scanned: Path, tmp_path: Path) -> None:

@@ -110,6 +110,10 @@ def test_twelve_documents_sharing_a_stock_paragraph_are_one_template(tmp_path: P
     assert inside_stock == [(0,)]
     listed = json.loads(invoke("templates", "--db", str(db), "--format", "json").output)
     assert listed[0]["n_documents"] == 12 and stock[20:60] in listed[0]["text"]
+    queried = json.loads(invoke("query", "templates", "--db", str(db), "--format", "json").output)
+    assert [(r["n_documents"], Path(r["earliest_path"]).name) for r in queried] == [
+        (12, "district_00.txt")
+    ]
 
 
 def test_five_documents_sharing_a_paragraph_are_one_group(tmp_path: Path) -> None:
