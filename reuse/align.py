@@ -426,15 +426,20 @@ def _overlap(s0: int, e0: int, s1: int, e1: int) -> int:
 
 
 def _drop_overlaps(pieces: list[Segment], shared_side: str | None = None) -> list[Segment]:
-    """Keep the longest of segments that overlap by more than half in either
-    document (only in the other one when ``shared_side`` names a side).
+    """Of segments that overlap by more than half in either document (only in
+    the other one when ``shared_side`` names a side), keep the one with the
+    most aligned equal characters (``length - edit_distance``; then the longest).
+    A passage with several candidate source windows (an amendment law's
+    neighbouring clauses) keeps the window it matches best.
 
     Text repeated inside one document (a paragraph a source repeats) aligns
     with the same copy twice; only the longer alignment is the copy's origin.
     A template's representative is the origin of every occurrence in a member.
     """
     kept: list[Segment] = []
-    for seg in sorted(pieces, key=lambda s: (-s.length, s.a_start, s.b_start)):
+    for seg in sorted(
+        pieces, key=lambda s: (s.edit_distance - s.length, -s.length, s.a_start, s.b_start)
+    ):
         redundant = False
         for other in kept:
             oa = _overlap(seg.a_start, seg.a_end, other.a_start, other.a_end)

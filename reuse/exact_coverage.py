@@ -93,6 +93,10 @@ def _shared_positions(texts: dict[int, str], run: int) -> dict[tuple[int, int], 
     return out
 
 
+#: Kinds in the order a shared character is counted under (the first that holds it).
+_KIND_ORDER = ("reuse", "quotation", "template", "boilerplate")
+
+
 def exact_run_coverage(con, run: int = 40, examples: int = 10) -> Coverage:
     """Coverage of the exact shared runs of the live documents by ``shared_spans``.
 
@@ -121,10 +125,18 @@ def exact_run_coverage(con, run: int = 40, examples: int = 10) -> Coverage:
             np.add.at(marks, np.minimum(s + run, len(shared)), -1)
             shared |= np.cumsum(marks[:-1]) > 0
         covered = np.zeros(len(shared), dtype=bool)
+        by_kind: dict[str, np.ndarray] = {}
         for kind, start, end in spans.get((a, b), ()):
             inside = (origin[: len(shared)] >= start) & (origin[: len(shared)] < end)
-            result.by_kind[kind] += int((inside & shared).sum())
+            mask = by_kind.setdefault(kind, np.zeros(len(shared), dtype=bool))
+            mask |= inside
             covered |= inside
+        # Each shared character counted once, under the first kind that holds it.
+        counted = np.zeros(len(shared), dtype=bool)
+        for kind in sorted(by_kind, key=_KIND_ORDER.index):
+            held = by_kind[kind] & shared & ~counted
+            result.by_kind[kind] += int(held.sum())
+            counted |= held
         result.shared += int(shared.sum())
         result.covered += int((shared & covered).sum())
         missing = shared & ~covered
@@ -145,8 +157,8 @@ def report(coverage: Coverage, title: str) -> str:
         f"characters in exact shared runs (both sides): {coverage.shared:,}",
         f"covered by shared_spans rows: {coverage.covered:,} ({coverage.share:.1%})",
     ]
-    for kind, n in sorted(coverage.by_kind.items()):
-        lines.append(f"  held by {kind} spans: {n:,}")
+    for kind, n in sorted(coverage.by_kind.items(), key=lambda kv: _KIND_ORDER.index(kv[0])):
+        lines.append(f"  of which in {kind} rows: {n:,}")
     if coverage.uncovered_examples:
         lines.append("longest uncovered runs:")
         for path_a, path_b, text in coverage.uncovered_examples:

@@ -41,9 +41,10 @@ Public contract (users' SQL depends on these names and columns):
     similarity and edit distance).
 ``shared_spans``
     The pairwise picture: ``(doc_a, a_start, a_end, doc_b, b_start, b_end,
-    kind, match_id, template_id)``, every pairwise match (``kind`` ``'reuse'``,
-    ``'quotation'`` when at least 80% of a side is quoted, ``'template'``,
-    ``'boilerplate'``) and, for every two occurrences of one template that
+    kind, match_id, template_id)``, every aligned match that is no template
+    member's alignment (``kind`` ``'reuse'``, ``'quotation'`` when at least
+    80% of a side is quoted, ``'template'``, ``'boilerplate'``) and, for
+    every two occurrences of one template that
     align to overlapping parts of its representative, a row of the
     template's kind (expanded when queried, not stored).
 ``document_shares``, ``document_sources``
@@ -459,7 +460,8 @@ CREATE OR REPLACE VIEW shared_spans AS
                 THEN 'quotation' ELSE 'reuse' END AS kind,
            m.match_id, CAST(NULL AS INTEGER) AS template_id
     FROM live_matches m LEFT JOIN quoted q USING (match_id)
-    WHERE m.rep_doc IS NULL AND m.source = 'align'
+    WHERE m.source = 'align'
+      AND m.match_id NOT IN (SELECT match_id FROM template_members WHERE match_id IS NOT NULL)
     UNION ALL
     SELECT x.doc_id, x.start_offset, x.end_offset, y.doc_id, y.start_offset, y.end_offset,
            t.kind, CAST(NULL AS BIGINT), t.template_id

@@ -11,8 +11,11 @@ representative document (``matches.rep_doc``). Here they become templates:
   representative's own document included. Its matches are ``kind =
   'template'``; those of a region in fewer documents are ordinary reuse
   (``'reuse'``) between the two documents, unless the pair was also aligned
-  pairwise and a pairwise match already holds more than half of one
-  (``'template'``: a repeat, in no template). Regions are taken in the
+  pairwise and a pairwise match already holds more than half of one, or
+  the member or the region is shorter than ``align.min_match_chars``
+  normalised characters (star alignments keep segments down to
+  ``seeds.kgram``, for short members of real templates): ``'template'``,
+  stock text in no template. Regions are taken in the
   order of their representatives (:func:`reuse.plan.document_ranks`); one
   whose representative and members lie, each more than half, in templates
   taken before is the same stock text starred from one of its members (an
@@ -129,6 +132,7 @@ def label_matches(store: Store, config: Config) -> TemplateStats:
     stars = [r for r in rows if r["rep_doc"] is not None and r["source"] == "align"]
     lines = [r for r in rows if r["source"] == "line"]
     pairwise = [r for r in rows if r["rep_doc"] is None and r["source"] == "align"]
+    shortest = config.align.min_match_chars
     kinds: dict[int, str] = {}
     valid: list[_Template] = []
     repeats = _repeats(stars, pairwise)
@@ -140,7 +144,9 @@ def label_matches(store: Store, config: Config) -> TemplateStats:
         ok = len(tpl.documents) >= t
         for member in tpl.members:
             match_id = member[5]
-            kinds[match_id] = "template" if nested or ok or match_id in repeats else "reuse"
+            short = min(member[9] - member[8], member[4] - member[3]) < shortest
+            stock = nested or ok or match_id in repeats or short
+            kinds[match_id] = "template" if stock else "reuse"
         if ok and not nested:
             valid.append(tpl)
             held_by_valid.add(tpl)
@@ -150,7 +156,6 @@ def label_matches(store: Store, config: Config) -> TemplateStats:
     )
     lines_held = {doc: _Union(spans) for doc, spans in line_spans.items()}
     share = config.boilerplate.segment_share
-    shortest = config.align.min_match_chars
     held = _held(valid, line_spans)
     for row in pairwise:
         kinds[row["match_id"]] = _pairwise_kind(row, held, lines_held, share, shortest)

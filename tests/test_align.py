@@ -101,6 +101,14 @@ def test_overlapping_duplicates_keep_the_longest() -> None:
     assert _drop_overlaps([inner, long, repeated_in_b, elsewhere]) == [long, elsewhere]
 
 
+def test_of_two_source_windows_the_one_with_more_equal_characters_wins() -> None:
+    # An amendment law's clause matches the old clause (a few words changed)
+    # and, less well but a little longer, its neighbour: the old clause wins.
+    clause = Segment(0, 80, 300, 380, 2, 1 - 2 / 80)
+    neighbour = Segment(0, 80, 380, 470, 30, 1 - 30 / 90)
+    assert _drop_overlaps([neighbour, clause]) == [clause]
+
+
 def _rich_texts(rng: np.random.Generator, n: int, length: int) -> list[str]:
     """Texts over ~600 characters (Han, Latin, Latin-1, punctuation, an astral one):
     more than the 255 an Alphabet moves, some of them below 256 already."""

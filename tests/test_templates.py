@@ -110,6 +110,19 @@ def test_stock_paragraphs_are_templates_and_the_pair_is_reuse(tmp_path: Path) ->
     # The pairwise picture comes back through shared_spans: 21 + 10 pairs of occurrences.
     template_pairs = [s for s in picture["shared"] if s[6] == "template"]
     assert len({(s[0], s[3]) for s in template_pairs}) >= 21 + 10
+    # Every aligned match that is no template member's alignment is a row there itself.
+    con = duckdb.connect(str(db), read_only=True)
+    missing = con.execute(
+        "SELECT count(*) FROM live_matches WHERE source = 'align' "
+        "AND match_id NOT IN (SELECT match_id FROM template_members WHERE match_id IS NOT NULL) "
+        "AND match_id NOT IN (SELECT match_id FROM shared_spans WHERE match_id IS NOT NULL)"
+    ).fetchone()
+    short_reuse = con.execute(
+        "SELECT count(*) FROM live_matches WHERE kind = 'reuse' "
+        "AND least(a_norm_end - a_norm_start, b_norm_end - b_norm_start) < 40"
+    ).fetchone()
+    con.close()
+    assert missing == (0,) and short_reuse == (0,)
 
 
 def test_nightly_scans_with_templates_equal_a_fresh_scan(tmp_path: Path) -> None:
