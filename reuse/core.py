@@ -108,6 +108,7 @@ def index_document(
         doc_date=dated.date if dated else None,
         date_source=dated.source if dated else None,
         date_evidence=dated.evidence if dated else None,
+        date_precision=dated.precision if dated else None,
     )
 
 

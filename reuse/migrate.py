@@ -13,6 +13,9 @@ all in one transaction, so a migration either happens whole or not at all.
   component. Verdicts become a history (``verdict_id``, ``reviewer``) keyed
   by document ids and passage texts; the key of each old verdict is carried
   over through the live match it named.
+* Version 3 before its release -> 3: ``documents.date_precision``
+  (:data:`reuse.schema.V3_ADDITIONS`), NULL until a document is indexed
+  again; until then its date, always a full one then, counts as a day.
 """
 
 from __future__ import annotations
@@ -30,14 +33,24 @@ __all__ = ["after_ddl", "before_ddl"]
 
 
 def before_ddl(con: duckdb.DuckDBPyConnection, version: int | None) -> dict[str, Any]:
-    """Steps before the DDL; returns what :func:`after_ddl` needs."""
+    """Steps before the DDL; returns what :func:`after_ddl` needs.
+
+    A database of this version made before :data:`reuse.schema.V3_ADDITIONS`
+    gains those columns (NULL) here too.
+    """
+    if version == schema.SCHEMA_VERSION:
+        con.execute(schema.V3_ADDITIONS)
+        con.execute(schema.V3_MATCH_ADDITIONS)
+        con.execute(schema.FILL_MATCH_KEYS)
     if version not in schema.MIGRATABLE:
         return {}
     for view in schema.VIEWS:
         con.execute(f"DROP VIEW IF EXISTS {view}")
     if version == 1:
         con.execute(schema.MIGRATIONS[1])
-    return _identity_v3(con)
+    carried = _identity_v3(con)
+    con.execute(schema.V3_ADDITIONS)
+    return carried
 
 
 def after_ddl(con: duckdb.DuckDBPyConnection, version: int | None, carried: dict[str, Any]) -> None:
@@ -58,8 +71,9 @@ def after_ddl(con: duckdb.DuckDBPyConnection, version: int | None, carried: dict
             """
         )
         con.execute("DROP TABLE old_verdicts")
-    con.execute("INSERT INTO matches SELECT *, NULL FROM matches_v2")
+    con.execute("INSERT INTO matches SELECT *, NULL, NULL FROM matches_v2")  # rep_doc, key
     con.execute("DROP TABLE matches_v2")
+    con.execute(schema.FILL_MATCH_KEYS)
     con.register("migrated_roots", carried["roots"])
     con.execute("INSERT INTO roots SELECT name, location, NULL, NULL FROM migrated_roots")
     con.unregister("migrated_roots")

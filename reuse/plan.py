@@ -52,10 +52,22 @@ _TAG_EXACT = np.uint64(0xE7)
 _TAG_ORIENT = np.uint64(0x0B)
 
 
+def ranking_date(date: object, precision: str | None) -> object:
+    """The date a document ranks by as a representative: its date when known to
+    the day (``precision`` 'day', or ``None`` for dates stored before
+    precisions were), else ``None``. A year or month read from a file name or
+    a session number orders documents only coarsely, and such documents
+    (resolutions, summaries) often hold a shortened version of the stock text
+    they share; a representative holding the fuller text lets its star
+    alignments cover more of what the members share."""
+    return date if precision in (None, "day") else None
+
+
 def document_ranks(doc_ids: list[int], dates: list[object], paths: list[str]) -> np.ndarray:
     """Rank of every document as a representative (0 first): earlier ``dates``
     first (documents without a date last), then by path; an array indexed by
-    doc id (``-1`` where there is no document)."""
+    doc id (``-1`` where there is no document). ``dates`` are
+    :func:`ranking_date` values."""
     order = sorted(
         range(len(doc_ids)),
         key=lambda i: (dates[i] is None, dates[i] or 0, paths[i]),

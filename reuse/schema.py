@@ -54,10 +54,15 @@ Public contract (users' SQL depends on these names and columns):
     copied from it.
 ``live_documents``, ``live_matches``
     The same columns, only what is current (not deleted).
-``documents.doc_date``, ``date_source``, ``date_evidence``
+``documents.doc_date``, ``date_source``, ``date_evidence``, ``date_precision``
     The document's date and where it was read: ``'metadata'`` (docx/pdf/html
     properties), ``'file name'`` or ``'text'`` (a dateline or signature date);
-    NULL when none was found (:mod:`reuse.provenance`).
+    NULL when none was found (:mod:`reuse.provenance`). ``date_precision`` is
+    ``'day'``, ``'month'`` or ``'year'``, and ``doc_date`` the first day of
+    that period (a document of 2025 has ``2025-01-01`` and ``'year'``): compare
+    two dates only at the coarser precision of the two (``match_provenance``
+    does). A document dated before precisions existed has a NULL precision
+    and a full date until it is indexed again.
 ``quotations``
     Spans of original text inside quotation marks (“…”, 「…」, 『…』).
 ``match_sides``
@@ -83,8 +88,10 @@ Public contract (users' SQL depends on these names and columns):
     Recomputed after every scan that changes matches; ``group_id`` is 1 for
     the largest group.
 ``match_provenance``
-    Per live match, the likely source side (earlier document date, else the
-    side the other adds a byline or caption to) with the evidence.
+    Per live match, the likely source side (earlier document date, compared at
+    the coarser precision of the two dates, so 2024 is earlier than
+    2025-03-05 but 2025 and 2025-03-05 are undecided; else the side the other
+    adds a byline or caption to) with the evidence.
 ``verdicts``
     Every verdict a reviewer gave (``'confirmed'`` or ``'ignored'``), with
     ``reviewer``, ``reviewed_at`` and ``note``: a history, never overwritten.
@@ -96,8 +103,8 @@ Public contract (users' SQL depends on these names and columns):
     without a note keeps the earlier one), who and when, and how many
     verdicts it had.
 ``reviewed_matches``
-    ``live_matches`` with ``verdict`` and ``note`` (and ``match_key`` where a
-    verdict names the document pair; ``match_keys`` has every match's key).
+    ``live_matches`` (which carry their ``match_key``) with ``verdict`` and
+    ``note``.
 ``errors``
     One row per rejected file (``severity`` ``'error'``) or file read with a
     warning (``'warning'``): ``path``, ``stage``, ``message``.
@@ -226,7 +233,9 @@ CREATE TABLE IF NOT EXISTS documents (
     date_source VARCHAR,                 -- 'metadata', 'file name' or 'text'
     date_evidence VARCHAR,               -- what was read
     location VARCHAR,                    -- absolute path where it was last read
-    indexed_scan INTEGER                 -- the scan that last read its text
+    indexed_scan INTEGER,                -- the scan that last read its text
+    date_precision VARCHAR               -- of doc_date: 'day', 'month' or 'year'; NULL: no
+                                         -- date (or one stored before precisions: a day)
 );
 CREATE TABLE IF NOT EXISTS passages (
     doc_id INTEGER NOT NULL,
@@ -273,6 +282,7 @@ CREATE TABLE IF NOT EXISTS matches (
     n_edits INTEGER,                     -- rows in edits; NULL until they are computed
     rep_doc INTEGER,                     -- a template's member aligned to its representative
                                          -- (this document's side); NULL for a pairwise match
+    match_key VARCHAR,                   -- the match's identity for verdicts (match_keys view)
     CHECK (kind IN ('reuse', 'template', 'boilerplate')),
     CHECK (a_start < a_end AND b_start < b_end)
 );
@@ -397,10 +407,7 @@ CREATE OR REPLACE VIEW live_matches AS
 -- A match's identity across rescans: both documents (their ids survive
 -- changes, renames and moves) and both passage texts.
 CREATE OR REPLACE VIEW match_keys AS
-    SELECT m.match_id, @MATCH_KEY@ AS match_key
-    FROM matches m
-    JOIN documents da ON da.doc_id = m.doc_a
-    JOIN documents db ON db.doc_id = m.doc_b;
+    SELECT match_id, match_key FROM matches;
 -- The verdict that applies now, per match key: the latest one; its note is the
 -- latest note given (a verdict without a note does not erase an earlier one).
 CREATE OR REPLACE VIEW current_verdicts AS
@@ -414,23 +421,13 @@ CREATE OR REPLACE VIEW current_verdicts AS
            arg_max(doc_b, verdict_id) AS doc_b,
            count(*) AS n_verdicts
     FROM verdicts GROUP BY match_key;
--- Verdicts joined to live matches. The key is hashed only for matches between
--- two documents a verdict names (hashing every match's texts costs seconds on
--- a large store); match_key is NULL for the others (match_keys has them all).
+-- Verdicts joined to live matches (the key is stored with each match when it
+-- is stored: hashing every match's texts at every read cost 0.1-0.3 s a query
+-- on 210 k matches).
 CREATE OR REPLACE VIEW reviewed_matches AS
-    WITH pairs AS (
-        SELECT DISTINCT doc_a AS d1, doc_b AS d2 FROM verdicts
-    ), keyed AS (
-        SELECT m.match_id, @MATCH_KEY@ AS match_key
-        FROM live_matches m
-        JOIN pairs p ON m.doc_a = p.d1 AND m.doc_b = p.d2
-        JOIN documents da ON da.doc_id = m.doc_a
-        JOIN documents db ON db.doc_id = m.doc_b
-    )
-    SELECT m.*, k.match_key, v.verdict, v.note
+    SELECT m.*, v.verdict, v.note
     FROM live_matches m
-    LEFT JOIN keyed k USING (match_id)
-    LEFT JOIN current_verdicts v ON v.match_key = k.match_key;
+    LEFT JOIN current_verdicts v ON v.match_key = m.match_key;
 -- The pairwise picture: every span two documents share, one row per pair of
 -- occurrences. Pairwise matches as they are ('quotation' when at least 80% of
 -- a side of a reuse match lies inside quotation marks; 'template' or
@@ -523,6 +520,11 @@ CREATE OR REPLACE VIEW document_similarity AS
     LEFT JOIN document_shares s ON s.doc_id = d.doc_id
     LEFT JOIN documents src ON src.doc_id = s.largest_source
     LEFT JOIN ignored i ON i.doc_id = d.doc_id;
+-- The likely source of every live match: the side with the earlier document
+-- date, the two dates compared at the coarser precision of the two (2024 is
+-- earlier than 2025-03-05; 2025 and 2025-03-05 are undecided; a date stored
+-- before precisions existed is a day); when dates do not decide, the side the
+-- other adds a byline or photo caption to.
 CREATE OR REPLACE VIEW match_provenance AS
     WITH added AS (
         SELECT match_id,
@@ -536,31 +538,69 @@ CREATE OR REPLACE VIEW match_provenance AS
                da.doc_date AS date_a, db.doc_date AS date_b,
                da.date_source AS date_source_a, db.date_source AS date_source_b,
                da.date_evidence AS date_evidence_a, db.date_evidence AS date_evidence_b,
+               coalesce(da.date_precision, 'day') AS precision_a,
+               coalesce(db.date_precision, 'day') AS precision_b,
                coalesce(x.a_adds, 0) AS a_adds, coalesce(x.b_adds, 0) AS b_adds
         FROM live_matches m
         JOIN documents da ON da.doc_id = m.doc_a
         JOIN documents db ON db.doc_id = m.doc_b
         LEFT JOIN added x USING (match_id)
+    ), compared AS (
+        SELECT *,
+               CASE WHEN 'year' IN (precision_a, precision_b) THEN 'year'
+                    WHEN 'month' IN (precision_a, precision_b) THEN 'month'
+                    ELSE 'day' END AS coarser,
+               CASE precision_a WHEN 'year' THEN strftime(date_a, '%Y')
+                                WHEN 'month' THEN strftime(date_a, '%Y-%m')
+                                ELSE strftime(date_a, '%Y-%m-%d') END AS shown_a,
+               CASE precision_b WHEN 'year' THEN strftime(date_b, '%Y')
+                                WHEN 'month' THEN strftime(date_b, '%Y-%m')
+                                ELSE strftime(date_b, '%Y-%m-%d') END AS shown_b
+        FROM judged
+    ), decided AS (
+        SELECT *,
+               CASE WHEN date_a IS NULL OR date_b IS NULL THEN NULL
+                    WHEN date_trunc(coarser, date_a) < date_trunc(coarser, date_b) THEN 'a'
+                    WHEN date_trunc(coarser, date_b) < date_trunc(coarser, date_a) THEN 'b'
+                    ELSE '=' END AS by_date
+        FROM compared
+    ), sourced AS (
+        SELECT *,
+               CASE WHEN by_date IN ('a', 'b') THEN by_date
+                    WHEN b_adds > a_adds THEN 'a' WHEN a_adds > b_adds THEN 'b'
+               END AS likely_source,
+               format('A {} ({}: {}), B {} ({}: {})', shown_a, date_source_a, date_evidence_a,
+                      shown_b, date_source_b, date_evidence_b) AS both_dates
+        FROM decided
     )
-    SELECT match_id, doc_a, doc_b, kind, path_a, path_b, date_a, date_b,
-           CASE WHEN date_a < date_b THEN 'a' WHEN date_b < date_a THEN 'b'
-                WHEN b_adds > a_adds THEN 'a' WHEN a_adds > b_adds THEN 'b'
-           END AS likely_source,
-           CASE WHEN date_a < date_b OR (date_a IS NOT DISTINCT FROM date_b AND b_adds > a_adds)
-                     OR ((date_a IS NULL OR date_b IS NULL) AND b_adds > a_adds) THEN doc_a
-                WHEN date_b < date_a OR a_adds > b_adds THEN doc_b
-           END AS source_doc,
-           CASE WHEN date_a <> date_b
-                THEN format('dates: A {} ({}: {}), B {} ({}: {})', date_a, date_source_a,
-                            date_evidence_a, date_b, date_source_b, date_evidence_b)
-                WHEN b_adds > a_adds
-                THEN format('B adds {} byline/caption insertion(s) to the shared text', b_adds)
-                WHEN a_adds > b_adds
-                THEN format('A adds {} byline/caption insertion(s) to the shared text', a_adds)
-                WHEN date_a = date_b THEN format('both dated {}', date_a)
+    SELECT match_id, doc_a, doc_b, kind, path_a, path_b, date_a, date_b, likely_source,
+           CASE likely_source WHEN 'a' THEN doc_a WHEN 'b' THEN doc_b END AS source_doc,
+           CASE WHEN by_date IN ('a', 'b')
+                THEN 'dates: ' || both_dates
+                     || CASE WHEN coarser <> 'day' THEN format(', compared by {}', coarser)
+                             ELSE '' END
+                WHEN b_adds > a_adds OR a_adds > b_adds
+                THEN format('{} adds {} byline/caption insertion(s) to the shared text',
+                            CASE WHEN b_adds > a_adds THEN 'B' ELSE 'A' END,
+                            greatest(a_adds, b_adds))
+                     || CASE WHEN by_date = '=' AND shown_a <> shown_b
+                             THEN format(' (dates {}: the same {})', both_dates, coarser)
+                             WHEN by_date = '=' THEN format(' (both dated {})', shown_a)
+                             ELSE '' END
+                WHEN by_date = '=' AND shown_a = shown_b
+                THEN format('both dated {}', shown_a)
+                WHEN by_date = '='
+                THEN format('dates {}: the same {}, undecided; no byline or caption insertions',
+                            both_dates, coarser)
+                WHEN date_a IS NOT NULL
+                THEN format('only A is dated ({}: {}: {}); no byline or caption insertions',
+                            shown_a, date_source_a, date_evidence_a)
+                WHEN date_b IS NOT NULL
+                THEN format('only B is dated ({}: {}: {}); no byline or caption insertions',
+                            shown_b, date_source_b, date_evidence_b)
                 ELSE 'no dates and no byline or caption insertions'
            END AS evidence
-    FROM judged;
+    FROM sourced;
 """
 
 #: A match's ``match_key`` in SQL, over ``matches m`` joined with its documents
@@ -600,6 +640,27 @@ DELETE FROM passages;
 DELETE FROM lines;
 """,
 }
+
+#: Columns version 3 gained after databases of it were first made (3 is not
+#: released yet, so its number stays): :func:`reuse.migrate.before_ddl` adds
+#: them to every database of version 3, and to one migrated to it, before the
+#: DDL (whose views use them). They are NULL until a document is indexed again.
+V3_ADDITIONS = """
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS date_precision VARCHAR;
+"""
+
+#: The same for ``matches`` (a version-3 database made before the column).
+V3_MATCH_ADDITIONS = """
+ALTER TABLE matches ADD COLUMN IF NOT EXISTS match_key VARCHAR;
+"""
+
+#: Fills ``matches.match_key`` where it is NULL (new rows; a database made
+#: before the column). The key: both document ids and both passages' text.
+FILL_MATCH_KEYS = f"""
+UPDATE matches m SET match_key = {MATCH_KEY_SQL}
+FROM documents da, documents db
+WHERE m.match_key IS NULL AND da.doc_id = m.doc_a AND db.doc_id = m.doc_b
+"""
 
 
 #: Settings of every connection this package opens. ``index_scan_max_count = 0``:

@@ -86,6 +86,7 @@ from reuse.ingest import (
 )
 from reuse.matching import Corpus, PlannedPass, plan_passes
 from reuse.normalise import NormalisedText, normalise
+from reuse.plan import ranking_date
 from reuse.spark_output import (
     DOCUMENT_SCHEMA,
     EDIT_TYPE,
@@ -212,6 +213,7 @@ def _index_row(row: dict, config: Config, listed: frozenset[int]) -> dict:
         "doc_date": indexed.doc_date,
         "date_source": indexed.date_source,
         "date_evidence": indexed.date_evidence,
+        "date_precision": indexed.date_precision,
         "passage_starts": spans[:, 0].tolist(),
         "passage_ends": spans[:, 1].tolist(),
         "passage_shingles": indexed.passage_shingles.tolist(),
@@ -590,7 +592,13 @@ def corpus_of(documents: pa.Table, bands: int) -> Corpus:
         fp_positions=positions,
         fp_hashes=hashes.astype(np.uint64),
         ids=ids.tolist(),
-        dates=documents.column("doc_date").to_pylist(),
+        dates=[
+            ranking_date(date, precision)
+            for date, precision in zip(
+                documents.column("doc_date").to_pylist(),
+                documents.column("date_precision").to_pylist(),
+            )
+        ],
         paths=documents.column("path").to_pylist(),
     )
 
@@ -640,6 +648,7 @@ PLAN_INPUT = (
     "doc_id",
     "path",
     "doc_date",
+    "date_precision",
     "passage_starts",
     "passage_ends",
     "passage_shingles",

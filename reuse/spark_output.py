@@ -78,6 +78,7 @@ DOCUMENT_SCHEMA = pa.schema(
         ("doc_date", pa.date32()),
         ("date_source", pa.string()),
         ("date_evidence", pa.string()),
+        ("date_precision", pa.string()),  # 'day', 'month', 'year' (reuse.provenance)
         ("passage_starts", pa.list_(pa.int32())),
         ("passage_ends", pa.list_(pa.int32())),
         ("passage_shingles", pa.list_(pa.int32())),
@@ -253,6 +254,7 @@ def _indexed(row: dict) -> IndexedDocument:
         doc_date=row["doc_date"],
         date_source=row["date_source"],
         date_evidence=row["date_evidence"],
+        date_precision=row.get("date_precision"),
         location=row.get("location"),
     )
 

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from reuse import schema
 from reuse.errors import StoreError
+from reuse.plan import ranking_date
 
 MATCH_KEY = ("doc_a", "a_start", "a_end", "doc_b", "b_start", "b_end", "source")
 
@@ -86,6 +87,7 @@ class IndexedDocument:
     date_source: str | None = None
     date_evidence: str | None = None
     location: str | None = None
+    date_precision: str | None = None  # 'day', 'month' or 'year' (reuse.provenance)
 
 
 #: Counters of ``scans`` that a scan adds to as it commits its work, so a scan
@@ -399,13 +401,19 @@ class Store:
                     "doc_date": pa.array([d.doc_date for d in docs], pa.date32()),
                     "date_source": pa.array([d.date_source for d in docs], pa.string()),
                     "date_evidence": pa.array([d.date_evidence for d in docs], pa.string()),
+                    "date_precision": pa.array([d.date_precision for d in docs], pa.string()),
                 }
             )
             con.register("new_documents", doc_table)
+            # Columns by name: a migrated table may hold them in another order.
             con.execute(
-                "INSERT INTO documents SELECT doc_id, path, sha256, n_chars, text, encoding, "
+                "INSERT INTO documents (doc_id, path, sha256, n_chars, text, encoding, "
+                "n_bytes, n_norm_chars, n_passages, status, first_scan, last_scan, deleted_at, "
+                "doc_date, date_source, date_evidence, location, indexed_scan, date_precision) "
+                "SELECT doc_id, path, sha256, n_chars, text, encoding, "
                 "n_bytes, n_norm_chars, n_passages, 'indexed', first_scan, ?, NULL, "
-                "doc_date, date_source, date_evidence, location, ? FROM new_documents",
+                "doc_date, date_source, date_evidence, location, ?, date_precision "
+                "FROM new_documents",
                 [scan_id, scan_id],
             )
             con.unregister("new_documents")
@@ -681,11 +689,13 @@ class Store:
         )
 
     def document_order(self) -> tuple[list[int], list[object], list[str]]:
-        """``(doc_ids, dates, paths)`` of the live documents, by doc id."""
+        """``(doc_ids, dates, paths)`` of the live documents, by doc id; dates as
+        :func:`reuse.plan.ranking_date` ranks them."""
         rows = self.con.execute(
-            "SELECT doc_id, doc_date, path FROM live_documents ORDER BY doc_id"
+            "SELECT doc_id, doc_date, date_precision, path FROM live_documents ORDER BY doc_id"
         ).fetchall()
-        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+        dates = [ranking_date(r[1], r[2]) for r in rows]
+        return [r[0] for r in rows], dates, [r[3] for r in rows]
 
     def pair_plans(self, pass_no: int) -> tuple[np.ndarray, np.ndarray]:
         """The stored plan of one pass: ``(pairs (n, 2), signatures (n,))``, by pair."""
@@ -818,13 +828,14 @@ class Store:
                        n.doc_a, n.a_start, n.a_end, n.doc_b, n.b_start, n.b_end,
                        n.similarity, n.edit_distance, n.kind,
                        n.a_norm_start, n.a_norm_end, n.b_norm_start, n.b_norm_end,
-                       n.seeds, n.source, ?, NULL, NULL, n.rep_doc
+                       n.seeds, n.source, ?, NULL, NULL, n.rep_doc, NULL
                 FROM new_matches n
                 WHERE NOT EXISTS
                     (SELECT 1 FROM matches m WHERE m.deleted_at IS NULL AND {key})
                 """,
                 [base, scan_id],
             ).fetchone()
+            con.execute(schema.FILL_MATCH_KEYS)
             con.execute(
                 "INSERT INTO meta SELECT 'max_match_id', "
                 "CAST(coalesce(max(match_id), 0) AS VARCHAR) "

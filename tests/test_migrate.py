@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -51,7 +52,7 @@ def make_v2(current: Path, old: Path) -> None:
     for table in SAME:
         con.execute(f"INSERT INTO {table} SELECT * FROM cur.{table}")
     con.execute(
-        "INSERT INTO matches SELECT * EXCLUDE (rep_doc) FROM cur.matches "
+        "INSERT INTO matches SELECT * EXCLUDE (rep_doc, match_key) FROM cur.matches "
         "WHERE kind IN ('reuse', 'boilerplate')"
     )
     con.execute("INSERT INTO group_matches SELECT * FROM cur.group_matches")
@@ -152,3 +153,54 @@ def test_identities_of_nested_and_same_named_roots() -> None:
     )
     assert keys == ["r/x.txt", "r/sub/y.txt", "r~2/x.txt", "c/file.txt"]
     assert roots == [("c", "/c"), ("r", "/a/r"), ("r~2", "/b/r")]
+
+
+def test_v3_database_made_before_date_precision_opens_and_gains_it(
+    tmp_path: Path, seed_dir: Path
+) -> None:
+    """A version-3 database the code made before ``documents.date_precision``
+    existed opens, gains the column (NULL: its dates were full dates, compared as
+    days) and a document gets a precision when it is indexed again."""
+    (seed_dir / "2021_讲话.txt").write_bytes((seed_dir / SEED_B).read_bytes())
+    db = tmp_path / "v3.duckdb"
+    scan([seed_dir], db, Config())
+    con = duckdb.connect(str(db))
+    # What that code stored: no column, no date from a year alone, full dates.
+    con.execute(
+        "UPDATE documents SET doc_date = NULL, date_source = NULL, date_evidence = NULL "
+        "WHERE date_precision <> 'day'"
+    )
+    con.execute("DROP VIEW match_provenance")
+    con.execute("ALTER TABLE documents DROP COLUMN date_precision")
+    for name, day in ((SEED_A, 6), (SEED_B, 9)):
+        con.execute(
+            "UPDATE documents SET doc_date = make_date(2020, 5, ?), date_source = 'text', "
+            "date_evidence = 'signature' WHERE path = ?",
+            [day, f"seeds/{name}"],
+        )
+    con.close()
+    n_matches = rows(db, "SELECT count(*) FROM live_matches")[0][0]
+
+    with Store(db) as store:
+        assert store.get_meta("schema_version") == "3"
+    assert rows(db, "SELECT count(*) FROM documents WHERE date_precision IS NOT NULL") == [(0,)]
+    assert len(rows(db, "SELECT * FROM match_provenance")) == n_matches
+    # The old full dates are compared as days (as years they would not decide).
+    provenance = rows(
+        db,
+        "SELECT DISTINCT p.likely_source, p.evidence FROM match_provenance p "
+        f"WHERE p.path_a = 'seeds/{SEED_A}' AND p.path_b = 'seeds/{SEED_B}' AND p.kind = 'reuse'",
+    )
+    assert provenance == [
+        ("a", "dates: A 2020-05-06 (text: signature), B 2020-05-09 (text: signature)")
+    ]
+
+    # An unchanged rescan indexes nothing again; a changed file is, and gets its precision.
+    scan([seed_dir], db, Config())
+    assert rows(db, "SELECT count(*) FROM documents WHERE date_precision IS NOT NULL") == [(0,)]
+    changed = seed_dir / "2021_讲话.txt"
+    changed.write_bytes(changed.read_bytes() + "\n（完）\n".encode())
+    scan([seed_dir], db, Config())
+    assert rows(
+        db, "SELECT doc_date, date_source, date_precision FROM documents WHERE path LIKE '%2021_%'"
+    ) == [(dt.date(2021, 1, 1), "file name", "year")]

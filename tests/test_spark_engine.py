@@ -80,6 +80,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (bad / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (bad / "empty.txt").write_bytes(b"")
     (bad / "corrupt.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    dated = root / "docs" / "dated"  # a date of each precision (documents.date_precision)
+    dated.mkdir()
+    (dated / "2025_工作报告.txt").write_text("各位代表：\n现在我代表政府报告工作。\n", "utf-8")
+    (dated / "2024-03_月报.txt").write_text("本月工作情况。\n", "utf-8")
+    (dated / "讲话.txt").write_text("讲话\n——2024年3月5日在全区大会上\n同志们：\n", "utf-8")
     return root
 
 
@@ -89,8 +94,8 @@ def _database(db: Path) -> dict[str, list]:
     try:
         queries = {
             "documents": "SELECT doc_id, path, sha256, n_chars, n_norm_chars, n_passages, "
-            "doc_date, date_source, date_evidence, status, location, first_scan, last_scan, "
-            "indexed_scan FROM documents ORDER BY path",
+            "doc_date, date_source, date_evidence, date_precision, status, location, "
+            "first_scan, last_scan, indexed_scan FROM documents ORDER BY path",
             "roots": "SELECT name, location FROM roots ORDER BY name",
             "passages": "SELECT * FROM passages ORDER BY doc_id, passage_no",
             "fingerprints": "SELECT * FROM fingerprints ORDER BY doc_id, pos",
@@ -152,6 +157,7 @@ def test_spark_engine_matches_embedded_engine(spark_scanned: dict, tmp_path: Pat
     assert embedded.n_reuse > 30
     a, b = _database(work / "embedded.duckdb"), _database(tmp_path / "spark.duckdb")
     _assert_same(a, b)
+    assert {d[9] for d in b["documents"] if "/dated/" in d[1]} == {"year", "month", "day"}
     seed_pair = [m for m in b["matches"] if "000_" in m[1] and "004_" in m[4]]
     assert [(m[2], m[3], m[5], m[6]) for m in seed_pair] == [(17, 3321, 40, 3414)]
     assert len(b["edits"]) > 100 and b["groups"]
