@@ -9,13 +9,31 @@ Public API::
 
     from reuse import Config, scan
     result = scan(["data"], "reuse.duckdb", Config())
+
+``Config``, ``ScanResult`` and ``scan`` are imported when first used, so that
+importing the package (``reuse --help``) does not load the pipeline.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.5.0"
 
-from reuse.config import Config  # noqa: E402
-from reuse.pipeline import ScanResult, scan  # noqa: E402
+if TYPE_CHECKING:
+    from reuse.config import Config
+    from reuse.pipeline import ScanResult, scan
 
 __all__ = ["Config", "ScanResult", "__version__", "scan"]
+
+_LAZY = {"Config": "reuse.config", "ScanResult": "reuse.pipeline", "scan": "reuse.pipeline"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'reuse' has no attribute {name!r}")

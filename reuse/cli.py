@@ -14,29 +14,28 @@ message and an exit code, in one place (:func:`_fail`). Exit codes:
   and the next run resumes it;
 - 7: the operating system refused a write (permission denied, no space left
   on the device, a read-only file system); the message gives the cause.
+
+Start-up is kept short: this module imports typer and the error classes
+only; each command imports what it needs (DuckDB, rich, the pipeline, the
+report queries) when it runs, so ``reuse --help`` never loads numpy,
+pyarrow or the scan's libraries. Paths and tables are fitted to the
+console's width by :mod:`reuse.display`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import os
 import sys
+import time
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
-import duckdb
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
+import typer.core
 
 from reuse import __version__
-from reuse.config import Config
 from reuse.errors import (
     ConfigError,
     DatabaseBusyError,
@@ -45,24 +44,18 @@ from reuse.errors import (
     StorageError,
     WorkerError,
 )
-from reuse.pipeline import ScanResult
-from reuse.pipeline import scan as run_scan
-from reuse.report import (
-    available_queries,
-    corpus_similarity,
-    document_similarity,
-    export_matches,
-    find_query,
-    group_report,
-    html_data,
-    match_detail,
-    pair_report,
-    provenance_report,
-    query_description,
-    run_query,
-    template_report,
-)
-from reuse.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import duckdb
+    from rich.console import Console
+    from rich.text import Text
+
+    from reuse.config import Config
+    from reuse.pipeline import ScanResult
+
+#: When this module was imported (its imports are typer's and the error
+#: classes'): a command run as ``reuse ...`` starts about here.
+_IMPORTED = time.perf_counter()
 
 T = TypeVar("T")
 
@@ -73,6 +66,9 @@ EXIT_LOCKED = 4
 EXIT_BUSY = 5
 EXIT_WORKER = 6
 EXIT_STORAGE = 7
+
+#: Document pairs ``reuse report`` shows (text and JSON) when no --limit is given.
+REPORT_LIMIT = 20
 
 
 def exit_code(exc: BaseException) -> int:
@@ -90,15 +86,88 @@ def exit_code(exc: BaseException) -> int:
     return EXIT_FAILURE
 
 
-app = typer.Typer(
+class _App(typer.Typer):
+    """The typer app, noting when a command run started (:func:`_started`)."""
+
+    _calls = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        global _RUN_STARTED
+        _RUN_STARTED = _IMPORTED if _App._calls == 0 else time.perf_counter()
+        _App._calls += 1
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            _RUN_STARTED = None
+
+
+_RUN_STARTED: float | None = None
+
+
+def _started() -> float:
+    """When this run of a command started: at the import of this module for
+    ``reuse ...`` and ``python -m reuse``, else (a command invoked through
+    click, as by CliRunner) now."""
+    return _RUN_STARTED if _RUN_STARTED is not None else time.perf_counter()
+
+
+app = _App(
     name="reuse",
-    help="Find reused and plagiarised passages across a corpus of reports, stored in DuckDB.",
+    help="Find reused and plagiarised passages across a corpus of reports, stored in DuckDB.\n\n"
+    "Example: reuse scan reports/ && reuse report",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help names an argument by its metavar only (``PATH``),
+    without the type typer adds (``<list[Path]>``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, typer.core.TyperArgument) and param.metavar:
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+
+
+class _LazyConsole:
+    """A rich Console made when first used (rich is not imported to print help),
+    and made again for each command run, so that it reads the terminal's width
+    (or ``COLUMNS``) of that run."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def reset(self) -> None:
+        self._console = None
+
+    def get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+out: Any = _LazyConsole(highlight=False, soft_wrap=False)
+err: Any = _LazyConsole(stderr=True, highlight=False)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 class Engine(str, Enum):
@@ -112,7 +181,10 @@ class InputFormat(str, Enum):
     json = "json"
 
 
-DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file of the scan.", envvar="REUSE_DB")]
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", help="DuckDB file of the scan.", envvar="REUSE_DB", metavar="FILE"),
+]
 
 
 class Format(str, Enum):
@@ -149,6 +221,13 @@ class Kind(str, Enum):
     all = "all"
 
 
+def _db_errors() -> tuple[type[BaseException], ...]:
+    """The errors a command turns into a message: the library's and DuckDB's."""
+    import duckdb
+
+    return (ReuseError, duckdb.Error)
+
+
 def _fail(exc: BaseException) -> NoReturn:
     if isinstance(exc, OSError) and not isinstance(exc, ReuseError):
         from reuse.snapshot import describe_os_error
@@ -156,16 +235,37 @@ def _fail(exc: BaseException) -> NoReturn:
         exc = StorageError(describe_os_error(exc, "write"))
     code = exit_code(exc)
     prefix = "reuse: " if code == EXIT_LOCKED else "reuse: error: "
-    err.print(f"{prefix}{escape(str(exc))}")
+    err.print(f"{prefix}{_escape(str(exc))}")
     raise typer.Exit(code)
 
 
-def _display_path(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
+class _Paths:
+    """Document paths as shown: without the root's name when the database has
+    one root, shortened to a width (:mod:`reuse.display`)."""
+
+    def __init__(self, root: str | None = None) -> None:
+        self.root = root
+
+    def __call__(self, path: str | None, width: int = 0) -> str:
+        from reuse.display import shorten_path, strip_root
+
+        if not path:
+            return ""
+        return shorten_path(strip_root(path, self.root), width)
+
+    def many(self, paths: list[str], width: int) -> dict[str, str]:
+        """Each of ``paths`` as shown in ``width`` cells, different paths kept different."""
+        from reuse.display import shorten_paths, strip_root
+
+        stripped = {p: strip_root(p, self.root) for p in paths}
+        shown = shorten_paths(stripped.values(), width)
+        return {p: shown[s] for p, s in stripped.items()}
+
+
+def _paths_of(con: duckdb.DuckDBPyConnection) -> _Paths:
+    from reuse.report import display_root
+
+    return _Paths(display_root(con))
 
 
 def _version(value: bool) -> None:
@@ -180,21 +280,34 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    """Find reused and plagiarised passages across a corpus of reports, stored in DuckDB."""
+    """Find reused and plagiarised passages across a corpus of reports, stored in DuckDB.
+
+    Example: reuse scan reports/ && reuse report
+    """
+    out.reset()
+    err.reset()
 
 
-@app.command()
+@app.command(cls=_Command)
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Folders (read recursively) or files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Folders (read recursively) or files.", metavar="PATH")
+    ],
     db: DbOption = Path("reuse.duckdb"),
     config: Annotated[
-        Path | None, typer.Option("--config", help="TOML file of detection parameters.")
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="TOML file of detection parameters; an unknown section or key is refused.",
+        ),
     ] = None,
     threshold: Annotated[
-        float | None, typer.Option(help="LSH Jaccard threshold (candidates.threshold).")
+        float | None,
+        typer.Option(metavar="X", help="LSH Jaccard threshold (candidates.threshold)."),
     ] = None,
     num_perm: Annotated[
-        int | None, typer.Option(help="MinHash permutations (sketch.num_perm).")
+        int | None, typer.Option(metavar="N", help="MinHash permutations (sketch.num_perm).")
     ] = None,
     engine: Annotated[
         Engine,
@@ -206,18 +319,23 @@ def scan(
     spark_master: Annotated[
         str,
         typer.Option(
-            help="Spark master for --engine spark (local[N], yarn, k8s://..., spark://...)."
+            metavar="URL",
+            help="Spark master for --engine spark (local[N], yarn, k8s://..., spark://...).",
         ),
     ] = "local[2]",
     spark_output: Annotated[
         Path | None,
         typer.Option(
-            help="Folder the Spark job writes (parquet), then imported; default DB.spark."
+            metavar="FOLDER",
+            help="Folder the Spark job writes (parquet), then imported; default DB.spark.",
         ),
     ] = None,
     spark_conf: Annotated[
         list[str] | None,
-        typer.Option(help="A Spark setting KEY=VALUE (repeatable), e.g. spark.driver.memory=8g."),
+        typer.Option(
+            metavar="KEY=VALUE",
+            help="A Spark setting (repeatable), e.g. spark.driver.memory=8g.",
+        ),
     ] = None,
     input_format: Annotated[
         InputFormat,
@@ -226,13 +344,30 @@ def scan(
             "column and a 'text' or 'content' column."
         ),
     ] = InputFormat.files,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the summary as one JSON object on standard output."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
 ) -> None:
     """Scan folders of reports into the database; unchanged files are skipped.
 
+    Prints a summary: files, matches, reuse groups and templates as the
+    database holds them after the scan, and the seconds the command took
+    (--json: the same as one JSON object).
+
     Example: reuse scan data/ --db reuse.duckdb
     """
+    started = _started()
+    import logging
+
+    import duckdb
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from reuse.config import Config
+    from reuse.pipeline import scan as run_scan
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(message)s",
@@ -249,7 +384,7 @@ def scan(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=err,
+            console=err.get(),
             disable=not show,
             transient=True,
         ) as bar:
@@ -277,34 +412,82 @@ def scan(
                 result = run_scan([str(p) for p in paths], db, cfg, progress)
     except (ReuseError, duckdb.Error, OSError) as exc:
         _fail(exc)
-    _print_scan_summary(result, db)
+    _print_scan_summary(result, db, started, as_json)
 
 
-def _print_scan_summary(result: ScanResult, db: Path) -> None:
-    summary = Table(title=f"scan {result.scan_id} into {db}", show_header=False)
-    summary.add_column("what")
-    summary.add_column("count", justify="right")
-    for label, value in (
-        ("files", result.n_files),
-        ("new", result.n_new),
-        ("changed", result.n_changed),
-        ("unchanged (skipped)", result.n_unchanged),
-        ("deleted", result.n_deleted),
-        ("rejected", result.n_errors),
-        ("candidate passage pairs", result.n_candidates),
-        ("reuse matches", result.n_reuse),
-        ("new reuse matches", result.n_new_matches),
-        ("new, ignored by verdict", result.n_ignored),
-        ("boilerplate matches", result.n_boilerplate),
-        ("reuse groups", result.n_groups),
-        ("seconds", round(sum(result.timings.values()), 2)),
-    ):
-        summary.add_row(label, str(value))
-    err.print(summary)
-    for e in result.errors[:20]:
-        err.print(f"rejected: {escape(e.path)}: {e.stage}: {escape(e.message)}")
-    if len(result.errors) > 20:
-        err.print(f"... and {len(result.errors) - 20} more (SELECT * FROM errors)")
+def _database_counts(db: Path) -> dict[str, int]:
+    """Reuse groups and templates in the published database (after the scan)."""
+    from reuse.snapshot import connect_reader
+
+    con = connect_reader(db)
+    try:
+        row = con.execute(
+            "SELECT (SELECT count(*) FROM groups), "
+            "(SELECT count(*) FROM templates WHERE kind = 'template')"
+        ).fetchone()
+    finally:
+        con.close()
+    return {"n_groups": int(row[0]), "n_templates": int(row[1])} if row else {}
+
+
+def scan_summary(result: ScanResult, db: Path, seconds: float) -> dict[str, Any]:
+    """The summary of ``reuse scan --json``: the ``scans`` row's counts, reuse and
+    boilerplate matches, reuse groups and templates in the database after the
+    scan, the command's seconds and the rejected files."""
+    summary: dict[str, Any] = {
+        "scan_id": result.scan_id,
+        "status": result.status,
+        "database": str(db),
+        **result.counts,
+        "n_reuse": result.n_reuse,
+        "n_boilerplate": result.n_boilerplate,
+        "n_groups": result.n_groups,
+        "n_templates": result.n_templates,
+    }
+    try:
+        summary.update(_database_counts(db))
+    except (*_db_errors(), OSError):
+        pass  # the scan's own figures, then
+    summary["seconds"] = round(seconds, 2)
+    summary["stage_seconds"] = {k: round(v, 3) for k, v in result.timings.items()}
+    summary["errors"] = [
+        {"path": e.path, "stage": e.stage, "message": e.message} for e in result.errors
+    ]
+    return summary
+
+
+def _print_scan_summary(result: ScanResult, db: Path, started: float, as_json: bool) -> None:
+    summary = scan_summary(result, db, time.perf_counter() - started)
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, default=str))
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"scan {result.scan_id} into {_escape(str(db))}", show_header=False)
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        for label, key in (
+            ("files", "n_files"),
+            ("new", "n_new"),
+            ("changed", "n_changed"),
+            ("unchanged (skipped)", "n_unchanged"),
+            ("deleted", "n_deleted"),
+            ("rejected", "n_errors"),
+            ("candidate passage pairs", "n_candidates"),
+            ("reuse matches", "n_reuse"),
+            ("new reuse matches", "n_new_matches"),
+            ("new, ignored by verdict", "n_ignored"),
+            ("boilerplate matches", "n_boilerplate"),
+            ("reuse groups", "n_groups"),
+            ("templates", "n_templates"),
+            ("seconds", "seconds"),
+        ):
+            table.add_row(label, str(summary[key]))
+        err.print(table)
+        for e in result.errors[:20]:
+            err.print(f"rejected: {_escape(e.path)}: {e.stage}: {_escape(e.message)}")
+        if len(result.errors) > 20:
+            err.print(f"... and {len(result.errors) - 20} more (SELECT * FROM errors)")
     if result.errors:
         raise typer.Exit(EXIT_REJECTED)
 
@@ -335,26 +518,36 @@ def _spark_scan(
     return import_output(folder, db, progress)
 
 
-@app.command("import")
+@app.command("import", cls=_Command)
 def import_(
     folder: Annotated[
-        Path, typer.Argument(help="Output folder of a Spark scan (manifest.json, parquet).")
+        Path,
+        typer.Argument(
+            help="Output folder of a Spark scan (manifest.json, parquet).", metavar="FOLDER"
+        ),
     ],
     db: DbOption = Path("reuse.duckdb"),
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the summary as one JSON object on standard output."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
 ) -> None:
     """Load the output of a Spark scan (jobs/spark_scan.py) into a new database.
 
     Example: reuse import scan-out/ --db reuse.duckdb
     """
+    started = _started()
+    import duckdb
+
     from reuse.spark_output import import_output
 
     try:
         result = import_output(folder, db)
     except (ReuseError, duckdb.Error, OSError) as exc:
         _fail(exc)
-    if not quiet:
-        _print_scan_summary(result, db)
+    if not quiet or as_json:
+        _print_scan_summary(result, db, started, as_json)
     elif result.errors:
         raise typer.Exit(EXIT_REJECTED)
 
@@ -364,7 +557,7 @@ def _read(db: Path, fetch: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     con = _connect(db)
     try:
         return fetch(con)
-    except (ReuseError, duckdb.Error) as exc:
+    except _db_errors() as exc:
         _fail(exc)
     finally:
         con.close()
@@ -376,12 +569,13 @@ def _print_json(data: Any) -> None:
 
 def _connect(db: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published database (see :mod:`reuse.snapshot`)."""
+    from reuse.schema import SCHEMA_VERSION
     from reuse.snapshot import connect_reader
 
     try:
         con = connect_reader(db)
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except (ReuseError, duckdb.Error) as exc:
+    except _db_errors() as exc:
         _fail(exc)
     if row is None or int(row[0]) != SCHEMA_VERSION:
         con.close()
@@ -397,6 +591,8 @@ def _connect(db: Path) -> duckdb.DuckDBPyConnection:
 
 def _marked(text: str, base: int, diff: list[list[Any]], side: str, plain: bool) -> Text:
     """Text of one side with its differing stretches marked."""
+    from rich.text import Text
+
     out = Text()
     pos = base
     for op, a0, a1, b0, b1 in diff:
@@ -425,23 +621,56 @@ def _clip(text: Text, max_chars: int) -> Text:
     return text
 
 
-@app.command()
+def _share_option(help_text: str) -> Any:
+    return typer.Option(min=0.0, max=1.0, metavar="X", help=help_text)
+
+
+@app.command(cls=_Command)
 def report(
     db: DbOption = Path("reuse.duckdb"),
     doc: Annotated[
-        str | None, typer.Option("--doc", help="Only pairs with this document (path or file name).")
+        str | None,
+        typer.Option(
+            "--doc", metavar="PATH", help="Only pairs with this document (path or file name)."
+        ),
     ] = None,
-    min_chars: Annotated[int, typer.Option(help="Only passages of at least N characters.")] = 0,
+    min_chars: Annotated[
+        int, typer.Option(metavar="N", help="Only passages of at least N characters.")
+    ] = 0,
+    min_share: Annotated[
+        float,
+        _share_option(
+            "Only pairs where either document copied at least this share of its "
+            "characters from the other (0.3: 30%)."
+        ),
+    ] = 0.0,
+    min_similarity: Annotated[
+        float, _share_option("Only passages of at least this similarity (0 to 1).")
+    ] = 0.0,
     kind: Annotated[Kind, typer.Option(help="Which matches.")] = Kind.reuse,
-    limit: Annotated[int | None, typer.Option(help="At most N document pairs.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            metavar="N",
+            help=f"At most N document pairs, most copied first; 0: all "
+            f"(default {REPORT_LIMIT}; 100 with --format html).",
+        ),
+    ] = None,
     max_chars: Annotated[
-        int, typer.Option(help="Show at most N characters of a passage (0: all).")
+        int, typer.Option(metavar="N", help="Show at most N characters of a passage (0: all).")
     ] = 400,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", help="text, json or html.")
     ] = ReportFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to this file (html: a folder unless it ends in .html).",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the output file if it exists.")
@@ -449,14 +678,21 @@ def report(
 ) -> None:
     """Document pairs with reused passages: share of each document, then each passage side by side.
 
+    The pairs with the most characters copied between them come first (copied:
+    outside templates, formulaic lines and quotations); the first 20 are shown
+    and a last line says how many more there are (--limit N, --limit 0 for
+    all, --doc PATH for one document's pairs).
+
     With --doc, first the document's similarity report: share reused, share
     excluding boilerplate and quotations, largest source, per-section shares
     and every source. Differences inside a passage are marked: red in the
     first document, green in the second ([-deleted-] and {+inserted+} when the
     output is not a terminal). Matches a reviewer ignored are left out and counted.
 
-    --format html -o FILE writes one self-contained page: a corpus overview
-    sortable by share and each pair side by side with the passages highlighted.
+    --format html -o DIR writes a folder: index.html (the corpus overview and
+    the pairs, filterable and sortable) and one page per pair, side by side
+    with the passages highlighted and the typed edits; -o FILE.html writes one
+    self-contained page of at most 100 pairs (--limit) and says what it left out.
 
     An existing output file is kept unless --force; the database itself is
     never overwritten.
@@ -464,10 +700,32 @@ def report(
     Example: reuse report --doc data/004_481eeca183cd7a2c.txt --min-chars 100
     """
     from reuse.outputs import check_output
+    from reuse.report import document_similarity, pair_report
 
+    if fmt is ReportFormat.html:
+        from reuse.html_report import write_html_report
+
+        con = _connect(db)
+        try:
+            result = write_html_report(
+                con,
+                output or Path("reuse-report.html"),
+                doc,
+                limit,
+                force,
+                kind=kind.value,
+                min_chars=min_chars,
+                min_share=min_share,
+                min_similarity=min_similarity,
+                database=db,
+            )
+        except _db_errors() as exc:
+            _fail(exc)
+        finally:
+            con.close()
+        err.print(result.summary(), markup=False)
+        return
     target = output
-    if fmt is ReportFormat.html and target is None:
-        target = Path("reuse-report.html")
     if target is not None:
         try:
             check_output(target, db, force)  # before the work, not after
@@ -475,25 +733,27 @@ def report(
             _fail(exc)
     con = _connect(db)
     try:
-        if fmt is ReportFormat.html:
-            from reuse.html_report import render_html
-
-            page = render_html(html_data(con, doc, kind.value, limit, database=str(db)))
-            data: dict[str, Any] = {}
-        else:
-            data = pair_report(con, doc, min_chars, kind.value, with_text=True, limit=limit)
-            if doc is not None:
-                data["similarity"] = document_similarity(con, doc)
-    except (ReuseError, duckdb.Error) as exc:
+        data = pair_report(
+            con,
+            doc,
+            min_chars,
+            kind.value,
+            with_text=True,
+            limit=REPORT_LIMIT if limit is None else limit,
+            min_share=min_share,
+            min_similarity=min_similarity,
+        )
+        if doc is not None:
+            data["similarity"] = document_similarity(con, doc)
+        paths = _paths_of(con)
+    except _db_errors() as exc:
         _fail(exc)
     finally:
         con.close()
     if target is None:
-        _print_report(data, kind, fmt, max_chars)
+        _print_report(data, kind, fmt, max_chars, paths)
         return
-    _write_report(
-        target, db, force, data, page if fmt is ReportFormat.html else None, kind, fmt, max_chars
-    )
+    _write_report(target, db, force, data, kind, fmt, max_chars, paths)
 
 
 def _write_report(
@@ -501,39 +761,44 @@ def _write_report(
     db: Path,
     force: bool,
     data: dict[str, Any],
-    page: str | None,
     kind: Kind,
     fmt: ReportFormat,
     max_chars: int,
+    paths: _Paths,
 ) -> None:
-    """Write ``reuse report -o``: the HTML ``page``, else the report printed to the file."""
+    """Write ``reuse report -o`` (text or JSON): the report printed to the file."""
+    from rich.console import Console
+
     from reuse.outputs import open_output
 
     global out
     try:
         with open_output(target, db, force, text=True) as f:
-            if page is not None:
-                f.write(page)
-            else:
-                saved, out = out, Console(file=f, highlight=False)
-                try:
-                    _print_report(data, kind, fmt, max_chars)
-                finally:
-                    out = saved
+            saved, out = out, Console(file=f, highlight=False)
+            try:
+                _print_report(data, kind, fmt, max_chars, paths)
+            finally:
+                out = saved
     except ReuseError as exc:
         _fail(exc)
-    if page is not None:
-        err.print(f"wrote {target} ({len(page.encode()) / 1024:.0f} KiB)")
 
 
-def _print_similarity(sim: dict[str, Any]) -> None:
+def _print_similarity(sim: dict[str, Any], paths: _Paths) -> None:
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from reuse.display import Column, fit_table
+
+    width = out.width
+    rest = f"  ({sim['n_chars']} characters" + (
+        f", dated {sim['doc_date']})" if sim.get("doc_date") else ")"
+    )
+    head = "Similarity report "
     out.print(
         Text.assemble(
-            ("Similarity report ", "bold"),
-            (_display_path(sim["path"]), "cyan"),
-            f"  ({sim['n_chars']} characters"
-            + (f", dated {sim['doc_date']}" if sim.get("doc_date") else "")
-            + ")",
+            (head, "bold"),
+            (paths(sim["path"], width - cell_len(head + rest)), "cyan"),
+            rest,
         )
     )
     out.print(
@@ -541,67 +806,103 @@ def _print_similarity(sim: dict[str, Any]) -> None:
         f"{sim['share_excluding']:.1%}   sources: {sim['n_sources']}"
     )
     if sim["largest_source"]:
-        out.print(
-            f"  largest single source: {_display_path(sim['largest_source'])} "
-            f"({sim['largest_source_share']:.1%})"
-        )
+        share = f" ({sim['largest_source_share']:.1%})"
+        head = "  largest single source: "
+        out.print(Text(head + paths(sim["largest_source"], width - cell_len(head + share)) + share))
     if sim["n_ignored"]:
         out.print(f"  {sim['n_ignored']} matched passage(s) ignored by a reviewer's verdict")
     if sim["sources"]:
-        table = Table(title="Sources")
-        table.add_column("source", overflow="fold")
-        for name in ("share", "chars", "quoted", "passages"):
-            table.add_column(name, justify="right")
-        for src in sim["sources"]:
-            table.add_row(
-                escape(_display_path(src["path"])),
-                f"{src['share']:.1%}",
-                str(src["reused_chars"]),
-                str(src["quoted_chars"]),
-                str(src["passages"]),
-            )
+        table, _ = fit_table(
+            width,
+            [
+                Column("source", "path"),
+                Column("share", "number", justify="right"),
+                Column("chars", "number", justify="right"),
+                Column("quoted", "number", justify="right"),
+                Column("passages", "number", justify="right"),
+            ],
+            [
+                [
+                    paths(src["path"]),
+                    f"{src['share']:.1%}",
+                    src["reused_chars"],
+                    src["quoted_chars"],
+                    src["passages"],
+                ]
+                for src in sim["sources"]
+            ],
+            title="Sources",
+        )
         out.print(table)
     if len(sim["sections"]) > 1:
-        table = Table("section", "chars", "share", "excluding", title="Sections")
-        for sec in sim["sections"]:
-            table.add_row(
-                escape(("  " if sec["level"] == 2 else "") + sec["title"]),
-                str(sec["end"] - sec["start"]),
-                f"{sec['share']:.1%}",
-                f"{sec['share_excluding']:.1%}",
-            )
+        table, _ = fit_table(
+            width,
+            [
+                Column("section", "text"),
+                Column("chars", "number", justify="right"),
+                Column("share", "number", justify="right"),
+                Column("excluding", "number", justify="right"),
+            ],
+            [
+                [
+                    ("  " if sec["level"] == 2 else "") + sec["title"],
+                    sec["end"] - sec["start"],
+                    f"{sec['share']:.1%}",
+                    f"{sec['share_excluding']:.1%}",
+                ]
+                for sec in sim["sections"]
+            ],
+            title="Sections",
+        )
         out.print(table)
     out.print()
 
 
-def _print_report(data: dict[str, Any], kind: Kind, fmt: ReportFormat, max_chars: int) -> None:
+def _pair_lines(pair: dict[str, Any], paths: _Paths, width: int) -> list[Text]:
+    """The ``A path  share copied (...)`` and ``B ...`` lines of a pair, each in
+    ``width`` cells, the two paths shortened alike and kept apart."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    sides = []
+    for label, d in (("A ", pair["doc_a"]), ("B ", pair["doc_b"])):
+        figures = f"  {d['share']:.1%} copied ({d['reused_chars']} of {d['n_chars']} chars)"
+        sides.append((label, d["path"], figures))
+    room = min(width - cell_len(label + figures) for label, _, figures in sides)
+    shown = paths.many([path for _, path, _ in sides], max(room, 16))
+    return [
+        Text.assemble((label, "bold"), (shown[path], "cyan"), figures)
+        for label, path, figures in sides
+    ]
+
+
+def _print_report(
+    data: dict[str, Any], kind: Kind, fmt: ReportFormat, max_chars: int, paths: _Paths
+) -> None:
     if fmt is ReportFormat.json:
         _print_json(data)
         return
+    from rich.table import Table
+
     if "similarity" in data:
-        _print_similarity(data["similarity"])
+        _print_similarity(data["similarity"], paths)
     plain = not out.is_terminal
+    width = out.width
     if data.get("ignored"):
         out.print(f"{data['ignored']} match(es) ignored by a reviewer's verdict are not shown.")
     if not data["pairs"]:
         out.print(f"No {kind.value} matches among {data['documents']} documents.")
         return
-    n_pairs = len(data["pairs"])
+    n_pairs = data["n_pairs"]
+    shown = len(data["pairs"])
     plural = "s" if n_pairs != 1 else ""
     among = f"among {data['documents']} documents"
-    out.print(f"{n_pairs} document pair{plural} with {kind.value} {among}\n")
-    for pair in data["pairs"]:
-        a, b = pair["doc_a"], pair["doc_b"]
-        out.print(
-            Text.assemble(
-                ("A ", "bold"),
-                (_display_path(a["path"]), "cyan"),
-                f"  {a['share']:.1%} copied ({a['reused_chars']} of {a['n_chars']} chars)\n",
-                ("B ", "bold"),
-                (_display_path(b["path"]), "cyan"),
-                f"  {b['share']:.1%} copied ({b['reused_chars']} of {b['n_chars']} chars)",
-            )
-        )
+    order = f"; the {shown} with the most copied characters first" if shown < n_pairs else ""
+    out.print(f"{n_pairs} document pair{plural} with {kind.value} {among}{order}\n")
+    for rank, pair in enumerate(data["pairs"], 1):
+        out.print(f"pair {rank} of {n_pairs}", style="bold")
+        for line in _pair_lines(pair, paths, width):
+            out.print(line)
         for m in pair["matches"]:
             table = Table(
                 title=(
@@ -620,20 +921,36 @@ def _print_report(data: dict[str, Any], kind: Kind, fmt: ReportFormat, max_chars
             )
             out.print(table)
         out.print()
+    if shown < n_pairs:
+        more = n_pairs - shown
+        out.print(
+            f"{shown} of {n_pairs} document pairs shown, the most copied characters first; "
+            f"{more} more: --limit N shows N pairs, --limit 0 all of them, --doc PATH the "
+            "pairs of one document (--min-share X, --min-similarity X narrow the list)."
+        )
 
 
-@app.command()
+@app.command(cls=_Command)
 def show(
-    match_id: Annotated[int, typer.Argument(help="match_id from 'reuse report' or SQL.")],
+    match_id: Annotated[
+        int, typer.Argument(help="match_id from 'reuse report' or SQL.", metavar="MATCH_ID")
+    ],
     db: DbOption = Path("reuse.duckdb"),
-    context: Annotated[int, typer.Option(help="Characters of context on each side.")] = 40,
+    context: Annotated[
+        int, typer.Option(metavar="N", help="Characters of context on each side.")
+    ] = 40,
     fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """One match in full: both passages in context, differences marked.
 
     Example: reuse show 5 --context 80
     """
-    m = _read(db, lambda con: match_detail(con, match_id, context))
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from reuse.report import match_detail
+
+    m, paths = _read(db, lambda con: (match_detail(con, match_id, context), _paths_of(con)))
     if fmt is Format.json:
         _print_json(m)
         return
@@ -645,9 +962,11 @@ def show(
     for side in ("a", "b"):
         s, e = m[f"{side}_start"], m[f"{side}_end"]
         body = _marked(m[f"text_{side}"], s, m["diff"], side, plain)
+        where = f" [{s}:{e}]"
+        shown = paths(m[f"path_{side}"], out.width - cell_len(where) - 2)
         text = Text.assemble(
             (f"{side.upper()} ", "bold"),
-            (f"{_display_path(m[f'path_{side}'])} [{s}:{e}]\n", "cyan"),
+            (f"{shown}{where}\n", "cyan"),
             (m[f"before_{side}"], "dim"),
             ("[[" if plain else "", ""),
             body,
@@ -658,7 +977,62 @@ def show(
         out.print()
 
 
-@app.command()
+def _parse_params(items: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(
+                f"takes NAME=VALUE, got {item!r}", param_hint="'--param' / '-p'"
+            )
+        params[key] = value
+    return params
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _query_table(db: Path, columns: list[str], rows: list[tuple]) -> Any:
+    """``reuse query``'s rows as a table that fits the console: document paths
+    shortened, numbers right-aligned, headers folded rather than cut."""
+    from reuse.display import Column, fit_table, strip_root
+    from reuse.report import run_query
+
+    try:
+        roots = {r[0] for r in run_query(str(db), _ROOTS_SQL)[1]}
+    except _db_errors():
+        roots = set()
+    root = next(iter(roots)) if len(roots) == 1 else None
+
+    def is_path(v: Any) -> bool:
+        return isinstance(v, str) and "\n" not in v and v.partition("/")[0] in roots
+
+    specs = []
+    for i, name in enumerate(columns):
+        values = [r[i] for r in rows if r[i] is not None]
+        if values and all(is_path(v) for v in values):
+            specs.append(Column(name, "path"))
+        elif values and all(_is_number(v) for v in values):
+            specs.append(Column(name, "number", justify="right"))
+        else:
+            specs.append(Column(name, "text"))
+    shown = [
+        [
+            strip_root(v, root) if specs[i].kind == "path" and v is not None else v
+            for i, v in enumerate(r)
+        ]
+        for r in rows
+    ]
+    table, _ = fit_table(out.width, specs, shown, records=True)
+    return table
+
+
+#: The first component of every live document's path (a root's name).
+_ROOTS_SQL = "SELECT DISTINCT split_part(path, '/', 1) FROM live_documents"
+
+
+@app.command(cls=_Command)
 def query(
     query_arg: Annotated[
         str,
@@ -670,7 +1044,13 @@ def query(
     db: DbOption = Path("reuse.duckdb"),
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help="Named parameter NAME=VALUE for $NAME in the SQL."),
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="Named parameter for $NAME in the SQL; one the query does not take is "
+            "refused with the list of those it takes.",
+        ),
     ] = None,
     fmt: Annotated[
         QueryFormat, typer.Option("--format", help="table, csv or json.")
@@ -682,25 +1062,27 @@ def query(
     One statement, confined to the database: writes (DROP, UPDATE, ...), other
     files, URLs and databases (COPY, ATTACH, EXPORT, read_csv, glob, ...),
     extensions (INSTALL, LOAD) and settings (SET) are refused, as is a
-    parameter the query does not take.
+    parameter the query does not take (the message lists those it takes).
+    Tables fit the terminal: document paths are shortened in the middle, and
+    rows too wide for a table are shown one field a line.
+
     Example: reuse query top_pairs -p min_chars=200
     """
+    from rich.text import Text
+
+    from reuse.report import available_queries, find_query, query_description, run_query
+
     if list_queries or not query_arg:
         for name in available_queries():
             _, sql = find_query(name)
             first = query_description(sql).splitlines()
-            out.print(f"{name:28} {first[0] if first else ''}")
+            out.print(f"{name:28} {_escape(first[0]) if first else ''}")
         return
-    params: dict[str, Any] = {}
-    for item in param or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            _fail(ValueError(f"--param takes NAME=VALUE, got {item!r}"))
-        params[key] = value
+    params = _parse_params(param or [])
     try:
         _, sql = find_query(query_arg)
         columns, rows = run_query(str(db), sql, params)
-    except (ReuseError, duckdb.Error) as exc:
+    except _db_errors() as exc:
         _fail(exc)
     if fmt is QueryFormat.json:
         out.print_json(
@@ -712,18 +1094,29 @@ def query(
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
+    elif not rows:
+        out.print(Text("  ".join(columns)), style="bold")  # the header, whole
+        out.print("0 rows")
     else:
-        table = Table(*columns)
-        for r in rows:
-            table.add_row(*(escape("" if v is None else str(v)) for v in r))
-        out.print(table)
+        out.print(_query_table(db, columns, rows))
         out.print(f"{len(rows)} rows")
 
 
-@app.command()
+def _dropped_note(dropped: list[str]) -> None:
+    if dropped:
+        out.print(
+            f"({', '.join(dropped)}: left out at {out.width} columns; "
+            "a wider terminal or --format json shows them)",
+            style="dim",
+        )
+
+
+@app.command(cls=_Command)
 def similarity(
     db: DbOption = Path("reuse.duckdb"),
-    limit: Annotated[int | None, typer.Option(help="At most N documents.")] = 20,
+    limit: Annotated[
+        int | None, typer.Option(metavar="N", help="At most N documents (0: all).")
+    ] = 20,
     fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Rank the corpus by share reused, as a duplicate-check service reports it.
@@ -732,34 +1125,79 @@ def similarity(
     matches, outside templates, formulaic lines and quotations, over all
     characters), the characters in templates and formulaic lines, the
     largest single source. The same figures are the SQL view
-    document_similarity. Example: reuse similarity --limit 50
+    document_similarity. A narrow terminal leaves out chars, stock and
+    sources (named below the table).
+
+    Example: reuse similarity --limit 50
     """
-    rows = _read(db, lambda con: corpus_similarity(con, limit))
+    from reuse.display import Column, fit_table
+    from reuse.report import corpus_similarity
+
+    rows, paths = _read(db, lambda con: (corpus_similarity(con, limit or None), _paths_of(con)))
     if fmt is Format.json:
         _print_json(rows)
         return
-    table = Table(
-        "document", "chars", "copied", "share", "stock", "largest source", "its share", "sources"
+    table, dropped = fit_table(
+        out.width,
+        [
+            Column("document", "path"),
+            Column("chars", "number", optional=3, justify="right"),
+            Column("copied", "number", justify="right"),
+            Column("share", "number", justify="right"),
+            Column("stock", "number", optional=2, justify="right"),
+            Column("largest source", "path"),
+            Column("its share", "number", justify="right"),
+            Column("sources", "number", optional=1, justify="right"),
+        ],
+        [
+            [
+                paths(r["path"]),
+                r["n_chars"],
+                r["copied_chars"],
+                f"{r['share']:.1%}",
+                r["template_chars"] + r["boilerplate_chars"],
+                paths(r["largest_source"]),
+                f"{r['largest_source_share']:.1%}" if r["largest_source"] else "",
+                r["n_sources"],
+            ]
+            for r in rows
+        ],
     )
-    for r in rows:
-        table.add_row(
-            escape(_display_path(r["path"])),
-            str(r["n_chars"]),
-            str(r["copied_chars"]),
-            f"{r['share']:.1%}",
-            str(r["template_chars"] + r["boilerplate_chars"]),
-            escape(_display_path(r["largest_source"])) if r["largest_source"] else "",
-            f"{r['largest_source_share']:.1%}" if r["largest_source"] else "",
-            str(r["n_sources"]),
-        )
     out.print(table)
+    _dropped_note(dropped)
 
 
-@app.command()
+def _member_lines(members: list[tuple[str, str, str]], paths: _Paths, width: int) -> list[Text]:
+    """``  PATH WHERE TAIL`` lines of ``width`` cells for ``(path, where, tail)``
+    triples: the paths shortened alike (to half the line, or PATH_WANT cells)
+    and kept apart, each tail cut to the line."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from reuse.display import PATH_WANT, crop
+
+    if not members:
+        return []
+    room = width - 2 - max(cell_len(where) for _, where, _ in members)
+    shown = paths.many(
+        [path for path, _, _ in members], max(min(room - 12, max(PATH_WANT, width // 2)), 8)
+    )
+    lines = []
+    for path, where, tail in members:
+        rest = width - 2 - cell_len(shown[path] + where)
+        lines.append(
+            Text.assemble("  ", (shown[path], "cyan"), where, (crop(tail, max(rest, 0)), "dim"))
+        )
+    return lines
+
+
+@app.command(cls=_Command)
 def groups(
     db: DbOption = Path("reuse.duckdb"),
-    limit: Annotated[int | None, typer.Option(help="At most N groups.")] = 20,
-    min_documents: Annotated[int, typer.Option(help="Only groups of at least N documents.")] = 2,
+    limit: Annotated[int | None, typer.Option(metavar="N", help="At most N groups.")] = 20,
+    min_documents: Annotated[
+        int, typer.Option(metavar="N", help="Only groups of at least N documents.")
+    ] = 2,
     fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Reuse groups: passages reused across many documents, largest group first.
@@ -767,15 +1205,22 @@ def groups(
     A group is a passage and the passages that reuse it: every member matches
     the group's centre, so unrelated passages never chain into one group.
     Stock text in many documents is a template instead (reuse templates).
-    Tables groups, group_members, group_matches. Example: reuse groups --min-documents 5
+    Tables groups, group_members, group_matches.
+
+    Example: reuse groups --min-documents 5
     """
-    data = _read(db, lambda con: group_report(con, limit, min_documents))
+    from rich.text import Text
+
+    from reuse.report import group_report
+
+    data, paths = _read(db, lambda con: (group_report(con, limit, min_documents), _paths_of(con)))
     if fmt is Format.json:
         _print_json(data)
         return
     if not data:
         out.print("No reuse groups.")
         return
+    width = out.width
     for g in data:
         out.print(
             Text.assemble(
@@ -784,16 +1229,12 @@ def groups(
                 f"{g['n_matches']} matches, {g['mean_chars']:.0f} characters on average",
             )
         )
-        for m in g["members"]:
-            excerpt = m["excerpt"].replace("\n", " ")
-            out.print(
-                Text.assemble(
-                    "  ",
-                    (_display_path(m["path"]), "cyan"),
-                    f" [{m['start']}:{m['end']}] ",
-                    (excerpt, "dim"),
-                )
-            )
+        members = [
+            (m["path"], f" [{m['start']}:{m['end']}]", " " + m["excerpt"].replace("\n", " "))
+            for m in g["members"]
+        ]
+        for line in _member_lines(members, paths, width):
+            out.print(line)
         out.print()
 
 
@@ -803,15 +1244,17 @@ class TemplateKind(str, Enum):
     all = "all"
 
 
-@app.command()
+@app.command(cls=_Command)
 def templates(
     db: DbOption = Path("reuse.duckdb"),
-    limit: Annotated[int | None, typer.Option(help="At most N templates.")] = 20,
+    limit: Annotated[int | None, typer.Option(metavar="N", help="At most N templates.")] = 20,
     kind: Annotated[
         TemplateKind,
         typer.Option(help="template (stock text), boilerplate (formulaic lines) or all."),
     ] = TemplateKind.template,
-    min_documents: Annotated[int, typer.Option(help="Only templates in at least N documents.")] = 2,
+    min_documents: Annotated[
+        int, typer.Option(metavar="N", help="Only templates in at least N documents.")
+    ] = 2,
     fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Stock text shared by many documents, each template once, most documents first.
@@ -820,47 +1263,52 @@ def templates(
     templates.document_fraction): its members are aligned to one
     representative, and its text is not pairwise reuse. Shows the
     representative's text, the earliest dated member and some members.
-    Tables templates, template_members. Example: reuse templates --limit 5
+    Tables templates, template_members.
+
+    Example: reuse templates --limit 5
     """
-    data = _read(db, lambda con: template_report(con, limit, kind.value, min_documents))
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from reuse.report import template_report
+
+    data, paths = _read(
+        db,
+        lambda con: (template_report(con, limit, kind.value, min_documents), _paths_of(con)),
+    )
     if fmt is Format.json:
         _print_json(data)
         return
     if not data:
         out.print("No templates.")
         return
+    width = out.width
     for t in data:
-        earliest = (
-            f", earliest {_display_path(t['earliest_member'])} ({t['earliest_date']})"
-            if t["earliest_member"]
-            else ""
-        )
-        out.print(
-            Text.assemble(
-                (f"template {t['template_id']}", "bold"),
-                f" ({t['kind']}): {t['n_documents']} documents, {t['n_members']} occurrences"
-                f"{earliest}",
-            )
-        )
+        counts = f" ({t['kind']}): {t['n_documents']} documents, {t['n_members']} occurrences"
+        out.print(Text.assemble((f"template {t['template_id']}", "bold"), counts))
+        if t["earliest_member"]:
+            head, date = "  earliest: ", f" ({t['earliest_date']})"
+            shown = paths(t["earliest_member"], width - cell_len(head + date))
+            out.print(Text.assemble(head, (shown, "cyan"), date))
         text = t["text"].replace("\n", " ")
         out.print(Text.assemble("  ", (text if len(text) <= 160 else text[:157] + "...", "dim")))
-        for m in t["members"][:5]:
-            out.print(
-                Text.assemble(
-                    "  ",
-                    (_display_path(m["path"]), "cyan"),
-                    f" [{m['start']}:{m['end']}] similarity {m['similarity']:.2f}",
-                )
-            )
+        members = [
+            (m["path"], f" [{m['start']}:{m['end']}] similarity {m['similarity']:.2f}", "")
+            for m in t["members"][:5]
+        ]
+        for line in _member_lines(members, paths, width):
+            out.print(line)
         if t["n_members"] > 5:
             out.print(f"  ... and {t['n_members'] - 5} more (SELECT * FROM template_members)")
         out.print()
 
 
-@app.command()
+@app.command(cls=_Command)
 def provenance(
     db: DbOption = Path("reuse.duckdb"),
-    doc: Annotated[str | None, typer.Option("--doc", help="Only pairs with this document.")] = None,
+    doc: Annotated[
+        str | None, typer.Option("--doc", metavar="PATH", help="Only pairs with this document.")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Who copied from whom: per document pair, the likely source and the evidence.
@@ -868,39 +1316,56 @@ def provenance(
     The source is the earlier-dated document (dates from file metadata, the
     file name, or the text's dateline or signature); without dates, the side
     the other adds a byline or photo caption to. View match_provenance.
+    A pair whose source cannot be told is shown as A ? and B ?.
+
+    Example: reuse provenance --doc 2024_report.txt
     """
-    records = _read(db, lambda con: provenance_report(con, doc))
+    from reuse.display import Column, fit_table
+    from reuse.report import provenance_report
+
+    records, paths = _read(db, lambda con: (provenance_report(con, doc), _paths_of(con)))
     if fmt is Format.json:
         _print_json(records)
         return
     if not records:
         out.print("No reuse.")
         return
-    table = Table("source", "copy", "evidence", "chars", title="Who copied from whom")
+    rows = []
     for r in records:
         if r["source"]:
-            src, copy = _display_path(r["source"]), _display_path(r["copy"])
+            src, copy = paths(r["source"]), paths(r["copy"])
         else:
-            src, copy = _display_path(r["path_a"]) + " ?", _display_path(r["path_b"]) + " ?"
-        table.add_row(
-            escape(src),
-            escape(copy),
-            escape(r["evidence"] or ""),
-            str(max(r["chars_a"], r["chars_b"])),
-        )
+            src, copy = paths(r["path_a"]) + " ?", paths(r["path_b"]) + " ?"
+        rows.append([src, copy, r["evidence"] or "", max(r["chars_a"], r["chars_b"])])
+    table, _ = fit_table(
+        out.width,
+        [
+            Column("source", "path"),
+            Column("copy", "path"),
+            Column("evidence", "text"),
+            Column("chars", "number", justify="right"),
+        ],
+        rows,
+        title="Who copied from whom",
+    )
     out.print(table)
 
 
-@app.command()
+@app.command(cls=_Command)
 def review(
     match_ids: Annotated[
-        list[int], typer.Argument(help="match_id(s) from 'reuse report' or SQL.", metavar="ID...")
+        list[int], typer.Argument(help="match_id(s) from 'reuse report' or SQL.", metavar="ID")
     ],
     verdict: Annotated[Verdict, typer.Option("--verdict", help="confirmed or ignored.")],
-    note: Annotated[str | None, typer.Option("--note", help="Why, for the next reviewer.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="Why, for the next reviewer.")
+    ] = None,
     reviewer: Annotated[
         str | None,
-        typer.Option(help="Who reviews (default: REUSE_REVIEWER, else your user name)."),
+        typer.Option(
+            metavar="NAME",
+            help="Who reviews (default: REUSE_REVIEWER, else your user name).",
+        ),
     ] = None,
     db: DbOption = Path("reuse.duckdb"),
 ) -> None:
@@ -913,8 +1378,11 @@ def review(
     keyed by both documents and both passages' text, so it still applies when
     a rescan finds the same passages under a new match_id, and after a rename
     or a move. All ids are recorded, or none.
+
     Example: reuse review 17 18 21 --verdict ignored --note "approved template"
     """
+    import duckdb
+
     from reuse.verdicts import default_reviewer
     from reuse.verdicts import review as record
 
@@ -926,9 +1394,60 @@ def review(
         out.print(f"match {match_id}: {verdict.value} (key {key[:12]})")
 
 
-@app.command()
+@app.command(cls=_Command)
+def serve(
+    db: DbOption = Path("reuse.duckdb"),
+    host: Annotated[
+        str,
+        typer.Option(
+            metavar="ADDRESS",
+            help="Address to listen on (default: this machine only). Another address "
+            "lets anyone who reaches it read the corpus and record verdicts.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="N", min=1, max=65535, help="Port.")] = 8765,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Name on verdicts given without one (default: REUSE_REVIEWER, else your "
+            "user name).",
+        ),
+    ] = None,
+) -> None:
+    """A local web app to review the database: documents, pairs, templates, verdicts.
+
+    Documents ranked by share copied, with search by name and text and filters;
+    each document's similarity report with its text marked in place; pairs side
+    by side with their typed edits; templates and groups with their members;
+    the shipped queries and read-only SQL; verdicts one by one or in bulk,
+    stored as 'reuse review' stores them. It keeps serving while a nightly scan
+    runs and shows the new scan once it is published. Stop it with Ctrl-C.
+
+    Example: reuse serve --db reuse.duckdb --port 8765
+    """
+    from reuse.serve import LOOPBACK, run
+
+    if host not in LOOPBACK:
+        err.print(
+            f"warning: listening on {host}: anyone who can reach it can read every "
+            "document and record verdicts; there is no login",
+            markup=False,
+        )
+    err.print(f"reuse serve: http://{_url_host(host)}:{port}/ (Ctrl-C stops it)", markup=False)
+    try:
+        run(str(db), host=host, port=port, reviewer=reviewer)
+    except _db_errors() as exc:
+        _fail(exc)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+@app.command(cls=_Command)
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="File to write.")],
     fmt: Annotated[
         ExportFormat | None,
         typer.Option("--format", help="csv, json or parquet; default: from the file's suffix."),
@@ -945,12 +1464,15 @@ def export(
     similarity, edit_distance, first_seen_scan, verdict, note, text_a, text_b.
     The format is the file's suffix (.csv, .json, .parquet) unless --format;
     an existing file is kept unless --force; the database is never overwritten.
-    Example: reuse export --format parquet -o matches.parquet
+
+    Example: reuse export -o matches.parquet
     """
+    from reuse.report import export_matches
+
     try:
         n = export_matches(
             str(db), fmt.value if fmt else None, str(output), kind.value, force=force
         )
-    except (ReuseError, duckdb.Error) as exc:
+    except _db_errors() as exc:
         _fail(exc)
-    err.print(f"wrote {n} matches to {output}")
+    err.print(f"wrote {n} matches to {_escape(str(output))}")

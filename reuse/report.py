@@ -21,14 +21,17 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-from rapidfuzz.distance import Levenshtein
 
 from reuse.errors import QueryError
-from reuse.ingest import escape_path
-from reuse.normalise import NormalisedText, normalise
+
+if TYPE_CHECKING:
+    from reuse.normalise import NormalisedText
+
+# rapidfuzz, numpy (reuse.normalise) and charset_normalizer (reuse.ingest) are
+# imported where they are used, so a command that does not need them starts faster.
 
 #: The shipped queries (queries/ in the repository; package data in a wheel).
 QUERIES_DIR = Path(str(importlib.resources.files("reuse").joinpath("queries")))
@@ -58,6 +61,8 @@ def resolve_document(con: duckdb.DuckDBPyConnection, path: str) -> int:
     """doc_id of a live document given its identity (``documents.path``), the
     file's path (absolute or relative to here: ``documents.location``), or
     the end of its identity (a file name)."""
+    from reuse.ingest import escape_path
+
     absolute = escape_path(os.path.abspath(path))
     row = con.execute(
         "SELECT doc_id FROM live_documents WHERE path = ? OR location = ? ORDER BY path = ? DESC",
@@ -85,6 +90,8 @@ def _diff(
     na: NormalisedText, a0: int, a1: int, nb: NormalisedText, b0: int, b1: int
 ) -> list[list[Any]]:
     """Edit script of two normalised passages, in original offsets."""
+    from rapidfuzz.distance import Levenshtein
+
     out: list[list[Any]] = []
 
     def orig(norm: NormalisedText, s: int, e: int, base: int) -> tuple[int, int]:
@@ -133,21 +140,31 @@ def pair_report(
     kind: str = "reuse",
     with_text: bool = True,
     limit: int | None = None,
+    min_share: float = 0.0,
+    min_similarity: float = 0.0,
 ) -> dict[str, Any]:
     """Document pairs with reuse, most reused first, each with its passages.
+
+    Pairs are ranked by the characters each document copied from the other
+    (``document_sources.copied_chars``: outside templates, formulaic lines
+    and quotations, :mod:`reuse.shares`), both sides added.
 
     Args:
         doc: only pairs involving this document (path or file name).
         min_chars: only passages of at least this many original characters (in A).
         kind: ``'reuse'`` (default), ``'boilerplate'`` or ``'all'``.
         with_text: include the passages' text and differences.
-        limit: at most this many pairs.
+        limit: at most this many pairs (None or 0: all).
+        min_share: only pairs where either document copied at least this
+            share of its characters from the other (0 to 1).
+        min_similarity: only passages of at least this similarity (0 to 1).
 
     Returns:
-        ``{"documents": n, "pairs": [...]}`` (see README, "JSON output").
+        ``{"documents": n, "doc_id": id, "n_pairs": pairs matching the
+        filters, "ignored": n, "pairs": [...]}`` (see README, "JSON output").
     """
-    params: list[Any] = [min_chars]
-    where = "a_end - a_start >= ?"
+    params: list[Any] = [min_chars, min_similarity]
+    where = "a_end - a_start >= ? AND similarity >= ?"
     if kind != "all":
         where += " AND kind = ?"
         params.append(kind)
@@ -166,14 +183,6 @@ def pair_report(
     ignored_row = con.execute(
         f"SELECT count(*) FROM reviewed_matches WHERE {where} AND verdict = 'ignored'", params
     ).fetchone()
-    side_kinds = {
-        (r[0], r[1]): r[2]
-        for r in con.execute(
-            "SELECT match_id, doc_id, side_kind FROM match_sides WHERE match_id IN "
-            "(SELECT unnest(?))",
-            [[m["match_id"] for m in matches]],
-        ).fetchall()
-    }
     docs = {
         r[0]: {"doc_id": r[0], "path": r[1], "n_chars": r[2], "n_norm_chars": r[3]}
         for r in con.execute("SELECT doc_id, path, n_chars, n_norm_chars FROM documents").fetchall()
@@ -185,6 +194,8 @@ def pair_report(
     norm_cache: dict[int, tuple[str, NormalisedText]] = {}
 
     def text_of(d: int) -> tuple[str, NormalisedText]:
+        from reuse.normalise import normalise
+
         if d not in norm_cache:
             row = con.execute("SELECT text FROM documents WHERE doc_id = ?", [d]).fetchone()
             text = str(row[0]) if row else ""
@@ -218,6 +229,8 @@ def pair_report(
                 "matches": ms,
             }
         )
+    if min_share > 0:
+        out = [e for e in out if max(e["doc_a"]["share"], e["doc_b"]["share"]) >= min_share]
     # The most evidence first: characters copied between the two documents.
     out.sort(
         key=lambda e: (
@@ -227,8 +240,16 @@ def pair_report(
         )
     )
     n_pairs = len(out)
-    if limit is not None:
+    if limit:
         out = out[:limit]  # texts and differences only for the pairs shown
+    side_kinds = {
+        (r[0], r[1]): r[2]
+        for r in con.execute(
+            "SELECT match_id, doc_id, side_kind FROM match_sides WHERE match_id IN "
+            "(SELECT unnest(?))",
+            [[m["match_id"] for e in out for m in e["matches"]]],
+        ).fetchall()
+    }
     for entry in out:
         a, b = entry["doc_a"]["doc_id"], entry["doc_b"]["doc_id"]
         items = []
@@ -268,10 +289,23 @@ def pair_report(
     }
 
 
+def display_root(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The root name shown paths leave out: the first component of every live
+    document's path when the database holds one root, else None
+    (:func:`reuse.display.root_of`)."""
+    rows = con.execute(
+        "SELECT DISTINCT CASE WHEN contains(path, '/') THEN split_part(path, '/', 1) END "
+        "FROM live_documents LIMIT 2"
+    ).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def match_detail(
     con: duckdb.DuckDBPyConnection, match_id: int, context: int = 40
 ) -> dict[str, Any]:
     """One match with both passages, their context and differences."""
+    from reuse.normalise import normalise
+
     rows = con.execute(
         f"SELECT {_MATCH_COLUMNS} FROM matches WHERE match_id = ?", [match_id]
     ).fetchall()
@@ -582,12 +616,26 @@ def html_data(
     kind: str = "all",
     limit: int | None = None,
     database: str = "",
+    min_chars: int = 0,
+    min_share: float = 0.0,
+    min_similarity: float = 0.0,
 ) -> dict[str, Any]:
     """The input of :func:`reuse.html_report.render_html`: the corpus overview
-    and the document pairs (of ``doc``, or all, most reused first) with full texts."""
+    and the document pairs (of ``doc``, or all, most reused first) with full texts,
+    at most ``limit`` pairs (None: :data:`HTML_MAX_PAIRS`; 0: all)."""
     import datetime as dt
 
-    report = pair_report(con, doc, 0, kind, with_text=True, limit=limit or HTML_MAX_PAIRS)
+    shown = HTML_MAX_PAIRS if limit is None else limit  # 0: all
+    report = pair_report(
+        con,
+        doc,
+        min_chars,
+        kind,
+        with_text=True,
+        limit=shown,
+        min_share=min_share,
+        min_similarity=min_similarity,
+    )
     texts: dict[int, str] = {}
     ids = sorted(
         {p["doc_a"]["doc_id"] for p in report["pairs"]}

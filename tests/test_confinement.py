@@ -546,7 +546,8 @@ def test_report_onto_the_database_is_refused(fresh_db: Path, fmt: str) -> None:
 
 def test_existing_output_needs_force(db: Path, tmp_path: Path) -> None:
     for command in (["export"], ["report", "--format", "html"], ["report", "--format", "json"]):
-        out = tmp_path / ("x.csv" if command == ["export"] else "x.out")
+        names = {"export": "x.csv", "html": "x.html", "json": "x.out"}
+        out = tmp_path / names[command[-1]]
         out.write_text("keep me", encoding="utf-8")
         result = invoke(*command, "--db", str(db), "-o", str(out))
         assert result.exit_code != 0, command

@@ -9,7 +9,15 @@ import pytest
 from conftest import SEED_A, SEED_B
 
 from reuse.errors import QueryError
-from reuse.report import find_query, match_detail, pair_report, query_defaults, run_query
+from reuse.report import (
+    display_root,
+    find_query,
+    html_data,
+    match_detail,
+    pair_report,
+    query_defaults,
+    run_query,
+)
 
 
 @pytest.fixture
@@ -66,3 +74,33 @@ def test_run_query_uses_defaults_and_overrides(seeds_db: Path) -> None:
     assert query_defaults(sql) == {"n": 2}
     assert run_query(str(seeds_db), sql) == (["answer"], [(42,)])
     assert run_query(str(seeds_db), sql, {"n": "1"}) == (["answer"], [(21,)])
+
+
+def test_pair_report_limit_and_filters(con) -> None:
+    both = pair_report(con, kind="boilerplate", limit=0)
+    assert both["n_pairs"] == 2 and len(both["pairs"]) == 2, "limit 0: every pair"
+    one = pair_report(con, kind="boilerplate", limit=1)
+    assert one["n_pairs"] == 2 and len(one["pairs"]) == 1
+    assert one["pairs"][0]["doc_a"]["doc_id"] == both["pairs"][0]["doc_a"]["doc_id"]
+    # The seed pair: similarity 0.977, 87.7% and 86.7% copied.
+    (pair,) = pair_report(con)["pairs"]
+    (match,) = pair["matches"]
+    assert 0.95 < match["similarity"] < 0.99
+    assert pair_report(con, min_similarity=match["similarity"])["n_pairs"] == 1
+    assert pair_report(con, min_similarity=0.99)["n_pairs"] == 0
+    share = max(pair["doc_a"]["share"], pair["doc_b"]["share"])
+    assert pair_report(con, min_share=share)["n_pairs"] == 1
+    assert pair_report(con, min_share=share + 0.001)["pairs"] == []
+    assert pair_report(con, min_share=0.5, doc=SEED_B)["n_pairs"] == 1
+
+
+def test_shown_paths_leave_out_the_one_root(con, seeds_db: Path) -> None:
+    assert display_root(con) == "seeds"
+    paths = [r[0] for r in con.execute("SELECT path FROM live_documents").fetchall()]
+    assert all(p.startswith("seeds/") for p in paths)
+
+
+def test_html_data_limit(con) -> None:
+    assert len(html_data(con, kind="boilerplate", limit=1)["pairs"]) == 1
+    assert len(html_data(con, kind="boilerplate", limit=0)["pairs"]) == 2
+    assert len(html_data(con, kind="boilerplate")["pairs"]) == 2
