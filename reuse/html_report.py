@@ -1,24 +1,38 @@
-"""A self-contained HTML page for reviewers of reused text.
+"""Self-contained HTML pages for reviewers of reused text.
 
-:func:`render_html` turns plain report data (see its docstring for the shape)
-into ONE HTML file that needs no network: the style sheet and the one script
-are inline, and a Content-Security-Policy ``<meta>`` lets only that script run
+Every page this module and :mod:`reuse.html_pages` write needs no network: the
+style sheet and the one script (:data:`SCRIPT`, the same on every page) are
+inline, and a Content-Security-Policy ``<meta>`` lets only that script run
 (``script-src`` names it by its SHA-256 hash), so text injected through a
 document could not run even if it escaped the escaping.
 
-Layout of the page, top to bottom:
+The report comes in two forms (the rule is :func:`write_html_report`'s):
 
-* a header: title, generation time, database, and a legend of the colours;
-* the corpus overview: one row per document (path, share reused, share
-  reused excluding boilerplate and quotations, largest source and its share,
-  number of sources, suppressed passages), sortable by clicking a column
-  header (numbers sort largest first on the first click, text A to Z; a second
-  click reverses), initially by share, largest first. A path links to the first
-  pair section the document appears in;
-* one ``<section class="pair" id="pair-N">`` per document pair: a header
-  (both paths, their shares, the number of passages), a list of the passages,
-  and the two documents side by side, each in its own scroll box
-  (``div.box``), in full, with line breaks kept.
+* **one file** (:func:`render_html`): the index (below) with its pair list
+  linking to ``#pair-N`` sections further down the same page;
+* **a folder** (:mod:`reuse.html_pages`): ``index.html`` and one page per
+  document pair, ``pairs/0001.html`` ... in the order of the pair list.
+
+The index, top to bottom: a header (title, generation time, database, how many
+pairs are shown; a notice when pairs were left out, with the command that shows
+them all), a filter box that narrows every table to the rows whose paths contain
+all the words typed, the corpus overview (one row per document from the
+``document_similarity`` view: share copied, copied characters, stock
+characters, largest source; initially by share, largest first) and the
+document pairs ranked by copied characters (as ``reuse report`` ranks them).
+Every table sorts by a click on a column header (numbers largest first on the
+first click, text A to Z; a second click reverses).
+
+Paths are shown relative to the folder all the report's documents share (see
+:class:`PathDisplay`), the file name always whole, the folders cut short (with
+an ellipsis) when the column is narrow, never wrapped over lines; the full
+path is in the ``title`` attribute.
+
+A document pair is one ``<section class="pair" id="pair-N">``: a header (both
+paths, their shares, the number of passages), a list of the passages, the two
+documents side by side, each in its own scroll box (``div.box``), in full, with
+line breaks kept, and (when the data has them) the typed edits of its passages
+(table ``edits``: passage, op, text in A, text in B, category).
 
 Inside a box the text is cut at every boundary (passage starts and ends,
 difference starts and ends) into non-overlapping pieces. A piece covered by a
@@ -37,7 +51,8 @@ well formed.
 
 Clicking a passage (or pressing Enter on it) makes all its marks in the pair
 ``active`` and scrolls the other column's box so the corresponding place is
-level with the click.
+level with the click. A passage's link in the passage list or the edits table
+scrolls box A to it.
 
 All offsets are code-point offsets into the original texts, which is what
 Python ``str`` indexing uses, so astral characters (such as "𠮷") need no
@@ -51,11 +66,29 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import os
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["render_html", "render_side", "script_hash", "CSP", "SCRIPT", "STYLE", "COLOURS"]
+if TYPE_CHECKING:
+    import duckdb
+
+    from reuse.html_pages import HtmlReportResult
+
+__all__ = [
+    "render_html",
+    "render_side",
+    "write_html_report",
+    "script_hash",
+    "PathDisplay",
+    "CSP",
+    "SCRIPT",
+    "STYLE",
+    "COLOURS",
+]
 
 KINDS = ("reuse", "boilerplate", "quotation")
 
@@ -73,25 +106,46 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 1.5rem 3rem; color: #1b1b1b;
   background: #fff; line-height: 1.45; }
 h1 { font-size: 1.4rem; margin: 1rem 0 .2rem; }
-h2 { font-size: 1.1rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.1rem; margin: 1.2rem 0 .3rem; }
 .meta { color: #555; font-size: .85rem; margin: 0 0 .6rem; }
 .legend { font-size: .85rem; margin: .4rem 0 1rem; }
 .legend > * { margin-right: .8rem; }
-table.overview { border-collapse: collapse; font-size: .85rem; margin-bottom: 1.5rem; }
-table.overview th, table.overview td { border-bottom: 1px solid #ddd; padding: .25rem .6rem;
+.notice { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 3px;
+  padding: .45rem .8rem; font-size: .9rem; margin: .4rem 0 .8rem; }
+code { font-family: ui-monospace, monospace; background: #f3f3f3; padding: 0 .25rem;
+  overflow-wrap: anywhere; }
+.toolbar { position: sticky; top: 0; z-index: 2; background: #fff; display: flex;
+  flex-wrap: wrap; gap: .4rem 1.2rem; align-items: center; padding: .45rem 0;
+  border-bottom: 1px solid #ddd; font-size: .85rem; }
+.toolbar input { font: inherit; font-size: .95rem; padding: .25rem .5rem; width: 24rem;
+  max-width: 70vw; }
+.count { color: #555; }
+.tablewrap { overflow-x: auto; margin-bottom: 1.2rem; }
+table.grid { border-collapse: collapse; font-size: .85rem; }
+table.grid th, table.grid td { border-bottom: 1px solid #ddd; padding: .22rem .45rem;
   text-align: left; vertical-align: top; }
-table.overview td.num, table.overview th.num { text-align: right;
-  font-variant-numeric: tabular-nums; }
-table.overview th { cursor: pointer; user-select: none; background: #f3f3f3; }
-table.overview th[aria-sort="ascending"]::after { content: " \\25B2"; }
-table.overview th[aria-sort="descending"]::after { content: " \\25BC"; }
-table.overview td.path { word-break: break-all; }
+table.grid td.num, table.grid th.num { text-align: right; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }
+table.grid th { background: #f3f3f3; white-space: nowrap; position: sticky; top: 0; }
+table.sortable th[data-type] { cursor: pointer; user-select: none; }
+table.grid th[aria-sort="ascending"]::after { content: " \\25B2"; }
+table.grid th[aria-sort="descending"]::after { content: " \\25BC"; }
+table.grid tbody tr:hover { background: #f7f9ff; }
+tr[hidden] { display: none; }
+td.path { white-space: nowrap; max-width: 36rem; }
+.p { display: inline-flex; max-width: 100%; white-space: nowrap; vertical-align: bottom; }
+.p .dir { color: #777; flex: 0 1 auto; min-width: 1.5em; max-width: 9em; overflow: hidden;
+  text-overflow: ellipsis; }
+nav.crumbs { font-size: .85rem; margin: .8rem 0 0; }
+nav.crumbs > * { margin-right: .8rem; }
 section.pair { border-top: 2px solid #888; padding-top: .8rem; margin-top: 1.5rem; }
+section.pair h2 { margin-top: 0; }
 .pairmeta { font-size: .85rem; color: #444; margin: 0 0 .4rem; }
 .passages { font-size: .8rem; margin: 0 0 .5rem; padding: 0; list-style: none; }
 .passages li { display: inline-block; margin: 0 .6rem .2rem 0; }
 .cols { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }
-.colhead { font-size: .8rem; font-weight: 600; margin-bottom: .2rem; word-break: break-all; }
+.colhead { font-size: .8rem; font-weight: 600; margin-bottom: .2rem; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
 .box { max-height: 70vh; overflow: auto; border: 1px solid #bbb; padding: .5rem .7rem;
   white-space: pre-wrap; overflow-wrap: anywhere; font-size: 15px; line-height: 1.7;
   background: #fff; }
@@ -103,8 +157,12 @@ mark.active { outline: 2px solid #d35400; outline-offset: 0; }
 span.del { background: #ff9e9e; text-decoration: line-through; text-decoration-color: #a00; }
 span.ins { background: #8fe39a; }
 span.gap::before { content: "\\2038"; color: #c00; font-weight: 700; }
+details.edits { margin-top: 1rem; }
+details.edits summary { cursor: pointer; font-weight: 600; font-size: .95rem; }
+table.edits td.etext { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 28rem; }
+table.edits td.etext:empty::before { content: "\\2205"; color: #999; }
 a { color: #0645ad; }
-@media print { .box { max-height: none; overflow: visible; } }
+@media print { .box { max-height: none; overflow: visible; } .toolbar { position: static; } }
 """
 
 SCRIPT = """
@@ -170,6 +228,23 @@ SCRIPT = """
     });
     rows.forEach(function (row) { body.appendChild(row); });
   }
+  function filterRows(input) {
+    var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    document.querySelectorAll("table.filterable").forEach(function (table) {
+      var rows = table.tBodies[0].rows, shown = 0;
+      Array.prototype.forEach.call(rows, function (row) {
+        var path = (row.dataset.path || "").toLowerCase();
+        var keep = words.every(function (w) { return path.indexOf(w) >= 0; });
+        row.hidden = !keep;
+        if (keep) { shown += 1; }
+      });
+      var count = document.querySelector('[data-count="' + table.id + '"]');
+      if (count) {
+        count.textContent = (words.length ? shown + " of " : "") + rows.length + " " +
+          count.dataset.noun;
+      }
+    });
+  }
   function handle(ev, keyboard) {
     var t = ev.target;
     if (!(t instanceof Element)) { return; }
@@ -187,14 +262,31 @@ SCRIPT = """
       }
       return;
     }
-    var th = t.closest("table.overview th[data-type]");
+    var pick = t.closest("a[data-filter-path]");
+    if (pick) {
+      var input = document.querySelector("input[data-filter]");
+      if (input) { input.value = pick.dataset.filterPath; filterRows(input); }
+      return;
+    }
+    var th = t.closest("table.sortable th[data-type]");
     if (th) { ev.preventDefault(); sortBy(th); return; }
     var mark = t.closest("mark[data-match]");
     if (mark) { ev.preventDefault(); activate(mark, keyboard ? null : ev.clientY); }
   }
   document.addEventListener("click", function (ev) { handle(ev, false); });
   document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter" || ev.key === " ") { handle(ev, true); }
+    if (ev.key === "Enter" || ev.key === " ") {
+      if (ev.target instanceof Element && ev.target.closest("input")) { return; }
+      handle(ev, true);
+    }
+  });
+  document.addEventListener("input", function (ev) {
+    if (ev.target instanceof Element && ev.target.matches("input[data-filter]")) {
+      filterRows(ev.target);
+    }
+  });
+  document.querySelectorAll("input[data-filter]").forEach(function (input) {
+    if (input.value) { filterRows(input); }
   });
 })();
 """
@@ -447,58 +539,159 @@ title="passage 7 · reuse">x<span class="del" title="B: &lt;">𠮷</span>y</mark
     return "".join(out)
 
 
-def _overview_html(overview: Sequence[dict[str, Any]], first_pair: dict[Any, str]) -> str:
-    """The sortable corpus overview table (rows sorted by share, largest first)."""
-    if not overview:
-        return '<p class="meta">No documents.</p>'
-    head = (
-        '<th data-type="text">Document</th>'
-        '<th class="num" data-type="num" aria-sort="descending" '
-        'title="share of the document found in other documents">Share reused</th>'
-        '<th class="num" data-type="num" '
-        'title="share reused, not counting boilerplate and quotations">'
-        "Excl. boilerplate/quotations</th>"
-        '<th data-type="text">Largest source</th>'
-        '<th class="num" data-type="num" title="share of the document from the largest '
-        'source">Its share</th>'
-        '<th class="num" data-type="num">Sources</th>'
-        '<th class="num" data-type="num" title="passages suppressed as boilerplate or '
-        'quotation">Suppressed</th>'
-    )
+# --- paths ---------------------------------------------------------------------------------
+
+
+def common_folder(paths: Iterable[Any]) -> str:
+    """The longest folder (ending in ``/``) that every path is in; ``""`` if none.
+
+    >>> common_folder(["gov/a/x.txt", "gov/b/y.txt", "gov/a/z.txt"])
+    'gov/'
+    >>> common_folder(["gov/a/x.txt"])
+    'gov/a/'
+    >>> common_folder(["a/x.txt", "b/y.txt"])
+    ''
+    """
+    folders = [str(p).split("/")[:-1] for p in paths if p is not None]
+    if not folders:
+        return ""
+    shared = folders[0]
+    for parts in folders[1:]:
+        n = 0
+        while n < min(len(shared), len(parts)) and shared[n] == parts[n]:
+            n += 1
+        shared = shared[:n]
+    return "".join(part + "/" for part in shared)
+
+
+class PathDisplay:
+    """How a report shows document paths.
+
+    Relative to the folder all the report's documents share (:func:`common_folder`,
+    shown once in the page header), as ``<span class="p">`` with the full path in
+    its ``title``: the folders in ``span.dir`` (cut with an ellipsis by the style
+    sheet when the column is narrow), then the file name, whole unless
+    it is wider than :attr:`FILE_MAX` (then its middle is cut, the end and the
+    extension kept).
+
+    >>> d = PathDisplay(["gov/national/a.txt", "gov/b<1>.txt"])
+    >>> d.prefix, d.relative("gov/national/a.txt")
+    ('gov/', 'national/a.txt')
+    >>> d.html("gov/b<1>.txt")
+    '<span class="p" title="gov/b&lt;1&gt;.txt">b&lt;1&gt;.txt</span>'
+    >>> d.html("gov/national/a.txt", "#pair-1")  # doctest: +NORMALIZE_WHITESPACE
+    '<a class="p" href="#pair-1" title="gov/national/a.txt">\
+<span class="dir">national/</span>a.txt</a>'
+    """
+
+    FILE_MAX = 40
+
+    def __init__(self, paths: Iterable[Any] = ()) -> None:
+        self.prefix = common_folder(paths)
+
+    def relative(self, path: Any) -> str:
+        """``path`` without the shared folder."""
+        text = "" if path is None else str(path)
+        return text[len(self.prefix) :] if self.prefix and text.startswith(self.prefix) else text
+
+    def short_name(self, name: str) -> str:
+        """A file name cut in the middle when wider than :attr:`FILE_MAX` (a wide
+        character, such as a Chinese one, counts two), the end and the extension kept.
+
+        >>> PathDisplay().short_name("x" * 60 + ".txt")
+        'xxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxxxx.txt'
+        >>> PathDisplay().short_name("中" * 30 + ".txt")
+        '中中中中中中中中中中中…中中中中中中.txt'
+        """
+        widths = [2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name]
+        if sum(widths) <= self.FILE_MAX:
+            return name
+        tail_room = self.FILE_MAX * 2 // 5
+        head_room = self.FILE_MAX - tail_room - 1
+        head = tail = used = 0
+        while used + widths[head] <= head_room:
+            used += widths[head]
+            head += 1
+        used = 0
+        while used + widths[-1 - tail] <= tail_room:
+            used += widths[-1 - tail]
+            tail += 1
+        return name[:head] + "…" + name[len(name) - tail :]
+
+    def html(self, path: Any, href: str | None = None) -> str:
+        """The path as ``span.p`` (see the class), or as a link ``a.p`` to ``href``.
+
+        The file name is the element's own text (so it is never cut by the style
+        sheet, and the element is the smallest one holding it).
+        """
+        folder, _, name = self.relative(path).rpartition("/")
+        folder_html = f'<span class="dir">{_esc(folder + "/")}</span>' if folder else ""
+        inner = f"{folder_html}{_esc(self.short_name(name))}"
+        if href is not None:
+            return f'<a class="p" href="{_esc(href)}" title="{_esc(path)}">{inner}</a>'
+        return f'<span class="p" title="{_esc(path)}">{inner}</span>'
+
+
+# --- one document pair ---------------------------------------------------------------------
+
+
+def _edits_html(edits: Sequence[dict[str, Any]], passages: int) -> str:
+    """The typed edits of a pair's passages (table ``edits``), in passage order.
+
+    Each row's passage links to it (``data-goto``: scrolls box A to the passage).
+    """
+    if not edits:
+        return (
+            '<details class="edits"><summary>Typed edits: none</summary>'
+            '<p class="meta">No typed edits: the passages are the same after normalisation, '
+            "or of a kind that has none (boilerplate).</p></details>"
+        )
+    categories: dict[str, int] = {}
+    for e in edits:
+        cat = str(e.get("category") or "")
+        categories[cat] = categories.get(cat, 0) + 1
+    by_cat = ", ".join(f"{n} {c}" for c, n in sorted(categories.items(), key=lambda x: -x[1]))
     rows = []
-    ordered = sorted(overview, key=lambda r: (-_num(r.get("share")), str(r.get("path"))))
-    for r in ordered:
-        path = _esc(r.get("path"))
-        anchor = first_pair.get(r.get("doc_id"))
-        cell = f'<a href="#{anchor}">{path}</a>' if anchor else path
-        source = r.get("largest_source")
-        has_source = source is not None
+    for e in edits:
+        match_id = e.get("match_id")
         rows.append(
             "<tr>"
-            f'<td class="path" title="{_esc(r.get("n_chars"))} characters">{cell}</td>'
-            f'<td class="num" data-value="{_num(r.get("share"))!r}">{_pct(r.get("share"))}</td>'
-            f'<td class="num" data-value="{_num(r.get("share_excluding"))!r}">'
-            f"{_pct(r.get('share_excluding'))}</td>"
-            f'<td class="path">{_esc(source) if has_source else "—"}</td>'
-            f'<td class="num" data-value="{_num(r.get("largest_source_share"))!r}">'
-            f"{_pct(r.get('largest_source_share')) if has_source else '—'}</td>"
-            f'<td class="num" data-value="{int(_num(r.get("n_sources")))}">'
-            f"{int(_num(r.get('n_sources')))}</td>"
-            f'<td class="num" data-value="{int(_num(r.get("suppressed")))}">'
-            f"{int(_num(r.get('suppressed')))}</td>"
+            f'<td class="num" data-value="{int(_num(match_id))}">'
+            f'<a href="#{_esc(f"m{match_id}-a")}" data-goto="{_esc(match_id)}">'
+            f"{_esc(match_id)}</a></td>"
+            f'<td class="num" data-value="{int(_num(e.get("edit_no")))}">'
+            f"{_esc(e.get('edit_no'))}</td>"
+            f"<td>{_esc(e.get('op'))}</td>"
+            f'<td class="etext" lang="zh">{_text(str(e.get("old_text") or ""))}</td>'
+            f'<td class="etext" lang="zh">{_text(str(e.get("new_text") or ""))}</td>'
+            f"<td>{_esc(e.get('category'))}</td>"
             "</tr>"
         )
+    n = len(edits)
     return (
-        '<table class="overview" id="overview"><thead><tr>'
-        + head
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
+        f'<details class="edits" open><summary>Typed edits: {n} in {passages} '
+        f"passage{'s' if passages != 1 else ''} ({_esc(by_cat)})</summary>"
+        '<p class="meta">From A to B, widened to whole words; a passage number scrolls to '
+        "the passage.</p>"
+        '<div class="tablewrap"><table class="grid sortable edits"><thead><tr>'
+        '<th class="num" data-type="num" aria-sort="ascending">Passage</th>'
+        '<th class="num" data-type="num">Edit</th>'
+        '<th data-type="text">Op</th><th data-type="text">In A</th>'
+        '<th data-type="text">In B</th><th data-type="text">Category</th>'
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div></details>"
     )
 
 
-def _pair_html(index: int, pair: dict[str, Any]) -> str:
-    """One pair section: header, passage list and the two documents side by side."""
+def _pair_html(
+    index: int,
+    pair: dict[str, Any],
+    paths: PathDisplay | None = None,
+    back: tuple[str, str] = ("#overview", "overview"),
+) -> str:
+    """One pair section: header, passage list, the two documents side by side and,
+    when ``pair`` has ``edits``, the typed edits; ``back`` is the (href, label) of
+    the link back to the pair list."""
+    paths = paths or PathDisplay()
     a, b = pair.get("doc_a") or {}, pair.get("doc_b") or {}
     text_a, text_b = str(a.get("text") or ""), str(b.get("text") or "")
     matches = list(pair.get("matches") or [])
@@ -519,23 +712,27 @@ def _pair_html(index: int, pair: dict[str, Any]) -> str:
             f'data-goto="{_esc(match_id)}" title="{_esc(_match_title(m))}">'
             f"{_esc(label)}</a></li>"
         )
+    edits = pair.get("edits")
     return (
         f'<section class="pair" id="pair-{index}">'
-        f"<h2>{_esc(a.get('path'))} ↔ {_esc(b.get('path'))}</h2>"
-        f'<p class="pairmeta">A: {_pct(a.get("share"))} reused · B: {_pct(b.get("share"))} '
-        f"reused · {n} passage{'s' if n != 1 else ''}"
-        f'{f" ({_esc(by_kind)})" if by_kind else ""} · <a href="#overview">overview</a></p>'
+        f"<h2>{paths.html(a.get('path'))} ↔ {paths.html(b.get('path'))}</h2>"
+        f'<p class="pairmeta">A: {_pct(a.get("share"))} copied · B: {_pct(b.get("share"))} '
+        f"copied · {n} passage{'s' if n != 1 else ''}"
+        f"{f' ({_esc(by_kind)})' if by_kind else ''} · "
+        f'<a href="{_esc(back[0])}" class="back">{_esc(back[1])}</a></p>'
         f'<ul class="passages">{"".join(passages)}</ul>'
         '<div class="cols">'
-        f'<div class="col"><div class="colhead">A · {_esc(a.get("path"))} · '
-        f"{_pct(a.get('share'))}</div>"
+        f'<div class="col"><div class="colhead">A · {_pct(a.get("share"))} · '
+        f"{paths.html(a.get('path'))}</div>"
         f'<div class="box" data-side="a" lang="zh" tabindex="0">'
         f"{render_side(text_a, matches, 'a', text_b)}</div></div>"
-        f'<div class="col"><div class="colhead">B · {_esc(b.get("path"))} · '
-        f"{_pct(b.get('share'))}</div>"
+        f'<div class="col"><div class="colhead">B · {_pct(b.get("share"))} · '
+        f"{paths.html(b.get('path'))}</div>"
         f'<div class="box" data-side="b" lang="zh" tabindex="0">'
         f"{render_side(text_b, matches, 'b', text_a)}</div></div>"
-        "</div></section>"
+        "</div>"
+        f"{_edits_html(edits, n) if edits is not None else ''}"
+        "</section>"
     )
 
 
@@ -554,40 +751,8 @@ def _legend() -> str:
     )
 
 
-def render_html(data: dict[str, Any]) -> str:
-    """The whole report page as one self-contained HTML string.
-
-    ``data`` (all offsets 0-based, end-exclusive code-point offsets into the
-    original texts)::
-
-        {"title": str, "generated": str, "database": str,
-         "overview": [{"doc_id", "path", "n_chars", "share", "share_excluding",
-                       "largest_source" (str or None), "largest_source_share",
-                       "n_sources", "suppressed"}, ...],
-         "pairs": [{"doc_a": {"doc_id", "path", "text", "share"},
-                    "doc_b": {...},
-                    "matches": [{"match_id", "kind", "a_start", "a_end", "b_start",
-                                 "b_end", "similarity", "edit_distance",
-                                 "diff": [[tag, a_start, a_end, b_start, b_end], ...]},
-                                ...]}, ...]}
-
-    ``tag`` is ``equal``, ``replace``, ``delete`` (only in A) or ``insert``
-    (only in B). ``kind`` is ``reuse``, ``boilerplate`` or ``quotation``; a
-    match may also carry ``side_kind_a`` / ``side_kind_b`` to colour one side
-    differently. Other keys are ignored. Pairs are shown in the order given.
-    """
-    title = str(data.get("title") or "Reused text")
-    pairs = list(data.get("pairs") or [])
-    first_pair: dict[Any, str] = {}
-    for i, pair in enumerate(pairs, 1):
-        for side in ("doc_a", "doc_b"):
-            doc_id = (pair.get(side) or {}).get("doc_id")
-            if doc_id is not None:
-                first_pair.setdefault(doc_id, f"pair-{i}")
-    sections = "".join(_pair_html(i, p) for i, p in enumerate(pairs, 1))
-    if not pairs:
-        sections = '<p class="meta">No reused passages found.</p>'
-    overview = list(data.get("overview") or [])
+def page(title: str, body: str) -> str:
+    """A whole HTML document: the CSP, the style sheet, ``body`` (HTML) and the script."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">\n'
@@ -597,12 +762,110 @@ def render_html(data: dict[str, Any]) -> str:
         f"<title>{_esc(title)}</title>\n"
         f"<style>{STYLE}</style>\n"
         "</head><body>\n"
-        f"<h1>{_esc(title)}</h1>\n"
-        f'<p class="meta">Generated {_esc(data.get("generated"))} from '
-        f"{_esc(data.get('database'))} · {len(overview)} documents · {len(pairs)} pairs</p>\n"
-        f"{_legend()}\n"
-        f"<h2>Corpus overview</h2>\n{_overview_html(overview, first_pair)}\n"
-        f"{sections}\n"
+        f"{body}\n"
         f"<script>{SCRIPT}</script>\n"
         "</body></html>\n"
+    )
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The whole report as ONE self-contained HTML string: the index, then every pair.
+
+    ``data`` (all offsets 0-based, end-exclusive code-point offsets into the
+    original texts)::
+
+        {"title": str, "generated": str, "database": str,
+         "overview": [{"doc_id", "path", "n_chars", "share",
+                       "copied_chars", "template_chars" (optional),
+                       "largest_source" (str or None), "largest_source_id" (optional),
+                       "largest_source_share", "n_sources", "suppressed"}, ...],
+         "pairs": [{"doc_a": {"doc_id", "path", "text", "share", "reused_chars" (optional)},
+                    "doc_b": {...},
+                    "matches": [{"match_id", "kind", "a_start", "a_end", "b_start",
+                                 "b_end", "similarity", "edit_distance",
+                                 "diff": [[tag, a_start, a_end, b_start, b_end], ...]},
+                                ...],
+                    "edits": [{"match_id", "edit_no", "op", "old_text", "new_text",
+                               "category"}, ...] (optional)}, ...],
+         "n_pairs": int (optional: all the pairs there are, when more than shown),
+         "command": str (optional: the command that shows them all),
+         "ignored": int (optional: passages left out by a reviewer's verdict)}
+
+    ``tag`` is ``equal``, ``replace``, ``delete`` (only in A) or ``insert``
+    (only in B). ``kind`` is ``reuse``, ``boilerplate`` or ``quotation``; a
+    match may also carry ``side_kind_a`` / ``side_kind_b`` to colour one side
+    differently. Other keys are ignored. Pairs are shown in the order given.
+    When ``n_pairs`` is larger than the pairs given, the page says how many it
+    shows of how many, and ``command``. (:mod:`reuse.html_pages` builds the page.)
+    """
+    from reuse.html_pages import render_single_page  # it builds on this module
+
+    return render_single_page(data)
+
+
+def write_html_report(
+    con: duckdb.DuckDBPyConnection,
+    output: str | os.PathLike[str],
+    doc: str | None = None,
+    limit: int | None = None,
+    force: bool = False,
+    *,
+    kind: str = "reuse",
+    min_chars: int = 0,
+    min_share: float = 0.0,
+    min_similarity: float = 0.0,
+    database: str | os.PathLike[str] | None = None,
+) -> HtmlReportResult:
+    """Write the HTML report of the database ``con`` reads to ``output``; the CLI's
+    ``reuse report --format html -o OUTPUT``.
+
+    The rule: ``output`` is **one file** when it ends in ``.html`` or ``.htm``
+    (any case) and is not an existing folder; anything else (``report/``,
+    ``report``, an existing folder) is **a folder**.
+
+    * One file (:func:`render_html`): the index and every pair on one page; at
+      most ``limit`` pairs (``0``: all; ``None``: :data:`reuse.report.HTML_MAX_PAIRS`,
+      100), the most copied first: for ``--doc`` or a few pairs. When pairs are
+      left out, the page says how many it shows of how many, and the command that
+      writes them all (a folder).
+    * A folder (:mod:`reuse.html_pages`): ``index.html`` (overview and all pairs,
+      filter box, sortable tables) and ``pairs/0001.html`` ... one page per pair
+      in the index's order, with the typed edits of its passages; every pair
+      unless ``limit`` is a number above 0 (then the index says how many were
+      left out, and the command for all). An existing folder must be empty unless ``force``; with
+      ``force`` its ``index.html`` and ``pairs/NNNN.html`` pages are replaced and
+      pair pages of an earlier, longer report removed (nothing else in the folder
+      is touched). The pages are built in a temporary folder beside the output
+      and renamed into place when complete, so a failed write leaves the old
+      report (or none).
+
+    ``doc``: only the pairs of this document (path or file name); ``kind``:
+    ``reuse`` (the CLI's default), ``boilerplate`` or ``all``; ``min_chars``,
+    ``min_similarity``: only passages of at least this many characters, this
+    similarity; ``min_share``: only pairs where a document copied at least this
+    share of its characters from the other; ``database``: the database
+    file as the user named it (default: the file ``con`` reads), never
+    written over and named in the pages. The rules of :mod:`reuse.outputs`
+    hold (never the database, never over an existing file unless ``force``,
+    never half a file, a missing parent folder is a message); the output is
+    checked before any work, so a refusal (:class:`reuse.errors.OutputError`)
+    is immediate. Returns what was written (:class:`reuse.html_pages.HtmlReportResult`,
+    whose ``summary()`` is the line to print).
+    """
+    from reuse.html_pages import write_report
+
+    return write_report(
+        con,
+        Path(output),
+        doc,
+        limit,
+        force,
+        kind=kind,
+        min_chars=min_chars,
+        min_share=min_share,
+        min_similarity=min_similarity,
+        database=database,
     )

@@ -3,12 +3,20 @@
 The browser tests need Python playwright and a Chromium binary (``/usr/bin/chromium``
 or ``chromium`` on PATH); without them they are skipped. The browser is
 launched once per module; every page runs with the network blocked (only
-``file://`` requests pass). A screenshot of the sample corpus's report is
-written to ``tests/output/html_report_seeds.png``.
+``file://`` requests pass). Screenshots go to ``tests/output/``: the sample
+corpus's one-file report (``html_report_seeds.png``), a report folder's index
+(``html_index.png``, filtered: ``html_index_filtered.png``) and a pair page's
+typed edits (``html_pair_edits.png``).
+
+The report as a folder (``write_html_report`` with a path that does not end in
+.html) is tested on a small corpus in sub-folders with a long file name and
+markup in a file name and in the texts; ``test_gov_reports_folder_in_seconds``
+(marked ``corpus``) writes every pair of the real gov_reports corpus.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,13 +26,24 @@ from typing import Any
 
 import duckdb
 import pytest
-from conftest import DATA, SEED_A, SEED_B
+from conftest import CORPORA, DATA, SEED_A, SEED_B
 from typer.testing import CliRunner
 
 from reuse import Config, scan
 from reuse.cli import app
-from reuse.html_report import COLOURS, CSP, SCRIPT, render_html, script_hash
-from reuse.report import html_data
+from reuse.errors import OutputError
+from reuse.html_pages import is_folder_output, pair_page_names
+from reuse.html_report import (
+    COLOURS,
+    CSP,
+    SCRIPT,
+    STYLE,
+    render_html,
+    script_hash,
+    write_html_report,
+)
+from reuse.report import html_data, pair_report
+from reuse.snapshot import connect_reader
 
 OUTPUT = Path(__file__).parent / "output"
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "col", "area", "base", "source"}
@@ -290,10 +309,12 @@ def test_overview_sorted_and_linked() -> None:
         for path, share, doc_id in rows
     ]
     page = render_html(data)
-    order = re.findall(r'<td class="path" title="10 characters">(?:<a href="[^"]*">)?([^<]*)', page)
+    overview = page[page.index('id="overview"') : page.index('id="pairs"')]
+    order = re.findall(r'<tr data-path="([^"]*)">', overview)
     assert order == ["high.txt", "mid.txt", "low.txt"]
-    assert '<a href="#pair-1">high.txt</a>' in page  # doc 2 is in pair 1
-    assert ">mid.txt<" in page and 'href="#pair-1">mid.txt' not in page
+    # doc 2 is in pair 1: its path links to the pair's section; mid.txt is in no pair.
+    assert '<a class="p" href="#pair-1" title="high.txt">high.txt</a>' in overview
+    assert '<span class="p" title="mid.txt">mid.txt</span>' in overview
 
 
 def test_no_pairs() -> None:
@@ -556,3 +577,329 @@ def test_csp_blocks_an_injected_script(page: Any, xss_html: Path, tmp_path: Path
     # Our own script still runs: a header click sorts.
     page.click("#overview th:nth-child(1)")
     assert page.get_attribute("#overview th:nth-child(1)", "aria-sort") == "ascending"
+
+
+# --- the report as a folder: index and pair pages ------------------------------------------
+
+LONG_NAME = "2022_乙县_关于进一步加强和改进新时代基层治理工作的实施意见与说明材料汇编.txt"
+
+
+@pytest.fixture(scope="module")
+def folder_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus in folders: five reports sharing paragraphs of the seed speech (one with a
+    long name, one named with markup), and the seed speech and its news republication."""
+    root = tmp_path_factory.mktemp("folders")
+    speech = (DATA / SEED_A).read_text(encoding="utf-8")
+    paras = sorted((p for p in speech.splitlines() if len(p) >= 150), key=len, reverse=True)
+    assert len(paras) >= 4
+    docs = {
+        "north/2021_甲市_工作报告.txt": [0, 1],
+        "north/2022_甲市_工作报告.txt": [0, 2],
+        f"south/{LONG_NAME}": [1, 2],
+        "south/2023_乙县_工作报告.txt": [3],
+        f"south/other/2023{XSS[1]}.txt": [3, 0],
+    }
+    corpus = root / "reports"
+    for name, picks in docs.items():
+        body = "\n".join(f"第{i}段。{XSS[0]}\n{paras[i]}" for i in picks)
+        path = corpus / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{Path(name).stem}\n{body}\n完。\n", encoding="utf-8")
+    (corpus / "news").mkdir()
+    for name in (SEED_A, SEED_B):
+        shutil.copy(DATA / name, corpus / "news" / name)
+    db = root / "f.duckdb"
+    scan([corpus], db, Config())
+    return db
+
+
+def _write(db: Path, out: Path, **kw: Any) -> Any:
+    """``write_html_report`` on a read-only connection, as the CLI calls it."""
+    con = connect_reader(db)
+    try:
+        return write_html_report(con, out, kw.pop("doc", None), kw.pop("limit", None), **kw)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def folder_report(folder_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _write(folder_db, tmp_path_factory.mktemp("out") / "report")
+
+
+def test_folder_has_an_index_and_a_page_per_pair(folder_report: Any) -> None:
+    r = folder_report
+    assert r.folder and r.left_out == 0 and r.pairs_shown == r.pairs_total >= 6
+    pages = sorted((r.output / "pairs").iterdir())
+    assert [p.name for p in pages] == pair_page_names(r.pairs_total)
+    assert r.files == len(pages) + 1 and r.index == r.output / "index.html"
+    assert r.bytes == sum(p.stat().st_size for p in [*pages, r.index])
+    assert f"with {r.pairs_total} of {r.pairs_total} document pairs" in r.summary()
+    escaped = 0
+    for path in [r.index, *pages]:
+        text = path.read_text(encoding="utf-8")
+        tree = _parse(text)
+        assert tree.scripts == 1 and re.findall(r"<script>(.*?)</script>", text, re.S) == [SCRIPT]
+        assert f'content="{html.escape(CSP)}"' in text
+        assert "http://" not in text and "https://" not in text
+        assert not {"img", "svg", "iframe", "link"} & set(tree.tags)
+        assert "<script>window" not in text
+        escaped += "&lt;script&gt;window" in text
+    assert escaped >= 5  # the documents' markup, as text
+    index = r.index.read_text(encoding="utf-8")
+    hrefs = re.findall(r'<td class="num" data-value="\d+"><a href="([^"]+)">', index)
+    assert hrefs == [f"pairs/{p.name}" for p in pages]  # the pair list, in rank order
+
+
+def test_index_ranks_pairs_by_copied_characters(folder_db: Path, folder_report: Any) -> None:
+    con = connect_reader(folder_db)
+    try:
+        expected = [
+            (p["doc_a"]["path"], p["doc_b"]["path"])
+            for p in pair_report(con, with_text=False)["pairs"]
+        ]
+    finally:
+        con.close()
+    index = folder_report.index.read_text(encoding="utf-8")
+    rows = re.findall(r'<tr data-path="([^"]*) ↔ ([^"]*)">', index)
+    assert [(html.unescape(a), html.unescape(b)) for a, b in rows] == expected
+    copied = [
+        float(v)
+        for v in re.findall(
+            r'</td><td class="num" data-value="([\d.]+)">[\d,]+</td>'
+            r'<td class="num" data-value="[\d.e-]+">[\d.]+ %</td>'
+            r'<td class="num" data-value="[\d.e-]+">[\d.]+ %</td>',
+            index,
+        )
+    ]
+    assert copied == sorted(copied, reverse=True) and len(copied) == len(rows)
+
+
+def test_paths_are_relative_short_and_whole_in_titles(folder_report: Any) -> None:
+    index = folder_report.index.read_text(encoding="utf-8")
+    assert "paths relative to <code>reports/</code>" in index
+    full = f"reports/south/{LONG_NAME}"
+    assert f'title="{full}"' in index  # the whole path, in the title
+    shown = re.findall(
+        rf'title="{re.escape(full)}"><span class="dir">([^<]*)</span>([^<]*)<', index
+    )
+    assert len(shown) >= 2 and {folder for folder, _ in shown} == {"south/"}
+    name = shown[0][1]
+    assert "…" in name and name.endswith("汇编.txt") and name.startswith("2022_乙县")
+    assert "td.path { white-space: nowrap;" in STYLE and "break-all" not in STYLE
+
+
+def test_output_rule_and_refusals(folder_db: Path, tmp_path: Path) -> None:
+    assert not is_folder_output(tmp_path / "x.html") and not is_folder_output("X.HTM")
+    assert is_folder_output(tmp_path / "x") and is_folder_output("x/")
+    # A folder that exists and is not empty: refused without --force ...
+    out = tmp_path / "rep"
+    (out / "pairs").mkdir(parents=True)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "pairs" / "0099.html").write_text("old page", encoding="utf-8")
+    with pytest.raises(OutputError, match="not empty; use --force"):
+        _write(folder_db, out)
+    assert not (out / "index.html").exists()
+    # ... with --force the report is written into it, old pair pages removed, the rest kept.
+    r = _write(folder_db, out, force=True)
+    assert (out / "index.html").exists() and (out / "notes.txt").read_text() == "mine"
+    assert not (out / "pairs" / "0099.html").exists() and r.files == r.pairs_total + 1
+    # An empty folder needs no --force; nothing is left behind beside the new folder.
+    (tmp_path / "empty").mkdir()
+    assert _write(folder_db, tmp_path / "empty").files > 1
+    assert not list(tmp_path.glob(".*.partial"))
+    # A file is not a folder; the database is never written over.
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        _write(folder_db, tmp_path / "plain", force=True)
+    with pytest.raises(OutputError, match="is the database"):
+        _write(folder_db, folder_db, force=True)
+    # One file: an existing one only with --force; a missing folder is a message.
+    (tmp_path / "one.html").write_text("keep", encoding="utf-8")
+    with pytest.raises(OutputError, match="exists; use --force"):
+        _write(folder_db, tmp_path / "one.html")
+    assert (tmp_path / "one.html").read_text() == "keep"
+    with pytest.raises(OutputError, match="create it first"):
+        _write(folder_db, tmp_path / "missing" / "rep")
+
+
+def test_single_file_says_what_it_leaves_out(folder_db: Path, tmp_path: Path) -> None:
+    r = _write(folder_db, tmp_path / "one.html", limit=2)
+    assert not r.folder and r.files == 1 and r.pairs_shown == 2 and r.left_out > 0
+    text = (tmp_path / "one.html").read_text(encoding="utf-8")
+    assert f"Showing <b>2</b> of <b>{r.pairs_total}</b> document pairs" in text
+    assert f"--db {folder_db}" in r.command and f"-o {tmp_path / 'one'}/" in r.command
+    assert html.escape(r.command) in text and "left out" in r.summary()
+    assert text.count('<section class="pair"') == 2
+    # All pairs shown (--limit 0): no notice.
+    full = _write(folder_db, tmp_path / "all.html", limit=0)
+    assert full.left_out == 0 and full.pairs_shown == r.pairs_total
+    assert 'id="left-out"' not in (tmp_path / "all.html").read_text()
+    # The filters narrow the pairs and are repeated in the command for all.
+    some = _write(folder_db, tmp_path / "some.html", limit=1, min_share=0.3)
+    assert 1 < some.pairs_total < full.pairs_total
+    assert some.command.endswith("--min-share 0.3")
+
+
+def test_edits_table_is_escaped() -> None:
+    data = _pair_data("<a>甲乙丙", "<b>甲乙丁", [_match(1, (0, 6), (0, 6))])
+    data["pairs"][0]["edits"] = [
+        {
+            "match_id": 1,
+            "edit_no": 0,
+            "op": "substitute",
+            "old_text": "<a>",
+            "new_text": "<b>",
+            "category": "<i>other</i>",
+        },
+        {
+            "match_id": 1,
+            "edit_no": 1,
+            "op": "substitute",
+            "old_text": "丙",
+            "new_text": "丁",
+            "category": "other",
+        },
+    ]
+    page = render_html(data)
+    tree = _parse(page)
+    assert "i" not in tree.tags and "b" not in tree.tags
+    assert '<td class="etext" lang="zh">&lt;a&gt;</td>' in page
+    assert "&lt;i&gt;other&lt;/i&gt;" in page and "Typed edits: 2 in 1 passage" in page
+
+
+# --- the folder in Chromium ----------------------------------------------------------------
+
+
+def _visible_pairs(page: Any) -> list[str]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('#pairs tbody tr'))
+            .filter(r => !r.hidden).map(r => r.dataset.path)"""
+    )
+
+
+def test_index_filter_narrows_rows(page: Any, folder_report: Any) -> None:
+    _open(page, folder_report.index)
+    every = _visible_pairs(page)
+    assert len(every) == folder_report.pairs_total
+    page.fill("#filter", "north")
+    north = _visible_pairs(page)
+    assert north and len(north) < len(every) and all("north" in p for p in north)
+    assert page.text_content("[data-count=pairs]") == f"{len(north)} of {len(every)} pairs"
+    docs = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#overview tbody tr'))
+            .filter(r => !r.hidden).map(r => r.dataset.path)"""
+    )
+    assert docs and all("north" in d for d in docs)
+    page.fill("#filter", "NORTH 2022")  # every word, any case
+    both = _visible_pairs(page)
+    assert both and all("north" in p and "2022" in p for p in both) and len(both) < len(north)
+    page.fill("#filter", "")
+    assert len(_visible_pairs(page)) == len(every)
+    # A document's pair count fills the filter with its path.
+    page.click("#overview tbody tr:first-child td:nth-child(9) a")
+    first_doc = page.get_attribute("#overview tbody tr:first-child", "data-path")
+    assert page.input_value("#filter") == first_doc
+    assert all(first_doc in p for p in _visible_pairs(page))
+    # The pair list sorts by a column too.
+    page.fill("#filter", "")
+    page.click("#pairs th:nth-child(1)")
+    ranks = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#pairs tbody tr')).map(
+            r => r.cells[0].textContent)"""
+    )
+    assert ranks == [str(i) for i in range(len(every), 0, -1)]
+    OUTPUT.mkdir(exist_ok=True)
+    page.fill("#filter", "south")
+    page.screenshot(path=str(OUTPUT / "html_index_filtered.png"))
+    assert not page.errors, page.errors
+
+
+def test_index_link_opens_a_pair_page(page: Any, folder_report: Any) -> None:
+    _open(page, folder_report.index)
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "html_index.png"))
+    page.click("#pairs tbody tr:nth-child(2) td:nth-child(2) a")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/pairs/0002.html")
+    assert page.locator("section.pair#pair-2 .box[data-side=a] mark").count() > 0
+    assert page.locator("section.pair#pair-2 .box[data-side=b] mark").count() > 0
+    page.click("a[rel=next]")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/pairs/0003.html")
+    page.click("#back")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/index.html") and page.locator("#pairs").count() == 1
+    assert not page.errors, page.errors
+
+
+def test_left_out_notice_in_the_browser(page: Any, folder_db: Path, tmp_path: Path) -> None:
+    r = _write(folder_db, tmp_path / "few.html", limit=2)
+    _open(page, tmp_path / "few.html")
+    notice = page.locator("#left-out")
+    assert notice.is_visible()
+    assert f"Showing 2 of {r.pairs_total} document pairs" in notice.inner_text()
+    assert "-o" in notice.inner_text() and page.locator("section.pair").count() == 2
+    # The pair list links to the sections on the same page.
+    page.click("#pairs tbody tr:nth-child(2) td:nth-child(1) a")
+    assert page.evaluate("location.hash") == "#pair-2"
+    assert not page.errors, page.errors
+
+
+def test_pair_page_shows_edits(page: Any, folder_report: Any) -> None:
+    index = folder_report.index.read_text(encoding="utf-8")
+    found = [
+        href
+        for path, href in re.findall(
+            r'<tr data-path="([^"]*)"><td class="num" data-value="\d+"><a href="([^"]+)">', index
+        )
+        if SEED_A in path and SEED_B in path
+    ]
+    assert found, "no 000/004 pair in the index"
+    _open(page, folder_report.output / found[0])
+    rows = page.locator("details.edits[open] table.edits tbody tr")
+    assert rows.count() >= 5
+    cells = page.evaluate(
+        """() => Array.from(document.querySelectorAll('table.edits tbody tr')).map(
+            r => Array.from(r.cells).map(c => c.textContent))"""
+    )
+    assert {c[2] for c in cells} <= {"substitute", "insert", "delete"}
+    assert any(c[3] or c[4] for c in cells) and all(c[5] for c in cells)
+    # A passage number in the edits table scrolls box A to the passage.
+    page.evaluate("() => { document.querySelector('.box[data-side=a]').scrollTop = 1e6 }")
+    link = page.locator("table.edits tbody tr:first-child a[data-goto]")
+    match_id = link.get_attribute("data-goto")
+    link.click()
+    assert page.evaluate("document.querySelector('.box[data-side=a]').scrollTop") < 1e5
+    assert page.evaluate(f"document.getElementById('m{match_id}-a').classList.contains('active')")
+    page.locator("details.edits").scroll_into_view_if_needed()
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "html_pair_edits.png"))
+    assert not page.errors, page.errors
+
+
+def test_folder_pages_keep_markup_inert(page: Any, folder_report: Any) -> None:
+    for target in [folder_report.index, *sorted((folder_report.output / "pairs").iterdir())]:
+        _open(page, target)
+        got = page.evaluate(
+            """() => ({xss: typeof window.__xss, scripts: document.scripts.length,
+                       img: document.querySelectorAll('img, svg').length})"""
+        )
+        assert got == {"xss": "undefined", "scripts": 1, "img": 0}, target
+    assert not page.errors, page.errors
+
+
+# --- the real corpus -----------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (CORPORA / "gov_reports").exists(), reason="needs ../shared/corpora")
+def test_gov_reports_folder_in_seconds(tmp_path: Path) -> None:
+    """Every pair of gov_reports (118 reports) as a folder: seconds, not minutes."""
+    db = tmp_path / "gov.duckdb"
+    scan([CORPORA / "gov_reports"], db, Config())
+    r = _write(db, tmp_path / "gov")
+    assert r.left_out == 0 and r.pairs_total > 100 and r.files == r.pairs_total + 1
+    assert r.seconds < 30, r.summary()
+    index = r.index.read_text(encoding="utf-8")
+    assert index.count('<tr data-path="') == r.pairs_total + 118
