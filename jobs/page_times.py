@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--per-type", type=int, default=40, help="pages asked for per type")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--slowest", type=int, default=0, help="list the N slowest pages per type")
     args = parser.parse_args()
     db = args.db
     if db is None:
@@ -145,14 +146,16 @@ def main() -> None:
         print(f"## reuse serve page times: {db.name}, {sum(map(len, urls.values()))} requests")
         print(f"{'page':10} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'KB mean':>8}")
         failed = 0
+        slowest: list[str] = []
         for kind, items in urls.items():
-            times, sizes = [], []
+            times, sizes, timed = [], [], []
             for url in items:
                 status, seconds, size = _get(port, url)
                 if status != 200:
                     failed += 1
                     print(f"  {status} {url}", file=sys.stderr)
                 times.append(seconds * 1000)
+                timed.append((seconds * 1000, url))
                 sizes.append(size / 1024)
             times.sort()
             p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
@@ -160,6 +163,11 @@ def main() -> None:
                 f"{kind:10} {len(times):4d} {statistics.median(times):10.1f} {p95:8.1f} "
                 f"{times[-1]:8.1f} {statistics.mean(sizes):8.1f}"
             )
+            timed.sort(reverse=True)
+            slowest += [f"  {ms:8.1f} ms  {url}" for ms, url in timed[: args.slowest]]
+        if slowest:
+            print("slowest pages:")
+            print("\n".join(slowest))
         if failed:
             print(f"{failed} requests failed", file=sys.stderr)
             sys.exit(1)

@@ -29,6 +29,7 @@ from reuse.errors import QueryError
 
 if TYPE_CHECKING:
     from reuse.normalise import NormalisedText
+    from reuse.shares import DocumentCoverage
 
 # rapidfuzz, numpy (reuse.normalise) and charset_normalizer (reuse.ingest) are
 # imported where they are used, so a command that does not need them starts faster.
@@ -407,7 +408,9 @@ def corpus_similarity(
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-def document_similarity(con: duckdb.DuckDBPyConnection, doc: str) -> dict[str, Any]:
+def document_similarity(
+    con: duckdb.DuckDBPyConnection, doc: str, coverage: DocumentCoverage | None = None
+) -> dict[str, Any]:
     """The similarity report of one document, in the figures of :mod:`reuse.shares`.
 
     ``share`` is the share of the document's original characters copied from
@@ -418,7 +421,8 @@ def document_similarity(con: duckdb.DuckDBPyConnection, doc: str) -> dict[str, A
     count for nothing and are counted in ``n_ignored``.
 
     Returns the ``document_similarity`` row plus ``sources`` (most copied
-    first) and ``sections``.
+    first) and ``sections``. ``coverage`` is the document's
+    :func:`reuse.shares.document_coverage` when the caller has it already.
     """
     from reuse.shares import document_coverage
 
@@ -428,7 +432,8 @@ def document_similarity(con: duckdb.DuckDBPyConnection, doc: str) -> dict[str, A
     )
     names = [d[0] for d in cur.description]
     out: dict[str, Any] = dict(zip(names, cur.fetchone() or ()))
-    coverage = document_coverage(con, doc_id)
+    if coverage is None:
+        coverage = document_coverage(con, doc_id)
     n_chars = max(coverage.n_chars, 1)
     passages = dict(
         con.execute(
@@ -438,7 +443,12 @@ def document_similarity(con: duckdb.DuckDBPyConnection, doc: str) -> dict[str, A
             [doc_id, doc_id, doc_id],
         ).fetchall()
     )
-    paths = dict(con.execute("SELECT doc_id, path FROM documents").fetchall())
+    paths = dict(
+        con.execute(
+            "SELECT doc_id, path FROM documents WHERE doc_id IN (SELECT unnest(?))",
+            [sorted(coverage.sources)],
+        ).fetchall()
+    )
     sources = []
     for other, mask in coverage.sources.items():
         chars = int(mask.sum())
@@ -976,10 +986,11 @@ def _refusal(message: str) -> str | None:
 
 
 def run_query(
-    db_path: str, sql: str, params: dict[str, Any] | None = None
+    db_path: str, sql: str, params: dict[str, Any] | None = None, max_rows: int | None = None
 ) -> tuple[list[str], list[tuple]]:
     """Run one statement of review SQL on a :func:`confined_connection`;
-    returns ``(column names, rows)``.
+    returns ``(column names, rows)``: every row, or at most ``max_rows + 1``
+    (one more tells the caller the result goes on).
 
     ``$NAME`` parameters take their values from ``params``, else from the
     query's ``-- param:`` defaults; a parameter in ``params`` the statement
@@ -1027,7 +1038,7 @@ def run_query(
             if cur.description is None:
                 return [], []
             columns = [d[0] for d in cur.description]
-            return columns, cur.fetchall()
+            return columns, cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             if isinstance(exc, duckdb.CatalogException) and "does not exist" in message:

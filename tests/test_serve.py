@@ -167,6 +167,53 @@ def test_a_verdict_is_recorded_as_the_cli_records_it(seeds: tuple[Path, Path]) -
     assert client.post("/verdict", data=bulk).status_code == 409, "all or none, as the CLI"
 
 
+def test_the_serve_command_answers_and_stops_on_ctrl_c(seeds: tuple[Path, Path]) -> None:
+    """``reuse serve`` as a user starts it: a process on a loopback port that
+    answers /status and the overview, and ends cleanly on SIGINT (Ctrl-C)."""
+    import http.client
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    _, db = seeds
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reuse", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        status = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                con = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                con.request("GET", "/status")
+                response = con.getresponse()
+                status = (response.status, response.read())
+                con.close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert status is not None, proc.stderr.read().decode() if proc.poll() is not None else ""
+        assert status[0] == 200 and b'"documents":5' in status[1].replace(b" ", b"")
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        con.request("GET", "/")
+        page = con.getresponse().read().decode()
+        assert SEED_A in page and SEED_B in page
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+        assert b"127.0.0.1:" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def test_only_this_server_s_names_are_answered(seeds: tuple[Path, Path]) -> None:
     _, db = seeds
     client = TestClient(create_app(db))  # default: loopback names only

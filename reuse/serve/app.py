@@ -244,8 +244,8 @@ class _App:
         if sql.strip():
             try:
                 with self.db.read():  # the same snapshot, the same confined instance
-                    columns, rows = run_query(str(self.db.path), sql, params)
-                result = {"columns": columns, "rows": rows[:SQL_ROWS], "total": len(rows)}
+                    columns, rows = run_query(str(self.db.path), sql, params, SQL_ROWS)
+                result = {"columns": columns, "rows": rows[:SQL_ROWS], "more": len(rows) > SQL_ROWS}
             except (QueryError, duckdb.Error) as exc:
                 result = {"error": str(exc).splitlines()[0]}
         defaults = query_defaults(sql) if sql.strip() else {}

@@ -9,7 +9,9 @@ figures every report shows. Offsets are code-point offsets into
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,10 +145,15 @@ def folders(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def overview(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
     """Documents ranked by share copied from others, filtered, one page."""
-    where, params = filters.where()
-    join = "JOIN documents d ON d.doc_id = s.doc_id" if filters.text else ""
+    where, params = dataclasses.replace(filters, text="").where()
+    if filters.text:  # the texts are searched once, for the count and the page
+        hits = con.execute(
+            "SELECT doc_id FROM documents WHERE contains(text, ?)", [filters.text]
+        ).fetchall()
+        where += " AND s.doc_id IN (SELECT unnest(?))"
+        params.append([h[0] for h in hits])
     total = con.execute(
-        f"SELECT count(*) FROM document_similarity s {join} WHERE {where}", params
+        f"SELECT count(*) FROM document_similarity s WHERE {where}", params
     ).fetchone()
     paging = _pages(int(total[0]) if total else 0, filters.page)
     order = _SORTS.get(filters.sort, _SORTS["share"])
@@ -155,7 +162,7 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]
             "SELECT s.doc_id, s.path, s.n_chars, s.doc_date, s.copied_chars, s.share, "
             "s.template_chars + s.boilerplate_chars AS stock_chars, s.largest_source_id, "
             "s.largest_source, s.largest_source_share, s.n_sources, s.n_ignored "
-            f"FROM document_similarity s {join} WHERE {where} ORDER BY {order} "
+            f"FROM document_similarity s WHERE {where} ORDER BY {order} "
             f"LIMIT {PAGE_SIZE} OFFSET {paging['offset']}",
             params,
         )
@@ -188,12 +195,17 @@ def _document(con: duckdb.DuckDBPyConnection, doc_id: int) -> dict[str, Any]:
     return dict(zip(keys, row))
 
 
-def _runs(codes: np.ndarray, links: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """``(start, end, class code, link)`` runs of equal (code, link)."""
+def _runs(
+    codes: np.ndarray, links: np.ndarray, cuts: Iterable[int] = ()
+) -> list[tuple[int, int, int, int]]:
+    """``(start, end, class code, link)`` runs of equal (code, link), also cut
+    at every offset in ``cuts`` (where a section anchor goes)."""
     n = len(codes)
     if n == 0:
         return []
     change = np.flatnonzero((codes[1:] != codes[:-1]) | (links[1:] != links[:-1])) + 1
+    extra = np.array([c for c in cuts if 0 < c < n], dtype=np.int64)
+    change = np.union1d(change, extra).astype(np.int64)
     starts = np.concatenate(([0], change))
     ends = np.concatenate((change, [n]))
     return [
@@ -214,8 +226,8 @@ def document_page(con: duckdb.DuckDBPyConnection, doc_id: int) -> dict[str, Any]
     doc = _document(con, doc_id)
     if doc["deleted_at"] is not None:
         raise QueryError(f"document {doc_id} ({doc['path']}) was deleted")
-    report = document_similarity(con, doc["path"])
     coverage = document_coverage(con, doc_id)
+    report = document_similarity(con, doc["path"], coverage)
     n = coverage.n_chars
     codes = np.zeros(n, dtype=np.int8)
     for code, name in enumerate(CLASSES, start=1):
@@ -242,14 +254,16 @@ def document_page(con: duckdb.DuckDBPyConnection, doc_id: int) -> dict[str, Any]
     links[(codes != CLASSES.index("copied") + 1) & (codes != CLASSES.index("changed") + 1)] = -1
     other_of = {m["match_id"]: m["other"] for m in matches}
     text = doc["text"] or ""
+    anchors = {sec["start"] for sec in report["sections"]}
     pieces = [
         {
             "text": text[s:e],
             "cls": _CLASS_NAMES[code],
             "match_id": link if link >= 0 else None,
             "other": other_of.get(link),
+            "anchor": s if s in anchors else None,
         }
-        for s, e, code, link in _runs(codes, links)
+        for s, e, code, link in _runs(codes, links, anchors)
     ]
     counts = {name: coverage.count(name) for name in CLASSES}
     return {
@@ -461,20 +475,44 @@ def matches_page(
         )
         params += [text, text]
     where = " AND ".join(clauses)
-    base = (
-        "FROM reviewed_matches m JOIN documents da ON da.doc_id = m.doc_a "
-        f"JOIN documents db ON db.doc_id = m.doc_b WHERE {where}"
+    join = (
+        "JOIN documents da ON da.doc_id = m.doc_a JOIN documents db ON db.doc_id = m.doc_b"
+        if text
+        else ""
     )
-    all_ids = [r[0] for r in con.execute(f"SELECT m.match_id {base} ORDER BY 1", params).fetchall()]
-    paging = _pages(len(all_ids), page)
+    # One pass over the matches (and their texts, for a search) finds the
+    # result in page order; the page's rows are then read by id.
+    found = [
+        r[0]
+        for r in con.execute(
+            f"SELECT m.match_id FROM reviewed_matches m {join} WHERE {where} "
+            "ORDER BY m.a_end - m.a_start DESC, m.match_id",
+            params,
+        ).fetchall()
+    ]
+    paging = _pages(len(found), page)
+    shown = found[paging["offset"] : paging["offset"] + PAGE_SIZE]
     rows = _rows(
         con.execute(
             "SELECT m.match_id, m.kind, m.doc_a, m.doc_b, da.path AS path_a, db.path AS path_b, "
-            "m.a_end - m.a_start AS chars, m.similarity, m.verdict, m.note, "
-            "left(substr(da.text, m.a_start + 1, m.a_end - m.a_start), 100) AS excerpt "
-            f"{base} ORDER BY m.a_end - m.a_start DESC, m.match_id "
-            f"LIMIT {PAGE_SIZE} OFFSET {paging['offset']}",
-            params,
+            "m.a_end - m.a_start AS chars, m.similarity, m.verdict, m.note, m.a_start "
+            "FROM reviewed_matches m JOIN documents da ON da.doc_id = m.doc_a "
+            "JOIN documents db ON db.doc_id = m.doc_b WHERE m.match_id IN (SELECT unnest(?)) "
+            "ORDER BY m.a_end - m.a_start DESC, m.match_id",
+            [shown],
         )
     )
-    return {"rows": rows, **paging, "all_ids": all_ids}
+    # Excerpts read from the page's documents only (a join would copy every text).
+    excerpts = dict(
+        con.execute(
+            "SELECT m.match_id, left(substr(d.text, m.a_start + 1, m.a_end - m.a_start), 100) "
+            "FROM (SELECT match_id, doc_a, a_start, a_end FROM matches "
+            "WHERE match_id IN (SELECT unnest(?))) m "
+            "JOIN (SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))) d "
+            "ON d.doc_id = m.doc_a",
+            [shown, sorted({r["doc_a"] for r in rows})],
+        ).fetchall()
+    )
+    for r in rows:
+        r["excerpt"] = excerpts.get(r["match_id"], "")
+    return {"rows": rows, **paging, "all_ids": sorted(found)}
