@@ -788,10 +788,13 @@ def _print_similarity(sim: dict[str, Any], paths: _Paths) -> None:
     from rich.text import Text
 
     from reuse.display import Column, fit_table
+    from reuse.provenance import format_date
 
     width = out.width
     rest = f"  ({sim['n_chars']} characters" + (
-        f", dated {sim['doc_date']})" if sim.get("doc_date") else ")"
+        f", dated {format_date(sim['doc_date'], sim.get('date_precision'))})"
+        if sim.get("doc_date")
+        else ")"
     )
     head = "Similarity report "
     out.print(
@@ -1270,6 +1273,7 @@ def templates(
     from rich.cells import cell_len
     from rich.text import Text
 
+    from reuse.provenance import format_date
     from reuse.report import template_report
 
     data, paths = _read(
@@ -1287,7 +1291,8 @@ def templates(
         counts = f" ({t['kind']}): {t['n_documents']} documents, {t['n_members']} occurrences"
         out.print(Text.assemble((f"template {t['template_id']}", "bold"), counts))
         if t["earliest_member"]:
-            head, date = "  earliest: ", f" ({t['earliest_date']})"
+            when = format_date(t["earliest_date"], t["earliest_date_precision"])
+            head, date = "  earliest: ", f" ({when})"
             shown = paths(t["earliest_member"], width - cell_len(head + date))
             out.print(Text.assemble(head, (shown, "cyan"), date))
         text = t["text"].replace("\n", " ")

@@ -13,9 +13,11 @@ all in one transaction, so a migration either happens whole or not at all.
   component. Verdicts become a history (``verdict_id``, ``reviewer``) keyed
   by document ids and passage texts; the key of each old verdict is carried
   over through the live match it named.
-* Version 3 before its release -> 3: ``documents.date_precision``
-  (:data:`reuse.schema.V3_ADDITIONS`), NULL until a document is indexed
-  again; until then its date, always a full one then, counts as a day.
+* Version 3 -> 4: ``documents.date_precision`` and ``matches.match_key``
+  (:data:`reuse.schema.V4_DOCUMENT_COLUMNS`, :data:`reuse.schema.V4_MATCH_COLUMNS`).
+  Every document not dated by its metadata is dated again from its stored
+  path and text (:func:`reuse.provenance.document_date`: version 3 knew no
+  year or month alone, no session number); a metadata date is a day.
 """
 
 from __future__ import annotations
@@ -33,29 +35,27 @@ __all__ = ["after_ddl", "before_ddl"]
 
 
 def before_ddl(con: duckdb.DuckDBPyConnection, version: int | None) -> dict[str, Any]:
-    """Steps before the DDL; returns what :func:`after_ddl` needs.
-
-    A database of this version made before :data:`reuse.schema.V3_ADDITIONS`
-    gains those columns (NULL) here too.
-    """
-    if version == schema.SCHEMA_VERSION:
-        con.execute(schema.V3_ADDITIONS)
-        con.execute(schema.V3_MATCH_ADDITIONS)
-        con.execute(schema.FILL_MATCH_KEYS)
+    """Steps before the DDL; returns what :func:`after_ddl` needs."""
     if version not in schema.MIGRATABLE:
         return {}
     for view in schema.VIEWS:
         con.execute(f"DROP VIEW IF EXISTS {view}")
+    if version == 3:
+        con.execute(schema.V4_DOCUMENT_COLUMNS)
+        con.execute(schema.V4_MATCH_COLUMNS)
+        con.execute(schema.FILL_MATCH_KEYS)
+        _date_again(con)
+        return {}
     if version == 1:
         con.execute(schema.MIGRATIONS[1])
     carried = _identity_v3(con)
-    con.execute(schema.V3_ADDITIONS)
+    con.execute(schema.V4_DOCUMENT_COLUMNS)
     return carried
 
 
 def after_ddl(con: duckdb.DuckDBPyConnection, version: int | None, carried: dict[str, Any]) -> None:
     """Steps after the DDL (the new tables exist)."""
-    if version not in schema.MIGRATABLE:
+    if version not in (1, 2):
         return
     if carried.get("verdicts"):
         con.execute(
@@ -159,6 +159,52 @@ def identities(paths: list[str], scanned: list[str]) -> tuple[list[str], list[tu
         for path, loc in zip(paths, locations)
     ]
     return keys, sorted((name, loc) for loc, name in names.items())
+
+
+#: Documents dated again per batch when a version-3 database is migrated.
+DATE_BATCH = 500
+
+
+def _date_again(con: duckdb.DuckDBPyConnection) -> None:
+    """Date every document again from its stored path and text, but those dated
+    by their metadata (kept, as days); in batches of :data:`DATE_BATCH`."""
+    from reuse.provenance import DAY, document_date
+
+    con.execute("UPDATE documents SET date_precision = ? WHERE date_source = 'metadata'", [DAY])
+    ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT doc_id FROM documents WHERE date_source IS DISTINCT FROM 'metadata' "
+            "ORDER BY doc_id"
+        ).fetchall()
+    ]
+    for start in range(0, len(ids), DATE_BATCH):
+        batch = ids[start : start + DATE_BATCH]
+        rows = con.execute(
+            "SELECT doc_id, path, text FROM documents WHERE doc_id IN (SELECT unnest(?))",
+            [batch],
+        ).fetchall()
+        dated = [(doc_id, document_date(path, text)) for doc_id, path, text in rows]
+        table = pa.table(
+            {
+                "doc_id": pa.array([d for d, _ in dated], pa.int32()),
+                "doc_date": pa.array([x.date if x else None for _, x in dated], pa.date32()),
+                "date_source": pa.array([x.source if x else None for _, x in dated], pa.string()),
+                "date_evidence": pa.array(
+                    [x.evidence if x else None for _, x in dated], pa.string()
+                ),
+                "date_precision": pa.array(
+                    [x.precision if x else None for _, x in dated], pa.string()
+                ),
+            }
+        )
+        con.register("dated_again", table)
+        con.execute(
+            "UPDATE documents SET doc_date = n.doc_date, date_source = n.date_source, "
+            "date_evidence = n.date_evidence, date_precision = n.date_precision "
+            "FROM dated_again n WHERE documents.doc_id = n.doc_id"
+        )
+        con.unregister("dated_again")
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

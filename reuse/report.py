@@ -389,7 +389,8 @@ def _overlap_length(spans: list[tuple[int, int]], start: int, end: int) -> int:
 _SIMILARITY_COLUMNS = (
     "doc_id, path, n_chars, doc_date, reused_chars, share, reused_chars_excluding, "
     "share_excluding, largest_source_id, largest_source, largest_source_share, n_sources, "
-    "n_ignored, copied_chars, changed_chars, template_chars, boilerplate_chars, quoted_chars"
+    "n_ignored, copied_chars, changed_chars, template_chars, boilerplate_chars, quoted_chars, "
+    "date_precision"
 )
 
 
@@ -499,7 +500,10 @@ def template_report(
         " JOIN documents x ON x.doc_id = tm.doc_id "
         " WHERE tm.template_id = t.template_id AND x.doc_date IS NOT NULL), "
         "(SELECT min(x.doc_date) FROM template_members tm "
-        " JOIN documents x ON x.doc_id = tm.doc_id WHERE tm.template_id = t.template_id) "
+        " JOIN documents x ON x.doc_id = tm.doc_id WHERE tm.template_id = t.template_id), "
+        "(SELECT arg_min(x.date_precision, x.doc_date) FROM template_members tm "
+        " JOIN documents x ON x.doc_id = tm.doc_id "
+        " WHERE tm.template_id = t.template_id AND x.doc_date IS NOT NULL) "
         f"FROM templates t JOIN documents d ON d.doc_id = t.rep_doc "
         f"WHERE t.n_documents >= ? {where} ORDER BY t.template_id"
         + (f" LIMIT {int(limit)}" if limit else ""),
@@ -527,6 +531,7 @@ def template_report(
             "template_key": r[6],
             "earliest_member": r[7],
             "earliest_date": r[8],
+            "earliest_date_precision": r[9],
             "members": listed.get(r[0], []),
         }
         for r in rows
@@ -580,7 +585,7 @@ def provenance_report(
         params = [doc_id, doc_id]
     rows = con.execute(
         f"""
-        SELECT p.doc_a, p.doc_b, p.path_a, p.path_b, p.date_a, p.date_b,
+        SELECT p.doc_a, p.doc_b, p.path_a, p.path_b, p.shown_date_a, p.shown_date_b,
                arg_max(p.likely_source, m.a_end - m.a_start) AS likely_source,
                arg_max(p.evidence, m.a_end - m.a_start) AS evidence,
                count(*) AS matches,

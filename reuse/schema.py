@@ -131,11 +131,11 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Versions a database can be migrated from (:data:`MIGRATIONS`, then
 #: :mod:`reuse.migrate` for the identity of documents).
-MIGRATABLE = (1, 2)
+MIGRATABLE = (1, 2, 3)
 
 TABLES = (
     "meta",
@@ -517,7 +517,8 @@ CREATE OR REPLACE VIEW document_similarity AS
            coalesce(s.changed_chars, 0) AS changed_chars,
            coalesce(s.template_chars, 0) AS template_chars,
            coalesce(s.boilerplate_chars, 0) AS boilerplate_chars,
-           coalesce(s.quoted_chars, 0) AS quoted_chars
+           coalesce(s.quoted_chars, 0) AS quoted_chars,
+           d.date_precision
     FROM live_documents d
     LEFT JOIN document_shares s ON s.doc_id = d.doc_id
     LEFT JOIN documents src ON src.doc_id = s.largest_source
@@ -601,7 +602,8 @@ CREATE OR REPLACE VIEW match_provenance AS
                 THEN format('only B is dated ({}: {}: {}); no byline or caption insertions',
                             shown_b, date_source_b, date_evidence_b)
                 ELSE 'no dates and no byline or caption insertions'
-           END AS evidence
+           END AS evidence,
+           shown_a AS shown_date_a, shown_b AS shown_date_b
     FROM sourced;
 """
 
@@ -643,16 +645,14 @@ DELETE FROM lines;
 """,
 }
 
-#: Columns version 3 gained after databases of it were first made (3 is not
-#: released yet, so its number stays): :func:`reuse.migrate.before_ddl` adds
-#: them to every database of version 3, and to one migrated to it, before the
-#: DDL (whose views use them). They are NULL until a document is indexed again.
-V3_ADDITIONS = """
+#: Columns of version 4 (:func:`reuse.migrate.before_ddl` adds them to an
+#: older database before the DDL, whose views use them).
+V4_DOCUMENT_COLUMNS = """
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS date_precision VARCHAR;
 """
 
-#: The same for ``matches`` (a version-3 database made before the column).
-V3_MATCH_ADDITIONS = """
+#: The same for ``matches``; :data:`FILL_MATCH_KEYS` fills it.
+V4_MATCH_COLUMNS = """
 ALTER TABLE matches ADD COLUMN IF NOT EXISTS match_key VARCHAR;
 """
 

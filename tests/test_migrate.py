@@ -85,7 +85,7 @@ def test_v2_database_is_migrated_with_identities_and_verdicts(
     db, match_id = v2_db
     before = rows(db, "SELECT doc_id, path FROM documents ORDER BY doc_id")
     with Store(db) as store:
-        assert store.get_meta("schema_version") == "3"
+        assert store.get_meta("schema_version") == str(schema.SCHEMA_VERSION)
         assert store.roots() == {"seeds": str(seed_dir)}
     after = rows(db, "SELECT doc_id, path, location FROM documents ORDER BY doc_id")
     assert [(d, f"seeds/{Path(p).name}", p) for d, p in before] == after
@@ -131,7 +131,7 @@ def test_v1_database_is_migrated(v2_db: tuple[Path, int], seed_dir: Path) -> Non
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
     with Store(db) as store:
-        assert store.get_meta("schema_version") == "3"
+        assert store.get_meta("schema_version") == str(schema.SCHEMA_VERSION)
     scan([seed_dir], db, Config())
     assert sorted(expected) == sorted(
         rows(db, "SELECT doc_a, a_start, a_end, doc_b, b_start, b_end, kind FROM live_matches")
@@ -155,52 +155,54 @@ def test_identities_of_nested_and_same_named_roots() -> None:
     assert roots == [("c", "/c"), ("r", "/a/r"), ("r~2", "/b/r")]
 
 
-def test_v3_database_made_before_date_precision_opens_and_gains_it(
+def test_v3_database_is_migrated_with_precisions_match_keys_and_new_dates(
     tmp_path: Path, seed_dir: Path
 ) -> None:
-    """A version-3 database the code made before ``documents.date_precision``
-    existed opens, gains the column (NULL: its dates were full dates, compared as
-    days) and a document gets a precision when it is indexed again."""
+    """A version-3 database (reuse 0.5) gains ``documents.date_precision`` and
+    ``matches.match_key``; its documents are dated again from their stored
+    path and text (a year alone in a file name is a date now), a metadata
+    date is kept as a day, and a verdict still applies."""
     (seed_dir / "2021_讲话.txt").write_bytes((seed_dir / SEED_B).read_bytes())
     db = tmp_path / "v3.duckdb"
     scan([seed_dir], db, Config())
+    (match_id,) = rows(db, "SELECT match_id FROM live_matches WHERE kind = 'reuse'")[0]
+    review(db, [match_id], "ignored", "approved", "ann")
+    want_dates = rows(
+        db, "SELECT path, doc_date, date_source, date_precision FROM documents ORDER BY path"
+    )
+    want_keys = rows(db, "SELECT match_id, match_key FROM matches ORDER BY match_id")
     con = duckdb.connect(str(db))
-    # What that code stored: no column, no date from a year alone, full dates.
+    # What reuse 0.5 stored: no columns, no date from a year alone.
     con.execute(
         "UPDATE documents SET doc_date = NULL, date_source = NULL, date_evidence = NULL "
         "WHERE date_precision <> 'day'"
     )
-    con.execute("DROP VIEW match_provenance")
+    con.execute(
+        "UPDATE documents SET doc_date = make_date(2020, 5, 6), date_source = 'metadata', "
+        "date_evidence = 'docx created 2020-05-06' WHERE path = ?",
+        [f"seeds/{SEED_A}"],
+    )
+    for view in schema.VIEWS:
+        con.execute(f"DROP VIEW IF EXISTS {view}")
     con.execute("ALTER TABLE documents DROP COLUMN date_precision")
-    for name, day in ((SEED_A, 6), (SEED_B, 9)):
-        con.execute(
-            "UPDATE documents SET doc_date = make_date(2020, 5, ?), date_source = 'text', "
-            "date_evidence = 'signature' WHERE path = ?",
-            [day, f"seeds/{name}"],
-        )
+    con.execute("ALTER TABLE matches DROP COLUMN match_key")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     con.close()
-    n_matches = rows(db, "SELECT count(*) FROM live_matches")[0][0]
 
     with Store(db) as store:
-        assert store.get_meta("schema_version") == "3"
-    assert rows(db, "SELECT count(*) FROM documents WHERE date_precision IS NOT NULL") == [(0,)]
-    assert len(rows(db, "SELECT * FROM match_provenance")) == n_matches
-    # The old full dates are compared as days (as years they would not decide).
-    provenance = rows(
-        db,
-        "SELECT DISTINCT p.likely_source, p.evidence FROM match_provenance p "
-        f"WHERE p.path_a = 'seeds/{SEED_A}' AND p.path_b = 'seeds/{SEED_B}' AND p.kind = 'reuse'",
-    )
-    assert provenance == [
-        ("a", "dates: A 2020-05-06 (text: signature), B 2020-05-09 (text: signature)")
+        assert store.get_meta("schema_version") == str(schema.SCHEMA_VERSION)
+    got = {r[0]: r[1:] for r in rows(
+        db, "SELECT path, doc_date, date_source, date_precision FROM documents ORDER BY path"
+    )}  # fmt: skip
+    assert got[f"seeds/{SEED_A}"] == (dt.date(2020, 5, 6), "metadata", "day")
+    assert got["seeds/2021_讲话.txt"] == (dt.date(2021, 1, 1), "file name", "year")
+    for path, *dated in want_dates:
+        if path != f"seeds/{SEED_A}":
+            assert got[path] == tuple(dated), path
+    assert rows(db, "SELECT match_id, match_key FROM matches ORDER BY match_id") == want_keys
+    assert rows(db, f"SELECT verdict FROM reviewed_matches WHERE match_id = {match_id}") == [
+        ("ignored",)
     ]
-
-    # An unchanged rescan indexes nothing again; a changed file is, and gets its precision.
+    # A rescan of the migrated database changes nothing.
     scan([seed_dir], db, Config())
-    assert rows(db, "SELECT count(*) FROM documents WHERE date_precision IS NOT NULL") == [(0,)]
-    changed = seed_dir / "2021_讲话.txt"
-    changed.write_bytes(changed.read_bytes() + "\n（完）\n".encode())
-    scan([seed_dir], db, Config())
-    assert rows(
-        db, "SELECT doc_date, date_source, date_precision FROM documents WHERE path LIKE '%2021_%'"
-    ) == [(dt.date(2021, 1, 1), "file name", "year")]
+    assert rows(db, "SELECT match_id, match_key FROM matches ORDER BY match_id") == want_keys

@@ -75,7 +75,15 @@ def _environment() -> Environment:
     env.filters["num"] = lambda v: f"{int(v or 0):,}"
     env.filters["sim"] = lambda v: "" if v is None else f"{float(v):.3f}"
     env.filters["short"] = _short_path
+    env.filters["dated"] = _dated
     return env
+
+
+def _dated(date: Any, precision: str | None) -> str:
+    """A document date at its precision (``2025``, ``2025-03``, ``2025-03-05``)."""
+    from reuse.provenance import format_date
+
+    return "" if date is None else format_date(date, precision)
 
 
 def _short_path(path: str | None, keep: int = 60) -> str:

@@ -159,7 +159,8 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]
     order = _SORTS.get(filters.sort, _SORTS["share"])
     rows = _rows(
         con.execute(
-            "SELECT s.doc_id, s.path, s.n_chars, s.doc_date, s.copied_chars, s.share, "
+            "SELECT s.doc_id, s.path, s.n_chars, s.doc_date, s.date_precision, "
+            "s.copied_chars, s.share, "
             "s.template_chars + s.boilerplate_chars AS stock_chars, s.largest_source_id, "
             "s.largest_source, s.largest_source_share, s.n_sources, s.n_ignored "
             f"FROM document_similarity s WHERE {where} ORDER BY {order} "
@@ -185,13 +186,22 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]
 
 def _document(con: duckdb.DuckDBPyConnection, doc_id: int) -> dict[str, Any]:
     row = con.execute(
-        "SELECT doc_id, path, n_chars, doc_date, date_source, text, deleted_at "
+        "SELECT doc_id, path, n_chars, doc_date, date_source, text, deleted_at, date_precision "
         "FROM documents WHERE doc_id = ?",
         [doc_id],
     ).fetchone()
     if row is None:
         raise QueryError(f"no document {doc_id}")
-    keys = ("doc_id", "path", "n_chars", "doc_date", "date_source", "text", "deleted_at")
+    keys = (
+        "doc_id",
+        "path",
+        "n_chars",
+        "doc_date",
+        "date_source",
+        "text",
+        "deleted_at",
+        "date_precision",
+    )
     return dict(zip(keys, row))
 
 
@@ -392,7 +402,8 @@ def template_page(con: duckdb.DuckDBPyConnection, template_id: int) -> dict[str,
         raise QueryError(f"no template {template_id}")
     members = _rows(
         con.execute(
-            "SELECT m.doc_id, d.path, d.doc_date, m.start_offset, m.end_offset, m.match_id, "
+            "SELECT m.doc_id, d.path, d.doc_date, d.date_precision, m.start_offset, "
+            "m.end_offset, m.match_id, "
             "m.similarity, m.edit_distance, "
             "substr(d.text, m.start_offset + 1, least(m.end_offset - m.start_offset, 120)) "
             "AS excerpt, (SELECT count(*) FROM edits e WHERE e.match_id = m.match_id) AS edits "
