@@ -46,8 +46,8 @@ page once.
   against the embedded engine with every CPU; the two databases must be
   equal (documents, passages, matches with offsets and ids, edits, groups).
   It also prints the per-core throughput of each Spark stage and the
-  capacity estimate for 50 million passages derived from it (README, "Spark
-  engine"). Needs ``pip install '.[spark]'`` and Java 17+.
+  capacity estimate for 50 million passages derived from it (docs/spark.md,
+  "Capacity"). Needs ``pip install '.[spark]'`` and Java 17+.
 
 Nothing here is part of the product; it measures it.
 """

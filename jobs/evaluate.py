@@ -2,7 +2,7 @@
 
     python jobs/evaluate.py                        # both corpora, default parameters
     python jobs/evaluate.py --set candidates.threshold=0.3 --set shingle.kind=char
-    python jobs/evaluate.py --sweep                # the configuration table of the README
+    python jobs/evaluate.py --sweep                # the configuration table (docs/parameters.md)
 
 For each corpus this runs the real scan (files to a fresh DuckDB file) and
 scores ``matches`` of kind 'reuse' against the ground truth with

@@ -162,7 +162,7 @@ def pair_report(
 
     Returns:
         ``{"documents": n, "doc_id": id, "n_pairs": pairs matching the
-        filters, "ignored": n, "pairs": [...]}`` (see README, "JSON output").
+        filters, "ignored": n, "pairs": [...]}`` (see docs/cli.md, "JSON output").
     """
     params: list[Any] = [min_chars, min_similarity]
     where = "a_end - a_start >= ? AND similarity >= ?"

@@ -16,6 +16,34 @@ SEED_A = "000_4682256de4861903.txt"  # district speech
 SEED_B = "004_481eeca183cd7a2c.txt"  # the same speech republished as a news article
 
 
+#: Markers of the tests a plain ``pytest`` leaves out and ``pytest --all`` runs
+#: (as ``.ci/run`` does): processes killed and resumed, worker pools, Spark,
+#: the real corpora, headless Chromium.
+SLOW_MARKERS = ("slow", "corpus", "spark")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--all",
+        action="store_true",
+        help="also run the slow tests (marked slow, corpus or spark); .ci/run does",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--all"):
+        return
+    keep, slow = [], []
+    for item in items:
+        marked = any(item.get_closest_marker(m) for m in SLOW_MARKERS) or (
+            "page" in getattr(item, "fixturenames", ())  # a headless Chromium page
+        )
+        (slow if marked else keep).append(item)
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = keep
+
+
 @pytest.fixture
 def seed_dir(tmp_path: Path) -> Path:
     """A private copy of the five seed reports."""

@@ -358,6 +358,7 @@ def test_candidate_pairs_random_keys_and_dirty_masks(workers: int) -> None:
         assert [tuple(p) for p in got.tolist()] == expected, (trial, density, max_bucket)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_candidate_pair_blocks_concatenate_to_the_pairs(workers: int) -> None:
     # A budget of a few pairs cuts the corpus into many blocks of whole

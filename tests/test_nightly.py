@@ -156,6 +156,7 @@ def _scan_cmd(corpus: Path, db: Path, config: Path) -> list[str]:
 KILL_POINTS = ("ingest: ", "sketched ", "align: ", "store: ", "edits: ")
 
 
+@pytest.mark.slow
 def test_killed_scans_resume_to_the_same_database(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     make_corpus(corpus, 80)
@@ -261,6 +262,7 @@ def test_file_vanishing_during_the_scan_is_an_error_not_a_crash(
     assert result.n_new == 4 and result.n_reuse == 1
 
 
+@pytest.mark.slow
 def test_nightly_job_exit_codes_and_summary(tmp_path: Path) -> None:
     corpus = tmp_path / "n"
     shutil.copytree(DATA, corpus, ignore=shutil.ignore_patterns("*.list"))
@@ -297,6 +299,7 @@ def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_hostile_folder_scanned_with_every_cpu_ends_within_a_minute(tmp_path: Path) -> None:
     corpus = tmp_path / "hostile"
     good, hostile = make_hostile_corpus(corpus, n_good=20)
@@ -342,6 +345,7 @@ def _wait_for_pool(proc: subprocess.Popen, pattern: str, limit: float = 60.0) ->
     return []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(available_cpus() < 2, reason="needs a worker pool")
 def test_a_worker_killed_mid_scan_stops_the_scan_and_a_rerun_equals_a_fresh_scan(
     tmp_path: Path,
@@ -385,6 +389,7 @@ def test_a_worker_killed_mid_scan_stops_the_scan_and_a_rerun_equals_a_fresh_scan
     assert attempts[1][:2] == (2, "ok")
 
 
+@pytest.mark.slow
 def test_killed_during_typed_edits_a_rerun_reports_what_an_uninterrupted_scan_does(
     tmp_path: Path,
 ) -> None:
@@ -427,6 +432,7 @@ def test_killed_during_typed_edits_a_rerun_reports_what_an_uninterrupted_scan_do
     assert sorted(first_seen) == [(1,), (2,)]
 
 
+@pytest.mark.slow
 def test_a_reader_session_held_open_across_a_scan_blocks_nothing(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     make_corpus(corpus, 60)
@@ -468,6 +474,7 @@ def test_a_reader_session_held_open_across_a_scan_blocks_nothing(tmp_path: Path)
     assert json.loads(after.stdout)[0]["n"] == 60, "a new session sees the new scan"
 
 
+@pytest.mark.slow
 def test_a_process_holding_the_database_for_writing_gets_its_own_exit_code(
     tmp_path: Path,
 ) -> None:

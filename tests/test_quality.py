@@ -49,6 +49,7 @@ needs_corpora = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @needs_corpora
 def test_generated_real_text_floors(tmp_path: Path) -> None:
     # measured (seed 1, 100 cases): easy 0.997, light 0.981, heavy 0.786,
@@ -57,6 +58,7 @@ def test_generated_real_text_floors(tmp_path: Path) -> None:
     _assert_floors(result, easy=0.97, light=0.94, heavy=0.72, precision=0.95, overall=0.91)
 
 
+@pytest.mark.slow
 @needs_corpora
 def test_pan13_floor(tmp_path: Path) -> None:
     # measured: precision 0.941, recall 0.971, granularity 1.000, plagdet 0.956

@@ -79,6 +79,7 @@ def _misbehave(x: int) -> object:
         ("raise", "a worker task failed: _Odd: a bug in a task"),
     ],
 )
+@pytest.mark.slow
 def test_a_misbehaving_worker_ends_the_map_quickly_with_a_clear_error(
     mode: str, message: str
 ) -> None:
@@ -113,6 +114,7 @@ def test_resolve_workers() -> None:
     assert resolve_workers(0) >= 1
 
 
+@pytest.mark.slow
 def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
     """One worker, two workers, and two workers holding all texts at once
     (``scan.text_budget_chars`` of 40,000 splits alignment and typed edits
