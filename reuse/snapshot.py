@@ -50,7 +50,7 @@ from filelock import FileLock, Timeout
 
 from reuse.errors import DatabaseBusyError, ScanLockedError, StorageError, StoreError
 from reuse.schema import connect
-from reuse.store import rollback
+from reuse.store import transaction
 
 __all__ = [
     "SnapshotPaths",
@@ -380,11 +380,5 @@ def _write_copy(paths: SnapshotPaths, write: Callable[[duckdb.DuckDBPyConnection
 def _in_transaction(
     con: duckdb.DuckDBPyConnection, write: Callable[[duckdb.DuckDBPyConnection], T]
 ) -> T:
-    con.execute("BEGIN")
-    try:
-        result = write(con)
-        con.execute("COMMIT")
-    except BaseException:
-        rollback(con)
-        raise
-    return result
+    with transaction(con):
+        return write(con)

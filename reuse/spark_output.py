@@ -41,7 +41,7 @@ from reuse.core import Timers
 from reuse.errors import DocumentError, StoreError
 from reuse.ingest import unescape_path
 from reuse.snapshot import scan_lock
-from reuse.store import EDIT_SCHEMA, IndexedDocument, Store
+from reuse.store import EDIT_SCHEMA, IndexedDocument, Store, registered, transaction
 from reuse.store import MATCH_SCHEMA as STORE_MATCH_SCHEMA
 
 if TYPE_CHECKING:
@@ -490,10 +490,7 @@ def _insert_edits(store: Store, matches: Path, id_map: dict[int, int]) -> int:
     if not typed.num_rows:
         return 0
     files = sorted(str(p) for p in matches.glob("*.parquet"))
-    con.execute("BEGIN")
-    try:
-        con.register("id_map", ids)
-        con.register("typed_matches", typed)
+    with transaction(con), registered(con, id_map=ids, typed_matches=typed):
         # One parquet row per stored match (two equal rows would be two matches
         # with the same edits: the join would give each both rows' edits).
         con.execute(
@@ -527,10 +524,4 @@ def _insert_edits(store: Store, matches: Path, id_map: dict[int, int]) -> int:
             "INSERT INTO meta VALUES ('shares_stale', '1') "
             "ON CONFLICT (key) DO UPDATE SET value = '1'"
         )
-        con.unregister("id_map")
-        con.unregister("typed_matches")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return typed.num_rows

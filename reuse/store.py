@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,37 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
     except duckdb.Error:
         pass
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """``BEGIN`` ... ``COMMIT`` around the block; :func:`rollback` when it raises
+    (or when the ``COMMIT`` fails), the block's own error propagated."""
+    con.execute("BEGIN")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        rollback(con)
+        raise
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **tables: object) -> Iterator[None]:
+    """Arrow tables visible to SQL under the given names for the block's duration."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """``INSERT INTO table SELECT * FROM rows`` (columns in the table's order)."""
+    with registered(con, arrow_rows=rows):
+        con.execute(f"INSERT INTO {table} SELECT * FROM arrow_rows")
 
 
 def _now() -> dt.datetime:
@@ -121,8 +153,7 @@ class Store:
     def _create(self) -> None:
         from reuse import migrate
 
-        self.con.execute("BEGIN")
-        try:
+        with transaction(self.con):
             version = self._stored_version()
             carried = migrate.before_ddl(self.con, version)
             self.con.execute(schema.DDL)
@@ -142,10 +173,6 @@ class Store:
                 [uuid.uuid4().hex],
             )
             self.con.execute("INSERT INTO meta VALUES ('generation', '0') ON CONFLICT DO NOTHING")
-            self.con.execute("COMMIT")
-        except BaseException:
-            rollback(self.con)
-            raise
 
     def _stored_version(self) -> int | None:
         """The schema version of an existing database, None for a new one."""
@@ -196,15 +223,14 @@ class Store:
         row = self.con.execute("SELECT coalesce(max(scan_id), 0) + 1 FROM scans").fetchone()
         scan_id = int(row[0]) if row else 1
         zeros = ", ".join("0" for _ in SCAN_COUNTERS)
-        self.con.execute("BEGIN")
-        self.con.execute(
-            f"INSERT INTO scans (scan_id, started, status, roots, parameters, version, "
-            f"rebuilt, {', '.join(SCAN_COUNTERS)}) "
-            f"VALUES (?, ?, 'running', ?, ?, ?, false, {zeros})",
-            [scan_id, _now(), list(roots), parameters, version],
-        )
-        self._begin_attempt(scan_id)
-        self.con.execute("COMMIT")
+        with transaction(self.con):
+            self.con.execute(
+                f"INSERT INTO scans (scan_id, started, status, roots, parameters, version, "
+                f"rebuilt, {', '.join(SCAN_COUNTERS)}) "
+                f"VALUES (?, ?, 'running', ?, ?, ?, false, {zeros})",
+                [scan_id, _now(), list(roots), parameters, version],
+            )
+            self._begin_attempt(scan_id)
         return scan_id
 
     def unfinished_scan(self) -> tuple[int, list[str], str] | None:
@@ -220,16 +246,15 @@ class Store:
         """Continue an unfinished scan in a new attempt: the attempts still
         running are closed as failed, the scan's rejected-file rows are dropped
         (the walk records them again); returns the counters committed so far."""
-        self.con.execute("BEGIN")
-        self.con.execute(
-            "UPDATE scan_attempts SET status = 'failed', finished = ?, message = "
-            "'interrupted: the process ended before the scan was complete (killed?)' "
-            "WHERE scan_id = ? AND status = 'running'",
-            [_now(), scan_id],
-        )
-        self.con.execute("DELETE FROM errors WHERE scan_id = ?", [scan_id])
-        self._begin_attempt(scan_id)
-        self.con.execute("COMMIT")
+        with transaction(self.con):
+            self.con.execute(
+                "UPDATE scan_attempts SET status = 'failed', finished = ?, message = "
+                "'interrupted: the process ended before the scan was complete (killed?)' "
+                "WHERE scan_id = ? AND status = 'running'",
+                [_now(), scan_id],
+            )
+            self.con.execute("DELETE FROM errors WHERE scan_id = ?", [scan_id])
+            self._begin_attempt(scan_id)
         row = self.con.execute(
             f"SELECT rebuilt, {', '.join(SCAN_COUNTERS)} FROM scans WHERE scan_id = ?", [scan_id]
         ).fetchone()
@@ -263,17 +288,16 @@ class Store:
 
     def finish_scan(self, scan_id: int, status: str, counts: dict[str, int | bool]) -> None:
         columns = ", ".join(f"{name} = ?" for name in counts)
-        self.con.execute("BEGIN")
-        self.con.execute(
-            f"UPDATE scans SET finished = ?, status = ?, {columns} WHERE scan_id = ?",
-            [_now(), status, *counts.values(), scan_id],
-        )
-        self.con.execute(
-            "UPDATE scan_attempts SET status = 'ok', finished = ? "
-            "WHERE scan_id = ? AND status = 'running'",
-            [_now(), scan_id],
-        )
-        self.con.execute("COMMIT")
+        with transaction(self.con):
+            self.con.execute(
+                f"UPDATE scans SET finished = ?, status = ?, {columns} WHERE scan_id = ?",
+                [_now(), status, *counts.values(), scan_id],
+            )
+            self.con.execute(
+                "UPDATE scan_attempts SET status = 'ok', finished = ? "
+                "WHERE scan_id = ? AND status = 'running'",
+                [_now(), scan_id],
+            )
 
     def record_error(
         self, scan_id: int, path: str, stage: str, message: str, severity: str = "error"
@@ -306,14 +330,13 @@ class Store:
     def absorb_root(self, name: str, prefix: str) -> None:
         """The documents of root ``name`` move under ``prefix`` (a root that holds
         its folder), keeping their ids; the root is forgotten."""
-        self.con.execute("BEGIN")
-        self.con.execute(
-            "UPDATE documents SET path = ? || substr(path, ?) WHERE starts_with(path, ?)",
-            [prefix, len(name) + 1, name + "/"],
-        )
-        self.con.execute("DELETE FROM roots WHERE name = ?", [name])
-        self._mark_groups_stale()
-        self.con.execute("COMMIT")
+        with transaction(self.con):
+            self.con.execute(
+                "UPDATE documents SET path = ? || substr(path, ?) WHERE starts_with(path, ?)",
+                [prefix, len(name) + 1, name + "/"],
+            )
+            self.con.execute("DELETE FROM roots WHERE name = ?", [name])
+            self._mark_groups_stale()
 
     def save_roots(self, roots: Sequence[tuple[str, str]], scan_id: int) -> None:
         """Record the roots of a scan: (name, location as the operating system spells it)."""
@@ -345,8 +368,7 @@ class Store:
         if not docs:
             return []
         con = self.con
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             stored = con.execute(
                 "SELECT path, doc_id, first_scan FROM documents WHERE path IN (SELECT unnest(?))",
                 [[d.path for d in docs]],
@@ -404,28 +426,24 @@ class Store:
                     "date_precision": pa.array([d.date_precision for d in docs], pa.string()),
                 }
             )
-            con.register("new_documents", doc_table)
             # Columns by name: a migrated table may hold them in another order.
-            con.execute(
-                "INSERT INTO documents (doc_id, path, sha256, n_chars, text, encoding, "
-                "n_bytes, n_norm_chars, n_passages, status, first_scan, last_scan, deleted_at, "
-                "doc_date, date_source, date_evidence, location, indexed_scan, date_precision) "
-                "SELECT doc_id, path, sha256, n_chars, text, encoding, "
-                "n_bytes, n_norm_chars, n_passages, 'indexed', first_scan, ?, NULL, "
-                "doc_date, date_source, date_evidence, location, ?, date_precision "
-                "FROM new_documents",
-                [scan_id, scan_id],
-            )
-            con.unregister("new_documents")
+            with registered(con, new_documents=doc_table):
+                con.execute(
+                    "INSERT INTO documents (doc_id, path, sha256, n_chars, text, encoding, "
+                    "n_bytes, n_norm_chars, n_passages, status, first_scan, last_scan, "
+                    "deleted_at, doc_date, date_source, date_evidence, location, indexed_scan, "
+                    "date_precision) "
+                    "SELECT doc_id, path, sha256, n_chars, text, encoding, "
+                    "n_bytes, n_norm_chars, n_passages, 'indexed', first_scan, ?, NULL, "
+                    "doc_date, date_source, date_evidence, location, ?, date_precision "
+                    "FROM new_documents",
+                    [scan_id, scan_id],
+                )
             self._insert_passages(ids, docs)
             self._insert_fingerprints(ids, docs)
             self._insert_lines(ids, docs)
             self._insert_quotations(ids, docs)
             self.add_counts(scan_id, **(counts or {}))
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
         return ids
 
     def _insert_passages(self, ids: list[int], docs: list[IndexedDocument]) -> None:
@@ -453,9 +471,7 @@ class Store:
                 "band_keys": pa.array(key_col, pa.binary()),
             }
         )
-        self.con.register("new_passages", table)
-        self.con.execute("INSERT INTO passages SELECT * FROM new_passages")
-        self.con.unregister("new_passages")
+        insert_arrow(self.con, "passages", table)
 
     def _insert_fingerprints(self, ids: list[int], docs: list[IndexedDocument]) -> None:
         counts = [len(d.fingerprint_hashes) for d in docs]
@@ -468,9 +484,7 @@ class Store:
                 "hash": np.concatenate([d.fingerprint_hashes for d in docs]).astype(np.uint64),
             }
         )
-        self.con.register("new_fingerprints", table)
-        self.con.execute("INSERT INTO fingerprints SELECT * FROM new_fingerprints")
-        self.con.unregister("new_fingerprints")
+        insert_arrow(self.con, "fingerprints", table)
 
     def _insert_lines(self, ids: list[int], docs: list[IndexedDocument]) -> None:
         rows = [
@@ -493,9 +507,7 @@ class Store:
                 "listed": pa.bool_(),
             },
         )
-        self.con.register("new_lines", table)
-        self.con.execute("INSERT INTO lines SELECT * FROM new_lines")
-        self.con.unregister("new_lines")
+        insert_arrow(self.con, "lines", table)
 
     def _insert_quotations(self, ids: list[int], docs: list[IndexedDocument]) -> None:
         rows = [(doc_id, s, e) for doc_id, d in zip(ids, docs) for s, e in d.quotes]
@@ -503,9 +515,7 @@ class Store:
             return
         i32 = pa.int32()
         table = _rows_table(rows, {"doc_id": i32, "start_offset": i32, "end_offset": i32})
-        self.con.register("new_quotations", table)
-        self.con.execute("INSERT INTO quotations SELECT * FROM new_quotations")
-        self.con.unregister("new_quotations")
+        insert_arrow(self.con, "quotations", table)
 
     def _mark_groups_stale(self) -> None:
         self.con.execute(
@@ -519,18 +529,17 @@ class Store:
             return
         now = _now()
         ids = list(doc_ids)
-        self.con.execute("BEGIN")
-        self.add_counts(scan_id, n_deleted=len(ids))
-        self.con.execute(
-            "UPDATE documents SET deleted_at = ? WHERE doc_id IN (SELECT unnest(?))", [now, ids]
-        )
-        self.con.execute(
-            "UPDATE matches SET deleted_at = ? WHERE deleted_at IS NULL AND "
-            "(doc_a IN (SELECT unnest(?)) OR doc_b IN (SELECT unnest(?)))",
-            [now, ids, ids],
-        )
-        self._mark_groups_stale()
-        self.con.execute("COMMIT")
+        with transaction(self.con):
+            self.add_counts(scan_id, n_deleted=len(ids))
+            self.con.execute(
+                "UPDATE documents SET deleted_at = ? WHERE doc_id IN (SELECT unnest(?))", [now, ids]
+            )
+            self.con.execute(
+                "UPDATE matches SET deleted_at = ? WHERE deleted_at IS NULL AND "
+                "(doc_a IN (SELECT unnest(?)) OR doc_b IN (SELECT unnest(?)))",
+                [now, ids, ids],
+            )
+            self._mark_groups_stale()
 
     def touch(
         self, doc_ids: Sequence[int], scan_id: int, moved: Sequence[tuple[int, str]] = ()
@@ -543,38 +552,33 @@ class Store:
                 [scan_id, list(doc_ids)],
             )
         if moved:
-            self.con.register(
-                "moved_documents",
-                _rows_table(list(moved), {"doc_id": pa.int32(), "location": pa.string()}),
-            )
-            self.con.execute(
-                "UPDATE documents d SET location = m.location FROM moved_documents m "
-                "WHERE d.doc_id = m.doc_id"
-            )
-            self.con.unregister("moved_documents")
+            table = _rows_table(list(moved), {"doc_id": pa.int32(), "location": pa.string()})
+            with registered(self.con, moved_documents=table):
+                self.con.execute(
+                    "UPDATE documents d SET location = m.location FROM moved_documents m "
+                    "WHERE d.doc_id = m.doc_id"
+                )
 
     def rename(self, doc_id: int, path: str, location: str | None, scan_id: int) -> None:
         """A document found under a new identity with the same bytes: keep it
         (and its matches and verdicts) under the new one."""
-        self.con.execute("BEGIN")
-        self.con.execute(
-            "UPDATE documents SET path = ?, location = ?, last_scan = ? WHERE doc_id = ?",
-            [path, location, scan_id, doc_id],
-        )
-        self.add_counts(scan_id, n_renamed=1)
-        self._mark_groups_stale()
-        self.con.execute("COMMIT")
+        with transaction(self.con):
+            self.con.execute(
+                "UPDATE documents SET path = ?, location = ?, last_scan = ? WHERE doc_id = ?",
+                [path, location, scan_id, doc_id],
+            )
+            self.add_counts(scan_id, n_renamed=1)
+            self._mark_groups_stale()
 
     def invalidate_all(self, scan_id: int) -> None:
         """Forget every document's index (detection parameters changed)."""
-        self.con.execute("BEGIN")
-        self.con.execute("DELETE FROM passages")
-        self.con.execute("DELETE FROM fingerprints")
-        self.con.execute("DELETE FROM pair_plans")
-        self.con.execute("DELETE FROM lines")
-        self.con.execute("UPDATE documents SET status = 'stale' WHERE deleted_at IS NULL")
-        self.con.execute("UPDATE scans SET rebuilt = true WHERE scan_id = ?", [scan_id])
-        self.con.execute("COMMIT")
+        with transaction(self.con):
+            self.con.execute("DELETE FROM passages")
+            self.con.execute("DELETE FROM fingerprints")
+            self.con.execute("DELETE FROM pair_plans")
+            self.con.execute("DELETE FROM lines")
+            self.con.execute("UPDATE documents SET status = 'stale' WHERE deleted_at IS NULL")
+            self.con.execute("UPDATE scans SET rebuilt = true WHERE scan_id = ?", [scan_id])
 
     def stale_documents(self) -> list[tuple[int, str]]:
         return self.con.execute(
@@ -792,10 +796,7 @@ class Store:
         stale, all in the same transaction.
         """
         con = self.con
-        con.execute("BEGIN")
-        try:
-            con.register("new_matches", rows)
-            con.register("scope_pairs", scope)
+        with transaction(con), registered(con, new_matches=rows, scope_pairs=scope):
             key = " AND ".join(f"m.{c} = n.{c}" for c in MATCH_KEY)
             key += " AND m.rep_doc IS NOT DISTINCT FROM n.rep_doc"
             in_scope = (
@@ -848,12 +849,11 @@ class Store:
                 "s.doc_a = p.doc_a AND s.doc_b = p.doc_b AND s.pass = p.pass)"
             )
             if plans is not None and plans.num_rows:
-                con.register("new_plans", plans)
-                con.execute(
-                    "INSERT OR REPLACE INTO pair_plans SELECT doc_a, doc_b, pass, signature "
-                    "FROM new_plans"
-                )
-                con.unregister("new_plans")
+                with registered(con, new_plans=plans):
+                    con.execute(
+                        "INSERT OR REPLACE INTO pair_plans SELECT doc_a, doc_b, pass, signature "
+                        "FROM new_plans"
+                    )
             self._mark_groups_stale()
             self._mark_stale("labels_stale")
             self._mark_stale("shares_stale")
@@ -863,12 +863,6 @@ class Store:
                     [list(matched_docs)],
                 )
             self.add_counts(scan_id, n_candidates=n_candidates)
-            con.unregister("new_matches")
-            con.unregister("scope_pairs")
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
         return {
             "removed": int(removed[0]) if removed else 0,
             "added": int(added[0]) if added else 0,
@@ -912,38 +906,27 @@ class Store:
         matches in ``kinds`` (``(match_id, kind)``), clear the labels' stale mark."""
         templates, members = tables
         con = self.con
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute("DELETE FROM templates")
             con.execute("DELETE FROM template_members")
-            con.register("new_templates", templates)
-            con.execute(
-                "INSERT INTO templates SELECT t.template_id, t.kind, t.rep_doc, t.rep_start, "
-                "t.rep_end, t.n_documents, t.n_members, md5(d.path || chr(31) || "
-                "substr(d.text, t.rep_start + 1, t.rep_end - t.rep_start)) "
-                "FROM new_templates t JOIN documents d ON d.doc_id = t.rep_doc"
-            )
-            con.register("new_members", members)
-            con.execute("INSERT INTO template_members SELECT * FROM new_members")
-            if kinds:
-                con.register(
-                    "new_kinds",
-                    _rows_table(list(kinds), {"match_id": pa.int64(), "kind": pa.string()}),
-                )
+            with registered(con, new_templates=templates):
                 con.execute(
-                    "UPDATE matches m SET kind = k.kind FROM new_kinds k "
-                    "WHERE m.match_id = k.match_id"
+                    "INSERT INTO templates SELECT t.template_id, t.kind, t.rep_doc, t.rep_start, "
+                    "t.rep_end, t.n_documents, t.n_members, md5(d.path || chr(31) || "
+                    "substr(d.text, t.rep_start + 1, t.rep_end - t.rep_start)) "
+                    "FROM new_templates t JOIN documents d ON d.doc_id = t.rep_doc"
                 )
-                con.unregister("new_kinds")
-            for name in ("new_templates", "new_members"):
-                con.unregister(name)
+            insert_arrow(con, "template_members", members)
+            if kinds:
+                new_kinds = _rows_table(list(kinds), {"match_id": pa.int64(), "kind": pa.string()})
+                with registered(con, new_kinds=new_kinds):
+                    con.execute(
+                        "UPDATE matches m SET kind = k.kind FROM new_kinds k "
+                        "WHERE m.match_id = k.match_id"
+                    )
             con.execute("UPDATE meta SET value = '0' WHERE key = 'labels_stale'")
             self._mark_groups_stale()
             self._mark_stale("shares_stale")
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
 
     def matches_without_edits(self) -> list[tuple]:
         """Live aligned matches whose edits are not computed yet (reuse, and the
@@ -960,13 +943,10 @@ class Store:
     def write_edits(self, match_ids: Sequence[int], edits: pa.Table) -> None:
         """Store the edits of ``match_ids`` (replacing any) and their counts, atomically."""
         con = self.con
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             ids = list(match_ids)
             con.execute("DELETE FROM edits WHERE match_id IN (SELECT unnest(?))", [ids])
-            con.register("new_edits", edits)
-            con.execute("INSERT INTO edits SELECT * FROM new_edits")
-            con.unregister("new_edits")
+            insert_arrow(con, "edits", edits)
             con.execute(
                 "UPDATE matches m SET n_edits = coalesce(c.n, 0) FROM "
                 "(SELECT unnest(?) AS match_id) t LEFT JOIN "
@@ -976,24 +956,15 @@ class Store:
                 [ids, ids],
             )
             self._mark_stale("shares_stale")
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
 
     def write_shares(self) -> int:
         """Recompute every document's shares (:mod:`reuse.shares`), atomically,
         and clear their stale mark; returns the number of documents."""
         from reuse.shares import derive_shares
 
-        self.con.execute("BEGIN")
-        try:
+        with transaction(self.con):
             n = derive_shares(self.con)
             self.con.execute("UPDATE meta SET value = '0' WHERE key = 'shares_stale'")
-            self.con.execute("COMMIT")
-        except BaseException:
-            rollback(self.con)
-            raise
         return n
 
     def groups_stale(self) -> bool:
@@ -1038,45 +1009,23 @@ class Store:
         member_rows = [(g.group_no, m.doc_id, m.start, m.end) for g in groups for m in g.members]
         match_rows = [(g.group_no, mid) for g in groups for mid in g.match_ids]
         i32 = pa.int32()
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute("DELETE FROM groups")
             con.execute("DELETE FROM group_members")
             con.execute("DELETE FROM group_matches")
-            con.register(
-                "new_groups",
-                _rows_table(
-                    g_rows,
-                    {
-                        "group_id": i32,
-                        "n_documents": i32,
-                        "n_members": i32,
-                        "n_matches": i32,
-                        "mean_chars": pa.float64(),
-                    },
-                ),
-            )
-            con.execute("INSERT INTO groups SELECT * FROM new_groups")
-            con.register(
-                "new_members",
-                _rows_table(
-                    member_rows,
-                    {"group_id": i32, "doc_id": i32, "start_offset": i32, "end_offset": i32},
-                ),
-            )
-            con.execute("INSERT INTO group_members SELECT * FROM new_members")
-            con.register(
-                "new_group_matches",
-                _rows_table(match_rows, {"group_id": i32, "match_id": pa.int64()}),
-            )
-            con.execute("INSERT INTO group_matches SELECT * FROM new_group_matches")
-            for name in ("new_groups", "new_members", "new_group_matches"):
-                con.unregister(name)
+            group_types = {
+                "group_id": i32,
+                "n_documents": i32,
+                "n_members": i32,
+                "n_matches": i32,
+                "mean_chars": pa.float64(),
+            }
+            insert_arrow(con, "groups", _rows_table(g_rows, group_types))
+            member_types = {"group_id": i32, "doc_id": i32, "start_offset": i32, "end_offset": i32}
+            insert_arrow(con, "group_members", _rows_table(member_rows, member_types))
+            match_types = {"group_id": i32, "match_id": pa.int64()}
+            insert_arrow(con, "group_matches", _rows_table(match_rows, match_types))
             con.execute("UPDATE meta SET value = '0' WHERE key = 'groups_stale'")
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
 
     # -- verdicts --------------------------------------------------------------
 
@@ -1084,13 +1033,8 @@ class Store:
         self, match_ids: Sequence[int], verdict: str, note: str | None, reviewer: str | None
     ) -> list[str]:
         """Record a verdict on live matches (see :func:`record_verdicts`)."""
-        self.con.execute("BEGIN")
-        try:
+        with transaction(self.con):
             keys = record_verdicts(self.con, match_ids, verdict, note, reviewer)
-            self.con.execute("COMMIT")
-        except BaseException:
-            rollback(self.con)
-            raise
         return keys
 
     def new_match_counts(self, scan_id: int) -> tuple[int, int]:
@@ -1162,9 +1106,7 @@ def record_verdicts(
             "path_b": pa.string(),
         },
     )
-    con.register("new_verdicts", table)
-    con.execute("INSERT INTO verdicts SELECT * FROM new_verdicts")
-    con.unregister("new_verdicts")
+    insert_arrow(con, "verdicts", table)
     # Groups leave ignored matches out; shares too.
     con.execute(
         "INSERT INTO meta VALUES ('groups_stale', '1') ON CONFLICT (key) DO UPDATE SET value = '1'"

@@ -6,8 +6,7 @@ import random
 
 import pytest
 
-from reuse import edits as edits_module
-from reuse.edits import CATEGORIES, Edit, typed_edits
+from reuse.edits import CATEGORIES, Edit, jieba_words, typed_edits
 from reuse.normalise import normalise
 
 
@@ -247,9 +246,9 @@ def test_deterministic():
         chars.insert(rng.randrange(len(chars)), rng.choice(words))
     b = "".join(chars)
     first = diff(base, b)
-    for cached in (edits_module._tag, edits_module._block, edits_module._hmm):
+    for cached in (jieba_words.tag_text, jieba_words._block, jieba_words._hmm):
         cached.cache_clear()
-    edits_module._block_hmm.cache_clear()
+    jieba_words._block_hmm.cache_clear()
     assert diff(base, b) == first
     check_offsets(base, b, first)
 
@@ -291,7 +290,7 @@ def test_words_are_jiebas_words_of_the_whole_document():
         "第一条 为了规范管理，根据《中华人民共和国宪法》，制定本条例。2014年2月25日上海市"
         "第十四届人民代表大会常务委员会第十一次会议通过。等10件地方性法规由张伟同志负责。"
     ).text
-    tokens = edits_module._tokens(text, 0, len(text), 0, len(text))
+    tokens = jieba_words.text_tokens(text, 0, len(text), 0, len(text))
     assert [(w, t) for _, _, w, t in tokens] == [
         (p.word, p.flag) for p in jieba.posseg.cut(text, HMM=True)
     ]
@@ -320,12 +319,12 @@ def test_prefix_dictionary_from_the_cache_equals_jiebas_own(tmp_path):
 
     built = jieba.Tokenizer()
     built.tmp_dir = str(tmp_path)
-    edits_module.load_prefix_dictionary(built)  # no cache yet: jieba builds and writes it
+    jieba_words.load_prefix_dictionary(built)  # no cache yet: jieba builds and writes it
     assert (tmp_path / "jieba.cache").is_file() and built.initialized
 
     cached = jieba.Tokenizer()
     cached.tmp_dir = str(tmp_path)
-    edits_module.load_prefix_dictionary(cached)
+    jieba_words.load_prefix_dictionary(cached)
     assert cached.initialized
     assert cached.total == built.total and cached.FREQ == built.FREQ
     sentence = "在北京市召开人民代表大会"
@@ -334,5 +333,5 @@ def test_prefix_dictionary_from_the_cache_equals_jiebas_own(tmp_path):
     (tmp_path / "jieba.cache").write_bytes(b"not a marshal file")
     broken = jieba.Tokenizer()
     broken.tmp_dir = str(tmp_path)
-    edits_module.load_prefix_dictionary(broken)  # jieba's own load fails too and rebuilds
+    jieba_words.load_prefix_dictionary(broken)  # jieba's own load fails too and rebuilds
     assert broken.total == built.total and broken.FREQ == built.FREQ

@@ -1,0 +1,252 @@
+"""jieba's words, as ``jieba.posseg.cut(..., HMM=True)`` gives them, computed per
+block and cached: the dictionary loaded fast, the most probable route through
+a block, and jieba's HMM only on the unknown runs near an edit."""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import math
+import os
+import re
+import tempfile
+from functools import lru_cache
+
+from reuse.edits.model import Token
+
+_BLOCK_CACHE_SIZE = 1 << 15
+"""jieba blocks whose words are cached per process (~3 kB each: ~100 MB when full)."""
+
+_HMM_CACHE_SIZE = 1 << 14
+"""Unknown runs whose HMM words are cached per process."""
+# jieba.posseg's own patterns (0.42): a *block* is a run of characters matched
+# by its ``re_han_internal``; words never cross block edges, so a block
+# segmented on its own gets the same words as inside the whole text.
+_BLOCK_CLASS = r"\u4e00-\u9fd5a-zA-Z0-9+#&._"
+BLOCK_RE = re.compile("[" + _BLOCK_CLASS + "]+")
+UP_TO_LAST_NON_BLOCK_RE = re.compile(".*[^" + _BLOCK_CLASS + "]", re.S)
+_HAN_DETAIL_RE = re.compile(r"([\u4e00-\u9fd5]+)")
+_SKIP_DETAIL_RE = re.compile(r"([.0-9]+|[a-zA-Z0-9]+)")
+_NUM_START_RE = re.compile(r"[.0-9]")
+_ENG_START_RE = re.compile(r"[a-zA-Z0-9]")
+BLOCK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#&._")
+
+
+class _Jieba:
+    """jieba's POS tokenizer and dictionary, loaded once per process (quietly)."""
+
+    def __init__(self) -> None:
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        load_prefix_dictionary(jieba.dt)
+        self.dt = jieba.posseg.dt  # the default jieba.posseg.POSTokenizer
+        self.dt.makesure_userdict_loaded()
+        self.freq: dict[str, int] = self.dt.tokenizer.FREQ
+        self.tags: dict[str, str] = self.dt.word_tag_tab
+        self.logtotal = math.log(self.dt.tokenizer.total)
+
+
+def load_prefix_dictionary(tokenizer: object) -> None:
+    """``tokenizer.initialize()`` (a ``jieba.Tokenizer``), its cache read in one piece.
+
+    jieba keeps its prefix dictionary (~500,000 words and prefixes with their
+    counts) in a marshal file, ``jieba.cache`` in the temporary directory,
+    and reads it with ``marshal.load(file)``, which asks the file object for
+    a few bytes per value: ~1.2 s here, against ~0.2 s for ``marshal.loads``
+    of the file's bytes. For the default dictionary and cache file (jieba
+    does not check that cache's age either) this reads those bytes itself and
+    sets the same ``FREQ`` and ``total``; otherwise (no cache yet, another
+    dictionary or cache file, an unreadable cache) jieba initialises as usual.
+    """
+    t = tokenizer
+    if not t.initialized and t.dictionary is None and not t.cache_file:  # type: ignore[attr-defined]
+        path = os.path.join(t.tmp_dir or tempfile.gettempdir(), "jieba.cache")  # type: ignore[attr-defined]
+        try:
+            with open(path, "rb") as fh:
+                freq, total = marshal.loads(fh.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        else:
+            if isinstance(freq, dict) and freq and isinstance(total, int):
+                with t.lock:  # type: ignore[attr-defined]
+                    t.FREQ, t.total, t.initialized = freq, total, True  # type: ignore[attr-defined]
+    t.initialize()  # type: ignore[attr-defined]
+
+
+_JIEBA: _Jieba | None = None
+
+
+def jieba_state() -> _Jieba:
+    global _JIEBA
+    if _JIEBA is None:
+        _JIEBA = _Jieba()
+    return _JIEBA
+
+
+def load_jieba() -> None:
+    """Load jieba's dictionaries now (~0.6 s), e.g. in a process about to fork workers."""
+    jieba_state()
+
+
+def _route(block: str, jb: _Jieba) -> list[int]:
+    """``route[k]``: end (inclusive) of the word starting at ``k`` on jieba's most
+    probable path through ``block``: ``jieba.Tokenizer.get_DAG`` and ``calc`` in
+    one pass (same scores, same tie-break: the longer word)."""
+    n = len(block)
+    freq_get, log, logtotal = jb.freq.get, math.log, jb.logtotal
+    best = [0.0] * (n + 1)
+    route = [0] * n
+    for k in range(n - 1, -1, -1):
+        f = freq_get(block[k])
+        b, bx = (log(f) - logtotal + best[k + 1] if f else -math.inf), k
+        i = k + 1
+        while f is not None and i < n:
+            i += 1
+            f = freq_get(block[k:i])
+            if f:
+                v = log(f) - logtotal + best[i]
+                if v >= b:
+                    b, bx = v, i - 1
+        if b == -math.inf:  # no word starts here: an unknown character, frequency 1
+            b = best[k + 1] - logtotal
+        best[k] = b
+        route[k] = bx
+    return route
+
+
+@lru_cache(maxsize=_BLOCK_CACHE_SIZE)
+def _block(block: str) -> tuple[tuple[Token, ...], list[int], tuple[tuple[int, int], ...]]:
+    """jieba's words of one block (``jieba.posseg.cut(block, HMM=True)``) without
+    the HMM, and the Han runs that the HMM would re-segment.
+
+    Returns ``(tokens, starts, runs)``: the tokens are ``cut``'s words, except
+    that each run of unknown Han characters that ``cut`` hands to its HMM is
+    left as single characters with their dictionary tags; ``starts`` are the
+    tokens' starts; ``runs`` the ranges of those unknown runs (see
+    :func:`_hmm`). Offsets are relative to ``block``.
+    """
+    jb = jieba_state()
+    tags, freq = jb.tags, jb.freq
+    route = _route(block, jb)
+    out: list[Token] = []
+    runs: list[tuple[int, int]] = []
+
+    def singles(s: int, e: int) -> None:
+        out.extend((i, i + 1, block[i], tags.get(block[i], "x")) for i in range(s, e))
+
+    def flush(s: int, e: int) -> None:  # a run of one-character words, as jieba's __cut_DAG
+        buf = block[s:e]
+        if e - s == 1 or freq.get(buf):
+            singles(s, e)
+            return
+        pos = s
+        for piece in _HAN_DETAIL_RE.split(buf):  # as jieba's __cut_detail
+            if not piece:
+                continue
+            end = pos + len(piece)
+            if "\u4e00" <= piece[0] <= "\u9fd5":
+                if not runs or runs[-1][0] != s:
+                    runs.append((s, e))
+                singles(pos, end)
+            else:
+                for x in _SKIP_DETAIL_RE.split(piece):
+                    if x:
+                        tag = (
+                            "m"
+                            if _NUM_START_RE.match(x)
+                            else "eng"
+                            if _ENG_START_RE.match(x)
+                            else "x"
+                        )
+                        out.append((pos, pos + len(x), x, tag))
+                        pos += len(x)
+            pos = end
+
+    x, n, run = 0, len(block), -1
+    while x < n:
+        y = route[x] + 1
+        if y - x == 1:
+            if run < 0:
+                run = x
+        else:
+            if run >= 0:
+                flush(run, x)
+                run = -1
+            word = block[x:y]
+            out.append((x, y, word, tags.get(word, "x")))
+        x = y
+    if run >= 0:
+        flush(run, n)
+    return tuple(out), [t[0] for t in out], tuple(runs)
+
+
+@lru_cache(maxsize=_HMM_CACHE_SIZE)
+def _hmm(run: str) -> tuple[Token, ...]:
+    """Words and tags of a run of unknown Han characters: ``jieba.posseg.cut(run, HMM=True)``
+    (its HMM, a Viterbi search over ~250 POS states per character)."""
+    out: list[Token] = []
+    pos = 0
+    for p in jieba_state().dt.cut(run, HMM=True):
+        out.append((pos, pos + len(p.word), p.word, p.flag))
+        pos += len(p.word)
+    if pos != len(run):  # pragma: no cover - never seen
+        return tuple((i, i + 1, c, "x") for i, c in enumerate(run))
+    return tuple(out)
+
+
+@lru_cache(maxsize=_HMM_CACHE_SIZE)
+def _block_hmm(block: str, hot: tuple[tuple[int, int], ...]) -> tuple[tuple[Token, ...], list[int]]:
+    """``(tokens, starts)`` of ``block`` with the unknown runs ``hot`` (some of
+    ``_block(block)``'s runs) re-segmented by the HMM."""
+    tokens = _block(block)[0]
+    out: list[Token] = []
+    k = 0
+    for rs, re_ in hot:
+        while tokens[k][0] < rs:
+            out.append(tokens[k])
+            k += 1
+        out.extend((s + rs, e + rs, w, t) for s, e, w, t in _hmm(block[rs:re_]))
+        while k < len(tokens) and tokens[k][0] < re_:
+            k += 1
+    out.extend(tokens[k:])
+    return tuple(out), [t[0] for t in out]
+
+
+def block_tokens(block: str, hot_lo: int, hot_hi: int) -> tuple[tuple[Token, ...], list[int]]:
+    """``(tokens, starts)`` of ``block``, the HMM on the unknown runs that overlap
+    ``[hot_lo, hot_hi)`` (block offsets)."""
+    tokens, starts, runs = _block(block)
+    if runs:
+        hot = tuple(r for r in runs if r[0] < hot_hi and r[1] > hot_lo)
+        if hot:
+            return _block_hmm(block, hot)
+    return tokens, starts
+
+
+def text_tokens(text: str, lo: int, hi: int, hot_lo: int, hot_hi: int) -> list[Token]:
+    """jieba's words of ``text[lo:hi]`` (offsets relative to ``lo``), ``lo`` and ``hi``
+    being block edges; the HMM re-segments only the unknown runs that overlap
+    ``[hot_lo, hot_hi)`` (offsets into ``text``). Characters between blocks
+    are one word each, tagged ``'x'``."""
+    out: list[Token] = []
+    pos = lo
+    for m in BLOCK_RE.finditer(text, lo, hi):
+        bs, be = m.span()
+        out.extend((i - lo, i - lo + 1, text[i], "x") for i in range(pos, bs))
+        pos = be
+        off = bs - lo
+        tokens = block_tokens(m.group(), hot_lo - bs, hot_hi - bs)[0]
+        out.extend([(s + off, e + off, w, t) for s, e, w, t in tokens])
+    out.extend((i - lo, i - lo + 1, text[i], "x") for i in range(pos, hi))
+    return out
+
+
+@lru_cache(maxsize=1024)
+def tag_text(text: str) -> tuple[Token, ...]:
+    """The jieba words of a whole short text, HMM on (the sides of a structural edit)."""
+    return tuple(text_tokens(text, 0, len(text), 0, len(text)))
+
+
+# ------------------------------------------------------------------ character classes

@@ -1,0 +1,394 @@
+"""Typed edits of a match: the character edit script widened to jieba words,
+merged, located in the original texts and classed (see :mod:`reuse.edits`)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from rapidfuzz.distance import Levenshtein
+
+from reuse.edits.jieba_words import (
+    BLOCK_CHARS,
+    BLOCK_RE,
+    UP_TO_LAST_NON_BLOCK_RE,
+    block_tokens,
+    tag_text,
+    text_tokens,
+)
+from reuse.edits.model import CONTEXT, HOT_MARGIN, MAX_BLOCK_EXTENSION, Edit
+from reuse.edits.rules import (
+    DATE_RE,
+    DURATION_RE,
+    LINE_BREAKS,
+    SENTENCE_BREAKS,
+    is_punct,
+    place_like,
+    retag,
+    structural,
+    word_class,
+)
+from reuse.normalise import NormalisedText
+
+
+class _Window:
+    """The jieba words covering a passage range ``[s, e)``: the range widened to
+    whole jieba blocks (by at most ``MAX_BLOCK_EXTENSION`` characters each way),
+    taken from the whole normalised document ``text``, in which the passage
+    starts at ``base``. Offsets are passage offsets. jieba's HMM runs on the
+    unknown runs within ``HOT_MARGIN`` characters of the range. Date
+    expressions are searched in the range plus ``CONTEXT`` characters."""
+
+    __slots__ = ("start", "tokens", "starts", "_doc", "_base", "_s", "_e", "_dates")
+
+    def __init__(self, text: str, base: int, s: int, e: int) -> None:
+        n = len(text)
+        lo, hi = base + s, base + e
+        c = text[lo]
+        if "\u4e00" <= c <= "\u9fd5" or c in BLOCK_CHARS:
+            floor = max(0, lo - MAX_BLOCK_EXTENSION)
+            m = UP_TO_LAST_NON_BLOCK_RE.match(text, floor, lo)
+            lo = m.end() if m else floor
+        c = text[hi - 1]
+        if "\u4e00" <= c <= "\u9fd5" or c in BLOCK_CHARS:
+            m = BLOCK_RE.match(text, hi, min(n, hi + MAX_BLOCK_EXTENSION))
+            if m:
+                hi = m.end()
+        self.start = lo - base
+        m = BLOCK_RE.match(text, lo, hi)
+        if m and m.end() == hi:  # one block (the common case): its cached words
+            hot = base + s - lo
+            self.tokens, self.starts = block_tokens(
+                m.group(), hot - HOT_MARGIN, hot + e - s + HOT_MARGIN
+            )
+        else:
+            self.tokens = text_tokens(text, lo, hi, base + s - HOT_MARGIN, base + e + HOT_MARGIN)
+            self.starts = [t[0] for t in self.tokens]
+        self._doc, self._base = text, base
+        self._s, self._e = min(lo, base + s - CONTEXT), max(hi, base + e + CONTEXT)
+        self._dates: list[tuple[int, int]] | None = None
+
+    def word_at(self, i: int) -> tuple[int, int]:
+        """Passage range of the word containing passage offset ``i`` (inside the window)."""
+        k = bisect_right(self.starts, i - self.start) - 1
+        s, e = self.tokens[k][0], self.tokens[k][1]
+        return s + self.start, e + self.start
+
+    def words(self, s: int, e: int) -> list[tuple[str, str, int, int]]:
+        """``(word, tag, start, end)`` of the words overlapping passage range ``[s, e)``,
+        white-space tokens left out, place names re-tagged."""
+        lo, hi = s - self.start, e - self.start
+        out = []
+        tokens = self.tokens
+        for k in range(max(0, bisect_right(self.starts, lo) - 1), len(tokens)):
+            ws, we, word, _ = tokens[k]
+            if we <= lo:
+                continue
+            if ws >= hi:
+                break
+            if word.isspace():
+                continue
+            out.append((word, retag(tokens, k), ws + self.start, we + self.start))
+        return out
+
+    def dates(self) -> list[tuple[int, int]]:
+        """Passage ranges of the date and time expressions in the window."""
+        if self._dates is None:
+            lo, hi, base = max(0, self._s), min(len(self._doc), self._e), self._base
+            self._dates = [
+                (m.start() - base, m.end() - base) for m in DATE_RE.finditer(self._doc, lo, hi)
+            ]
+        return self._dates
+
+
+# ---------------------------------------------------------------------- one edit
+
+
+class _Work:
+    """An edit under construction (passage offsets)."""
+
+    __slots__ = ("i1", "i2", "j1", "j2", "category", "win_a", "win_b")
+
+    def __init__(
+        self,
+        i1: int,
+        i2: int,
+        j1: int,
+        j2: int,
+        category: str | None,
+        win_a: _Window | None,
+        win_b: _Window | None,
+    ) -> None:
+        self.i1, self.i2, self.j1, self.j2 = i1, i2, j1, j2
+        self.category = category
+        self.win_a, self.win_b = win_a, win_b
+
+
+def _char_edits(pa: str, pb: str) -> list[tuple[int, int, int, int]]:
+    """Non-equal opcodes of the Levenshtein script, touching ones merged."""
+    out: list[list[int]] = []
+    for op in Levenshtein.opcodes(pa, pb):
+        if op.tag == "equal":
+            continue
+        if out and out[-1][1] == op.src_start and out[-1][3] == op.dest_start:
+            out[-1][1], out[-1][3] = op.src_end, op.dest_end
+        else:
+            out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return [(a, b, c, d) for a, b, c, d in out]
+
+
+def _widen(
+    ta: str,
+    a0: int,
+    tb: str,
+    b0: int,
+    i1: int,
+    i2: int,
+    j1: int,
+    j2: int,
+    left_room: int,
+    right_room: int,
+) -> _Work:
+    """Grow an edit by the same number of (equal) characters on both sides until
+    each side with text starts and ends on a jieba word boundary.
+
+    ``left_room``/``right_room``: equal characters available before/after the
+    edit (up to the neighbouring edit or the passage edge). ``ta``/``tb``: the
+    normalised documents, in which the passages start at ``a0``/``b0``.
+    """
+    win_a = _Window(ta, a0, i1, i2) if i2 > i1 else None
+    win_b = _Window(tb, b0, j1, j2) if j2 > j1 else None
+    kl = kr = 0
+    while True:
+        nl, nr = kl, kr
+        for side in (0, 1):
+            if side == 0:
+                s, e, win, text, base = i1 - kl, i2 + kr, win_a, ta, a0
+            else:
+                s, e, win, text, base = j1 - kl, j2 + kr, win_b, tb, b0
+            if e <= s:
+                continue
+            if win is None:  # an insert/delete that grew into text on this side
+                win = _Window(text, base, s, e)
+                if side == 0:
+                    win_a = win
+                else:
+                    win_b = win
+            ws, _ = win.word_at(s)
+            nl = max(nl, kl + s - ws)
+            _, we = win.word_at(e - 1)
+            nr = max(nr, kr + we - e)
+        nl, nr = min(nl, left_room), min(nr, right_room)
+        if nl == kl and nr == kr:
+            break
+        kl, kr = nl, nr
+    return _Work(i1 - kl, i2 + kr, j1 - kl, j2 + kr, None, win_a, win_b)
+
+
+def _structural_of(
+    pa: str,
+    pb: str,
+    i1: int,
+    i2: int,
+    j1: int,
+    j2: int,
+    original_a: str,
+    na: NormalisedText,
+    a0: int,
+    a1: int,
+    original_b: str,
+    nb: NormalisedText,
+    b0: int,
+    b1: int,
+) -> str | None:
+    """Structural category of a character edit with text on one side only (the
+    other side empty or punctuation)."""
+    old, new = pa[i1:i2], pb[j1:j2]
+    if new and (not old or is_punct(old)) and not is_punct(new):
+        s, e = _original_range(nb, b0 + j1, b0 + j2, b0, b1)
+        mid = not old and _mid_sentence(original_a, na, a0 + i1, a0, a1)
+        return structural(new, original_b, s, e, mid)
+    if old and (not new or is_punct(new)) and not is_punct(old):
+        s, e = _original_range(na, a0 + i1, a0 + i2, a0, a1)
+        mid = not new and _mid_sentence(original_b, nb, b0 + j1, b0, b1)
+        return structural(old, original_a, s, e, mid)
+    return None
+
+
+def _mid_sentence(original: str, nt: NormalisedText, p: int, lo: int, hi: int) -> bool:
+    """True if normalised position ``p`` (strictly inside passage ``[lo, hi)``) is
+    inside a sentence: neither neighbouring character is a sentence break
+    (``。!?;:``) and no line break lies between them in the original."""
+    if not lo < p < hi:
+        return False
+    text = nt.text
+    if text[p - 1] in SENTENCE_BREAKS or text[p] in SENTENCE_BREAKS:
+        return False
+    between = original[int(nt.origin[p - 1]) + 1 : int(nt.origin[p])]
+    return not any(c in LINE_BREAKS for c in between)
+
+
+def _original_range(nt: NormalisedText, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
+    """Original ``[start, end)`` of normalised ``[s, e)`` inside passage ``[lo, hi)``.
+
+    Empty ranges map to the original position of the normalised character at
+    ``s`` (before which the other side's text goes), or just after the last
+    character of the passage when ``s`` is its end.
+    """
+    if e > s:
+        return nt.to_original(s, e)
+    if s > lo and s == hi:
+        p = int(nt.origin[s - 1]) + 1
+    elif s < len(nt.text):
+        p = int(nt.origin[s])
+    else:
+        p = nt.n_original
+    return p, p
+
+
+def _classify(w: _Work, pa: str, pb: str) -> tuple[str, str]:
+    """(category, pos) of a widened edit."""
+    sides = []
+    if w.i2 > w.i1 and w.win_a is not None:
+        sides.append((w.win_a, w.win_a.words(w.i1, w.i2)))
+    if w.j2 > w.j1 and w.win_b is not None:
+        sides.append((w.win_b, w.win_b.words(w.j1, w.j2)))
+    tags: list[str] = []
+    for _, words in sides:
+        for _, tag, _, _ in words:
+            if tag not in tags:
+                tags.append(tag)
+    pos = ",".join(tags)
+    content = [(win, word) for win, words in sides for word in words if not is_punct(word[0])]
+    if not content:
+        changed = pa[w.i1 : w.i2] + pb[w.j1 : w.j2]
+        return ("punctuation" if is_punct(changed) else "other"), pos
+
+    def is_time(win: _Window, word: tuple[str, str, int, int]) -> bool:
+        if any(s < word[3] and word[2] < e for s, e in win.dates()):
+            return True
+        return word[1] == "t" and not DURATION_RE.fullmatch(word[0])
+
+    if all(is_time(win, word) for win, word in content) or any(
+        text and DATE_RE.fullmatch(text.strip()) for text in (pa[w.i1 : w.i2], pb[w.j1 : w.j2])
+    ):
+        return "date", pos
+    classes = [word_class(word[0], word[1]) for _, word in content]
+    if "place" in classes:  # 历下区/ns -> 金水区/n: a name with the same kind of suffix
+        classes = [
+            c or ("place" if place_like(word[0]) else None)
+            for c, (_, word) in zip(classes, content)
+        ]
+    if all(classes):
+        if len(set(classes)) == 1:
+            return classes[0] or "other", pos
+        longest = max(range(len(content)), key=lambda k: (len(content[k][1][0]), -k))
+        return classes[longest] or "other", pos
+    return "other", pos
+
+
+def _structural_pos(*texts: str) -> str:
+    """POS tags of whole texts (the sides of a structural edit), each once."""
+    tags: list[str] = []
+    for text in texts:
+        for _, _, word, tag in tag_text(text) if text else ():
+            if not word.isspace() and tag not in tags:
+                tags.append(tag)
+    return ",".join(tags)
+
+
+# ------------------------------------------------------------------------------ API
+
+
+def typed_edits(
+    original_a: str,
+    na: NormalisedText,
+    a0: int,
+    a1: int,
+    original_b: str,
+    nb: NormalisedText,
+    b0: int,
+    b1: int,
+    max_edits: int = 500,
+) -> list[Edit]:
+    """Typed, word-level edits turning passage ``na.text[a0:a1]`` into ``nb.text[b0:b1]``.
+
+    ``original_a``/``original_b`` are the original document texts that ``na``
+    and ``nb`` normalise; ``a0:a1`` and ``b0:b1`` are NORMALISED offsets
+    (end-exclusive), as stored for a match. The result, in A (and B) order,
+    holds at most ``max_edits`` edits (the first ones); its offsets and texts
+    are ORIGINAL. See the module docstring for the algorithm and categories.
+
+    >>> from reuse.normalise import normalise
+    >>> a, b = "在北京市召开", "在上海市召开"
+    >>> [(e.op, e.old_text, e.new_text, e.category, e.pos)
+    ...  for e in typed_edits(a, normalise(a), 0, 6, b, normalise(b), 0, 6)]
+    [('substitute', '北京市', '上海市', 'place', 'ns')]
+    """
+    if not (0 <= a0 <= a1 <= len(na.text) and 0 <= b0 <= b1 <= len(nb.text)):
+        raise ValueError(
+            f"bad passage [{a0}, {a1}) / [{b0}, {b1}) for lengths {len(na.text)} / {len(nb.text)}"
+        )
+    ta, tb = na.text, nb.text
+    pa, pb = ta[a0:a1], tb[b0:b1]
+    if max_edits <= 0 or pa == pb:
+        return []
+    raw = _char_edits(pa, pb)
+    work: list[_Work] = []
+    for k, (i1, i2, j1, j2) in enumerate(raw):
+        category = _structural_of(
+            pa, pb, i1, i2, j1, j2, original_a, na, a0, a1, original_b, nb, b0, b1
+        )
+        if category is not None:
+            work.append(_Work(i1, i2, j1, j2, category, None, None))
+        else:
+            prev_a = work[-1].i2 if work else 0
+            next_a = raw[k + 1][0] if k + 1 < len(raw) else len(pa)
+            w = _widen(ta, a0, tb, b0, i1, i2, j1, j2, i1 - prev_a, next_a - i2)
+            prev = work[-1] if work else None
+            if prev is not None and prev.category is None and prev.i2 == w.i1:
+                i1, j1 = prev.i1, prev.j1
+                w = _Work(
+                    i1,
+                    w.i2,
+                    j1,
+                    w.j2,
+                    None,
+                    _Window(ta, a0, i1, w.i2) if w.i2 > i1 else None,
+                    _Window(tb, b0, j1, w.j2) if w.j2 > j1 else None,
+                )
+                work[-1] = w
+            else:
+                work.append(w)
+        if len(work) > max_edits:
+            break
+    del work[max_edits:]
+
+    edits = []
+    for w in work:
+        a_start, a_end = _original_range(na, a0 + w.i1, a0 + w.i2, a0, a1)
+        b_start, b_end = _original_range(nb, b0 + w.j1, b0 + w.j2, b0, b1)
+        if w.category is not None:
+            category = w.category
+            pos = _structural_pos(pa[w.i1 : w.i2], pb[w.j1 : w.j2])
+        else:
+            category, pos = _classify(w, pa, pb)
+        if w.i2 == w.i1:
+            op = "insert"
+        elif w.j2 == w.j1:
+            op = "delete"
+        else:
+            op = "substitute"
+        edits.append(
+            Edit(
+                op,
+                a_start,
+                a_end,
+                b_start,
+                b_end,
+                original_a[a_start:a_end],
+                original_b[b_start:b_end],
+                category,
+                pos,
+            )
+        )
+    return edits
