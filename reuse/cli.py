@@ -230,7 +230,7 @@ def _db_errors() -> tuple[type[BaseException], ...]:
 
 def _fail(exc: BaseException) -> NoReturn:
     if isinstance(exc, OSError) and not isinstance(exc, ReuseError):
-        from reuse.snapshot import describe_os_error
+        from reuse.errors import describe_os_error
 
         exc = StorageError(describe_os_error(exc, "write"))
     code = exit_code(exc)

@@ -12,6 +12,10 @@ Every class here survives ``pickle`` (a worker process sends a
 
 from __future__ import annotations
 
+import errno
+import re
+from pathlib import Path
+
 
 class ReuseError(Exception):
     """Base class of every error the library raises on purpose."""
@@ -82,3 +86,52 @@ class QueryError(ReuseError):
 
 class EngineUnavailableError(ReuseError):
     """An optional engine (Spark) cannot start: its package or Java is missing."""
+
+
+# ---------------------------------------------------------------- errors read from causes
+
+_HOLDER_RE = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+
+
+def describe_os_error(exc: OSError, what: str) -> str:
+    """A one-line message for an OS error while doing ``what``."""
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on the device"
+    elif exc.errno == errno.EROFS:
+        reason = "the file system is read-only"
+    elif isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        reason = "permission denied"
+    else:
+        reason = (exc.strerror or type(exc).__name__).lower()
+    name = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    return f"cannot {what}{name}: {reason}"
+
+
+def storage_error(exc: BaseException, what: str) -> StorageError | None:
+    """A :class:`StorageError` for an OS error or a DuckDB I/O error caused by
+    a full disk or a refused write; None for anything else."""
+    if isinstance(exc, OSError):
+        return StorageError(describe_os_error(exc, what))
+    text = str(exc)
+    for marker, reason in (
+        ("No space left on device", "no space left on the device"),
+        ("Permission denied", "permission denied"),
+        ("Read-only file system", "the file system is read-only"),
+    ):
+        if marker in text:
+            return StorageError(f"cannot {what}: {reason} ({text.splitlines()[0][:200]})")
+    return None
+
+
+def busy_error(exc: BaseException, path: Path, wanted: str) -> DatabaseBusyError | None:
+    """A :class:`DatabaseBusyError` naming the holder for DuckDB's lock conflict."""
+    text = str(exc)
+    if "Could not set lock" not in text:
+        return None
+    found = _HOLDER_RE.search(text)
+    holder = f"{found.group(1)} (PID {found.group(2)})" if found else "another process"
+    return DatabaseBusyError(
+        f"{path} is held open for writing by {holder}, so it cannot be {wanted}. "
+        f"Close that session, or open the database read-only (duckdb -readonly {path.name}, "
+        "duckdb.connect(..., read_only=True)), then run this again"
+    )

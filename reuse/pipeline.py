@@ -45,7 +45,7 @@ from reuse.boilerplate import load_list
 from reuse.config import Config
 from reuse.core import Timers, edit_rows, index_document
 from reuse.edits import load_jieba
-from reuse.errors import DocumentError, StoreError
+from reuse.errors import DocumentError, StoreError, storage_error
 from reuse.groups import reuse_groups
 from reuse.identity import ScanTarget, document_key, resolve_targets, root_name
 from reuse.ingest import (
@@ -342,7 +342,7 @@ def scan(
             snapshot.publish(paths)
             result.timings["snapshot"] += time.perf_counter() - t0
         except duckdb.Error as exc:
-            refused = snapshot.storage_error(exc, f"write {paths.work}")
+            refused = storage_error(exc, f"write {paths.work}")
             if refused is None:
                 raise
             raise refused from exc

@@ -35,9 +35,7 @@ link is the same database, and publishing replaces the file, not the link.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import re
 import shutil
 import time
 import uuid
@@ -48,14 +46,20 @@ from typing import TypeVar
 import duckdb
 from filelock import FileLock, Timeout
 
-from reuse.errors import DatabaseBusyError, ScanLockedError, StorageError, StoreError
+from reuse.errors import (
+    DatabaseBusyError,
+    ScanLockedError,
+    StorageError,
+    StoreError,
+    busy_error,
+    describe_os_error,
+)
 from reuse.schema import connect
 from reuse.store import transaction
 
 __all__ = [
     "SnapshotPaths",
     "connect_reader",
-    "describe_os_error",
     "new_work_copy",
     "publish",
     "scan_lock",
@@ -68,8 +72,6 @@ T = TypeVar("T")
 READ_RETRY_SECONDS = 5.0
 #: Seconds a verdict or a scan's publication waits for the other to finish.
 PUBLISH_WAIT_SECONDS = 60.0
-
-_HOLDER_RE = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
 
 class SnapshotPaths:
@@ -85,50 +87,6 @@ class SnapshotPaths:
     @staticmethod
     def wal(path: Path) -> Path:
         return path.with_name(path.name + ".wal")
-
-
-def describe_os_error(exc: OSError, what: str) -> str:
-    """A one-line message for an OS error while doing ``what``."""
-    if exc.errno == errno.ENOSPC:
-        reason = "no space left on the device"
-    elif exc.errno == errno.EROFS:
-        reason = "the file system is read-only"
-    elif isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        reason = "permission denied"
-    else:
-        reason = (exc.strerror or type(exc).__name__).lower()
-    name = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-    return f"cannot {what}{name}: {reason}"
-
-
-def storage_error(exc: BaseException, what: str) -> StorageError | None:
-    """A :class:`StorageError` for an OS error or a DuckDB I/O error caused by
-    a full disk or a refused write; None for anything else."""
-    if isinstance(exc, OSError):
-        return StorageError(describe_os_error(exc, what))
-    text = str(exc)
-    for marker, reason in (
-        ("No space left on device", "no space left on the device"),
-        ("Permission denied", "permission denied"),
-        ("Read-only file system", "the file system is read-only"),
-    ):
-        if marker in text:
-            return StorageError(f"cannot {what}: {reason} ({text.splitlines()[0][:200]})")
-    return None
-
-
-def busy_error(exc: BaseException, path: Path, wanted: str) -> DatabaseBusyError | None:
-    """A :class:`DatabaseBusyError` naming the holder for DuckDB's lock conflict."""
-    text = str(exc)
-    if "Could not set lock" not in text:
-        return None
-    found = _HOLDER_RE.search(text)
-    holder = f"{found.group(1)} (PID {found.group(2)})" if found else "another process"
-    return DatabaseBusyError(
-        f"{path} is held open for writing by {holder}, so it cannot be {wanted}. "
-        f"Close that session, or open the database read-only (duckdb -readonly {path.name}, "
-        "duckdb.connect(..., read_only=True)), then run this again"
-    )
 
 
 @contextlib.contextmanager

@@ -137,7 +137,7 @@ class Store:
         try:
             self.con = schema.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
-            from reuse.snapshot import busy_error, storage_error
+            from reuse.errors import busy_error, storage_error
 
             raise (
                 busy_error(exc, Path(self.path), "opened")
