@@ -1,0 +1,112 @@
+"""Compare two reuse databases table by table, or a database with a digest.
+
+    python jobs/compare_databases.py BEFORE.duckdb AFTER.duckdb
+    python jobs/compare_databases.py DB.duckdb --digest tests/fixtures/seeds_digest.json
+    python jobs/compare_databases.py DB.duckdb --write-digest FILE.json
+
+A refactoring must leave the database a scan writes unchanged. A table's
+*digest* is its row count and the SHA-256 of its rows, each row rendered as
+text in a canonical order (sorted by every column), with the columns that
+record when and where a scan ran left out: timestamps, the absolute folder a
+root or document was read at (``location``), the scanning process (``pid``),
+the absolute roots of a scan (``scans.roots``) and the version string. Every
+other column, match offsets, similarities, edits, templates, groups,
+shares, is compared. Exit code 0: every table equal; 1: some table differs
+(each is named, with its row counts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+#: Columns that say when, where or by which process a scan ran.
+VOLATILE_COLUMNS = frozenset({"location", "pid", "roots", "version"})
+
+
+def table_digests(db_path: str | Path) -> dict[str, dict[str, object]]:
+    """Per base table of the database: ``{"rows": n, "sha256": hex}``."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_type = 'BASE TABLE' AND table_schema = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
+        return {name: _table_digest(con, name) for name in tables}
+    finally:
+        con.close()
+
+
+def _table_digest(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, object]:
+    columns = [
+        name
+        for name, kind in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        if name not in VOLATILE_COLUMNS and not kind.startswith("TIMESTAMP")
+    ]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    digest = hashlib.sha256()
+    rows = 0
+    cursor = con.execute(f'SELECT {quoted} FROM "{table}" ORDER BY ALL')
+    while batch := cursor.fetchmany(10_000):
+        for row in batch:
+            digest.update(repr(row).encode("utf-8"))
+            digest.update(b"\n")
+            rows += 1
+    return {"rows": rows, "sha256": digest.hexdigest()}
+
+
+def differences(
+    before: dict[str, dict[str, object]], after: dict[str, dict[str, object]]
+) -> list[str]:
+    """One line per table that is missing on one side or whose rows differ."""
+    lines = []
+    for table in sorted(set(before) | set(after)):
+        a, b = before.get(table), after.get(table)
+        if a is None or b is None:
+            lines.append(f"{table}: only in {'after' if a is None else 'before'}")
+        elif a != b:
+            lines.append(f"{table}: differs ({a['rows']} rows before, {b['rows']} after)")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("database")
+    parser.add_argument("other", nargs="?", help="a second database to compare with")
+    parser.add_argument("--digest", type=Path, help="a digest file to compare with")
+    parser.add_argument("--write-digest", type=Path, help="write the database's digest here")
+    args = parser.parse_args(argv)
+    mine = table_digests(args.database)
+    if args.write_digest:
+        args.write_digest.write_text(json.dumps(mine, indent=1, sort_keys=True) + "\n")
+        print(f"{len(mine)} tables written to {args.write_digest}")
+        return 0
+    if args.other:
+        theirs = table_digests(args.other)
+    elif args.digest:
+        theirs = json.loads(args.digest.read_text())
+    else:
+        parser.error("give a second database or --digest FILE")
+    found = differences(theirs, mine)
+    for table in sorted(mine):
+        mark = "differs" if any(line.startswith(f"{table}:") for line in found) else "same"
+        print(f"{table:<20} {mine[table]['rows']:>10} rows  {mark}")
+    for line in found:
+        print(line, file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
