@@ -214,9 +214,9 @@ def run_naive(list_file: str) -> dict[str, Any]:
     from datasketch import MinHash, MinHashLSH
 
     from reuse import Config
-    from reuse.normalise import normalise
-    from reuse.segment import segment
-    from reuse.shingle import units
+    from reuse.text.normalise import normalise
+    from reuse.text.segment import segment
+    from reuse.text.shingle import units
 
     config = Config()
     bands, rows = config.lsh_bands
@@ -258,8 +258,8 @@ def run_naive(list_file: str) -> dict[str, Any]:
 def run_spark(list_file: str, db: str, output: str, master: str) -> dict[str, Any]:
     """Child side of ``section_spark``: the Spark job into ``output``, then the import."""
     from reuse import Config
-    from reuse.spark_engine import run_spark_scan, spark_session
-    from reuse.spark_output import import_output
+    from reuse.engine.spark import run_spark_scan, spark_session
+    from reuse.engine.spark_output import import_output
 
     roots = Path(list_file).read_text(encoding="utf-8").splitlines()
     t0 = time.perf_counter()
@@ -739,7 +739,7 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="reuse-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     from reuse import __version__
-    from reuse.workers import available_cpus
+    from reuse.engine.workers import available_cpus
 
     print(
         f"# reuse {__version__} benchmark, {date.today()}, {platform.machine()} "

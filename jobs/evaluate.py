@@ -6,7 +6,7 @@
 
 For each corpus this runs the real scan (files to a fresh DuckDB file) and
 scores ``matches`` of kind 'reuse' against the ground truth with
-:mod:`reuse.evaluation` (precision, recall, granularity, plagdet), overall,
+:mod:`jobs.evaluation.measures` (precision, recall, granularity, plagdet), overall,
 per obfuscation level and per length band. Every document pair is scored
 (``all_pairs``), so matches between documents that share no case, formulaic
 lines among them, count against precision.
@@ -31,9 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jobs.obfuscation_corpus import generate  # noqa: E402
-from reuse import Config, scan  # noqa: E402
-from reuse.evaluation import (  # noqa: E402
+from jobs.evaluation.measures import (  # noqa: E402
     Scores,
     all_pairs,
     drop_detections_of,
@@ -45,6 +43,8 @@ from reuse.evaluation import (  # noqa: E402
     score,
     score_by,
 )
+from jobs.obfuscation_corpus import generate  # noqa: E402
+from reuse import Config, scan  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"

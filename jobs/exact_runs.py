@@ -7,7 +7,7 @@ Scans the 56 reports of ``gov_reports`` that the issue about stock text names
 NPC resolutions) into a new database (or reads ``--db``), then prints the
 share of the characters that two documents share in exact runs of at least
 ``--run`` normalised characters that rows of ``shared_spans`` cover
-(:mod:`reuse.exact_coverage`), per kind, and the longest runs left uncovered.
+(:mod:`jobs.evaluation.exact_coverage`), per kind, and the longest runs left uncovered.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from jobs.evaluation.exact_coverage import exact_run_coverage, gov_reports_56, report  # noqa: E402
 from reuse import Config, scan  # noqa: E402
-from reuse.exact_coverage import exact_run_coverage, gov_reports_56, report  # noqa: E402
-from reuse.snapshot import connect_reader  # noqa: E402
+from reuse.store.snapshot import connect_reader  # noqa: E402
 
 DEFAULT_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 

@@ -31,12 +31,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reuse import Config  # noqa: E402
-from reuse.candidates import band_keys, candidate_pairs  # noqa: E402
-from reuse.ingest import iter_source_files, read_document  # noqa: E402
-from reuse.normalise import normalise  # noqa: E402
-from reuse.segment import segment  # noqa: E402
-from reuse.shingle import shingle  # noqa: E402
-from reuse.sketch import passage_signatures  # noqa: E402
+from reuse.detect.candidates import band_keys, candidate_pairs  # noqa: E402
+from reuse.detect.sketch import passage_signatures  # noqa: E402
+from reuse.ingest.walk import iter_source_files, read_document  # noqa: E402
+from reuse.text.normalise import normalise  # noqa: E402
+from reuse.text.segment import segment  # noqa: E402
+from reuse.text.shingle import shingle  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"

@@ -21,7 +21,7 @@ What it writes under ``DIR``:
   code points into the files' text exactly as written; the suspicious range
   covers the inserted passage including any noise inserted inside it; chars
   is the length of the source range, and band is
-  :func:`reuse.evaluation.length_band` of it);
+  :func:`jobs.evaluation.measures.length_band` of it);
 * ``docs.tsv``: file, role, chars, formulaic (0/1), origin (corpus paths).
 
 Levels (per case): ``verbatim``; ``layout`` (line and page breaks inside
@@ -71,7 +71,7 @@ if __package__ in (None, ""):
     # Run as `python jobs/obfuscation_corpus.py`: make the repository importable.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reuse.evaluation import Case, length_band  # noqa: E402
+from jobs.evaluation.measures import Case, length_band  # noqa: E402
 
 DEFAULT_CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 

@@ -36,7 +36,7 @@ DEFAULT_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 def _server(db: Path) -> tuple[object, int, threading.Thread]:
     import uvicorn
 
-    from reuse.serve.app import create_app
+    from reuse.report.serve.app import create_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

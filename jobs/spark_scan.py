@@ -10,7 +10,7 @@ local path or a Hadoop URI (``hdfs://``, ``s3a://``, ``gs://``) and is
 overwritten. ``--db`` imports OUT into a new DuckDB file when OUT is local;
 otherwise copy OUT to the review machine and run ``reuse import OUT --db FILE``.
 
-The alignment plan runs on the driver (see :mod:`reuse.spark_engine`): it
+The alignment plan runs on the driver (see :mod:`reuse.engine.spark`): it
 holds every passage's band keys (passages x bands x 8 bytes) and every
 fingerprint (16 bytes each), so give the driver memory to match
 (``--driver-memory``, or ``spark.driver.memory``) and, in cluster deploy
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
     )
-    from reuse.spark_engine import parse_settings, run_spark_scan, spark_session
-    from reuse.spark_output import check_new_database, import_output
+    from reuse.engine.spark import parse_settings, run_spark_scan, spark_session
+    from reuse.engine.spark_output import check_new_database, import_output
 
     # Run by spark-submit, SPARK_HOME's launcher has set the master; run by
     # plain python, default to two local cores.

@@ -22,11 +22,15 @@ __version__ = "0.5.0"
 
 if TYPE_CHECKING:
     from reuse.config import Config
-    from reuse.pipeline import ScanResult, scan
+    from reuse.engine.pipeline import ScanResult, scan
 
 __all__ = ["Config", "ScanResult", "__version__", "scan"]
 
-_LAZY = {"Config": "reuse.config", "ScanResult": "reuse.pipeline", "scan": "reuse.pipeline"}
+_LAZY = {
+    "Config": "reuse.config",
+    "ScanResult": "reuse.engine.pipeline",
+    "scan": "reuse.engine.pipeline",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -45,7 +45,7 @@ class IngestConfig:
 
     Attributes:
         suffixes: file name endings read (case-insensitive); .docx, .pdf,
-            .html and .htm are extracted (:mod:`reuse.formats`), others decoded as text.
+            .html and .htm are extracted (:mod:`reuse.ingest.formats`), others decoded as text.
         max_bytes: larger files are rejected with an error row, in bytes
             (16 MiB: a report is rarely over 1 MiB; a larger file is a dump).
         max_chars: a document with more characters (code points) of text,
@@ -219,7 +219,7 @@ class AlignConfig:
         anchor_chars: an identical run of at least this many characters
             anchors a segment's boundary; shorter runs at the edges are trimmed.
         min_match_chars: segments shorter than this in either document are
-            dropped, counted in units (:func:`reuse.shingle.units`): a Chinese
+            dropped, counted in units (:func:`reuse.text.shingle.units`): a Chinese
             character, or a whole word of a spaced script such as English.
         min_similarity: segments whose Levenshtein similarity
             ``1 - d / max(len_a, len_b)`` is below this are dropped.
@@ -246,7 +246,7 @@ class AlignConfig:
 
 @dataclass(frozen=True)
 class SeedsConfig:
-    """Exact seeds: winnowed k-gram fingerprints (:mod:`reuse.seeds`).
+    """Exact seeds: winnowed k-gram fingerprints (:mod:`reuse.detect.seeds`).
 
     Every run of at least ``kgram + window - 1`` identical normalised
     characters (40 with the defaults) that two documents share holds a
@@ -279,7 +279,7 @@ class TemplatesConfig:
     ``N`` live documents: 10 up to 5,000 documents, then 0.2% of them (39
     for 19,061 news items). Such text is a template: its occurrences are
     aligned to one representative (``k`` alignments for ``k`` documents, not
-    ``k (k - 1) / 2``) instead of pairwise (:mod:`reuse.templates`).
+    ``k (k - 1) / 2``) instead of pairwise (:mod:`reuse.derive.templates`).
 
     Attributes:
         min_documents: the least ``T``.

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from reuse.align import Alphabet, Segment, _drop_overlaps, align_pair, chain, verify
 from reuse.config import AlignConfig
-from reuse.normalise import normalise
-from reuse.segment import segment
+from reuse.detect.align import Alphabet, Segment, _drop_overlaps, align_pair, chain, verify
+from reuse.text.normalise import normalise
+from reuse.text.segment import segment
 
 BODY = normalise(
     "经济开发区始终坚持多元协同、融合发展、资源共享的原则，打破单一的传统树状组织架构，"
@@ -135,7 +135,7 @@ def test_alphabet_keys_keep_exactly_which_characters_are_equal() -> None:
 def test_alignment_on_alphabet_keys_is_the_same() -> None:
     # rapidfuzz's scores, scripts and distances depend only on which characters
     # are equal: on the keys they are the same as on the texts.
-    from reuse.align import verify_texts
+    from reuse.detect.align import verify_texts
 
     rng = np.random.default_rng(5)
     texts = _rich_texts(rng, 40, 150)

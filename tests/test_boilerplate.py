@@ -9,10 +9,10 @@ import pytest
 from conftest import write
 
 from reuse import Config, scan
-from reuse.boilerplate import covered_share, find_units, key_hash, load_list, unit_key
 from reuse.config import BoilerplateConfig
-from reuse.normalise import normalise
-from reuse.segment import segment
+from reuse.derive.boilerplate import covered_share, find_units, key_hash, load_list, unit_key
+from reuse.text.normalise import normalise
+from reuse.text.segment import segment
 
 
 @pytest.mark.parametrize(

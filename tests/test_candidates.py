@@ -1,4 +1,4 @@
-"""Tests for reuse.candidates: LSH band keys and candidate passage pairs."""
+"""Tests for reuse.detect.candidates: LSH band keys and candidate passage pairs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from reuse.candidates import (
+from reuse.config import Config
+from reuse.detect.candidates import (
     _document_runs,
     _pairs_in_sorted_runs,
     band_keys,
@@ -18,11 +19,10 @@ from reuse.candidates import (
     candidate_pairs,
     candidate_pairs_datasketch,
 )
-from reuse.config import Config
-from reuse.normalise import normalise
-from reuse.segment import segment
-from reuse.shingle import char_shingles
-from reuse.sketch import passage_signatures
+from reuse.detect.sketch import passage_signatures
+from reuse.text.normalise import normalise
+from reuse.text.segment import segment
+from reuse.text.shingle import char_shingles
 
 # ---------------------------------------------------------------------------
 # band_keys

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from reuse import Config, scan
 from reuse.cli import EXIT_FAILURE, EXIT_REJECTED, app
-from reuse.report import QUERIES_DIR, available_queries, find_query
+from reuse.report.reports import QUERIES_DIR, available_queries, find_query
 
 runner = CliRunner()
 
@@ -91,7 +91,14 @@ def test_shell_completion_is_offered(tmp_path: Path) -> None:
 
 
 HEAVY = ("numpy", "pyarrow", "duckdb", "jieba", "rapidfuzz", "datasketch", "opencc", "scipy")
-HEAVY += ("trafilatura", "pypdf", "docx", "charset_normalizer", "rich.table", "reuse.pipeline")
+HEAVY += (
+    "trafilatura",
+    "pypdf",
+    "docx",
+    "charset_normalizer",
+    "rich.table",
+    "reuse.engine.pipeline",
+)
 
 
 def test_help_loads_no_heavy_module() -> None:
@@ -153,7 +160,7 @@ def test_report_json_has_stable_shape(scanned: Path) -> None:
         "text_b",
         "diff",
     }
-    # reuse.shares: copied characters of each document (quotations and edits apart).
+    # reuse.store.shares: copied characters of each document (quotations and edits apart).
     assert pair["doc_a"]["share"] > 0.85 and pair["doc_b"]["share"] > 0.85
 
 
@@ -404,7 +411,7 @@ def test_tables_at_80_columns_show_readable_distinct_paths(many_pairs: Path) -> 
 
 
 def test_query_tables_keep_every_header_whole(many_pairs: Path) -> None:
-    from reuse.report import run_query
+    from reuse.report.reports import run_query
 
     for name in available_queries():
         _, sql = find_query(name)

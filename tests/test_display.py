@@ -1,4 +1,4 @@
-"""Paths and tables in a terminal of a given width (reuse.display)."""
+"""Paths and tables in a terminal of a given width (reuse.report.display)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from reuse.display import (
+from reuse.report.display import (
     PATH_READABLE,
     Column,
     fit_table,

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from reuse.edits import CATEGORIES, Edit, jieba_words, typed_edits
-from reuse.normalise import normalise
+from reuse.text.normalise import normalise
 
 
 def diff(a: str, b: str, **kwargs) -> list[Edit]:

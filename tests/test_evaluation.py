@@ -1,4 +1,4 @@
-"""Tests of reuse.evaluation: PAN measures on hand-computed examples, and the loaders."""
+"""Tests of jobs.evaluation.measures: PAN measures on hand-computed examples, and the loaders."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reuse import evaluation
-from reuse.errors import StoreError
-from reuse.evaluation import (
+from jobs.evaluation import measures as evaluation
+from jobs.evaluation.measures import (
     Case,
     Detection,
     Scores,
@@ -26,6 +25,7 @@ from reuse.evaluation import (
     score,
     score_by,
 )
+from reuse.errors import StoreError
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 PAN_DIR = CORPORA / "pan13_textalign_noobf"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import CORPORA, DATA
 
+from jobs.evaluation.exact_coverage import exact_run_coverage, gov_reports_56
 from reuse import Config, scan
-from reuse.exact_coverage import exact_run_coverage, gov_reports_56
-from reuse.snapshot import connect_reader
+from reuse.store.snapshot import connect_reader
 
 
 def _coverage(db: Path, run: int = 40):

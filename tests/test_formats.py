@@ -1,4 +1,4 @@
-"""Tests for reuse.formats (.docx, .pdf, .html extraction) and its use by ingest and scan.
+"""Tests for reuse.ingest.formats (.docx, .pdf, .html extraction) and its use by ingest and scan.
 
 Every fixture is generated here, in tmp_path or in memory: python-docx writes
 the .docx files, pypdf and a hand-built writer the ASCII PDFs, reportlab (with
@@ -28,9 +28,10 @@ import pytest
 from conftest import DATA, SEED_A
 from docx.oxml import parse_xml
 
-from reuse import Config, formats, scan
+from reuse import Config, scan
 from reuse.errors import DocumentError
-from reuse.formats import (
+from reuse.ingest import formats
+from reuse.ingest.formats import (
     EXTRACTED_FORMATS,
     declared_charset,
     decode_html,
@@ -39,7 +40,7 @@ from reuse.formats import (
     extract_html,
     extract_pdf,
 )
-from reuse.ingest import (
+from reuse.ingest.walk import (
     DEFAULT_SUFFIXES,
     decode_document,
     iter_source_files,

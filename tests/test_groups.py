@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from reuse.groups import GroupMember, ReuseGroup, reuse_groups
+from reuse.derive.groups import GroupMember, ReuseGroup, reuse_groups
 
 Side = tuple[int, int, int, int, int, int, int]
 

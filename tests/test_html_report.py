@@ -32,8 +32,7 @@ from typer.testing import CliRunner
 from reuse import Config, scan
 from reuse.cli import app
 from reuse.errors import OutputError
-from reuse.html_pages import is_folder_output, pair_page_names
-from reuse.html_report import (
+from reuse.report.html import (
     COLOURS,
     CSP,
     SCRIPT,
@@ -42,8 +41,9 @@ from reuse.html_report import (
     script_hash,
     write_html_report,
 )
-from reuse.report import html_data, pair_report
-from reuse.snapshot import connect_reader
+from reuse.report.html_pages import is_folder_output, pair_page_names
+from reuse.report.reports import html_data, pair_report
+from reuse.store.snapshot import connect_reader
 
 OUTPUT = Path(__file__).parent / "output"
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "col", "area", "base", "source"}

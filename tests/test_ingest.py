@@ -1,4 +1,4 @@
-"""Tests for reuse.ingest: finding files, reading them and guessing encodings."""
+"""Tests for reuse.ingest.walk: finding files, reading them and guessing encodings."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from typing import Any, NoReturn
 
 import pytest
 
-from reuse import Config, ingest
+from reuse import Config
 from reuse.config import IngestConfig
 from reuse.errors import ConfigError, DocumentError
-from reuse.ingest import (
+from reuse.ingest import walk as ingest
+from reuse.ingest.walk import (
     DEFAULT_MAX_CHARS,
     DEFAULT_SUFFIXES,
     DecodedDocument,
@@ -474,7 +475,7 @@ def test_walk_missing_root_is_reported(tmp_path: Path, tree: Path) -> None:
 
 
 def test_walk_without_on_error_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="reuse.ingest"):
+    with caplog.at_level(logging.WARNING, logger="reuse.ingest.walk"):
         assert list(iter_source_files([tmp_path / "nowhere"])) == []
     assert "root does not exist" in caplog.text
 

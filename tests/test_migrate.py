@@ -9,10 +9,11 @@ import duckdb
 import pytest
 from conftest import SEED_A, SEED_B
 
-from reuse import Config, scan, schema
-from reuse.migrate import identities
-from reuse.store import Store
-from reuse.verdicts import review
+from reuse import Config, scan
+from reuse.store import schema
+from reuse.store.database import Store
+from reuse.store.migrate import identities
+from reuse.store.verdicts import review
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

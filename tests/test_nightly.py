@@ -245,7 +245,7 @@ def test_hostile_input_is_rejected_and_the_rest_indexed(tmp_path: Path) -> None:
 def test_file_vanishing_during_the_scan_is_an_error_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reuse.pipeline as pipeline
+    import reuse.engine.pipeline as pipeline
 
     corpus = tmp_path / "v"
     shutil.copytree(DATA, corpus, ignore=shutil.ignore_patterns("*.list"))
@@ -288,7 +288,7 @@ def test_nightly_job_exit_codes_and_summary(tmp_path: Path) -> None:
 from hostile_corpus import make_good, make_hostile_corpus  # noqa: E402
 
 from reuse.cli import EXIT_BUSY, EXIT_STORAGE, EXIT_WORKER  # noqa: E402
-from reuse.workers import available_cpus  # noqa: E402
+from reuse.engine.workers import available_cpus  # noqa: E402
 
 HOSTILE_CONFIG = "[ingest]\nmax_chars = 1000000\n"
 
@@ -532,7 +532,7 @@ def test_a_moved_folder_and_database_add_nothing(tmp_path: Path) -> None:
 
 
 def test_a_renamed_file_keeps_its_matches_and_verdicts(tmp_path: Path, seed_dir: Path) -> None:
-    from reuse.verdicts import review
+    from reuse.store.verdicts import review
 
     db = tmp_path / "r.duckdb"
     scan([seed_dir], db)
@@ -584,7 +584,7 @@ def test_storage_failures_get_their_cause_and_exit_code(
 ) -> None:
     import filelock
 
-    import reuse.store
+    import reuse.store.database
 
     runner = CliRunner()
 
@@ -597,14 +597,14 @@ def test_storage_failures_get_their_cause_and_exit_code(
     assert result.exit_code == EXIT_STORAGE
     assert "permission denied" in result.output and "Traceback" not in result.output
 
-    real = reuse.store.Store.write_indexed
+    real = reuse.store.database.Store.write_indexed
 
     def full(self, *args, **kwargs):
         real(self, *args, **kwargs)
         raise duckdb.IOException('IO Error: Could not write file "x": No space left on device')
 
     with monkeypatch.context() as patch:
-        patch.setattr(reuse.store.Store, "write_indexed", full)
+        patch.setattr(reuse.store.database.Store, "write_indexed", full)
         result = runner.invoke(app, ["scan", str(DATA), "--db", str(tmp_path / "full.duckdb")])
     assert result.exit_code == EXIT_STORAGE
     assert "no space left on the device" in result.output

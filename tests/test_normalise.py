@@ -1,4 +1,4 @@
-"""Tests for reuse.normalise: width and punctuation folding, white space, the offset map."""
+"""Tests for reuse.text.normalise: width and punctuation folding, white space, the offset map."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from reuse.normalise import NormalisedText, normalise, normalise_char
+from reuse.text.normalise import NormalisedText, normalise, normalise_char
 
 # ---------------------------------------------------------------------------
 # normalise(): the normalised text

@@ -23,7 +23,7 @@ if not all(
     pytest.skip(f"shared corpora not found at {CORPORA}", allow_module_level=True)
 
 from jobs import obfuscation_corpus as oc  # noqa: E402
-from reuse.evaluation import Case, Detection, all_pairs, load_cases_tsv, score  # noqa: E402
+from jobs.evaluation.measures import Case, Detection, all_pairs, load_cases_tsv, score  # noqa: E402
 
 CAPTION = re.compile(r"^(（.*(摄|供图)）|图为.*摄|（记者 \S+）|本报记者 .*)$")
 

@@ -12,8 +12,8 @@ from rapidfuzz.distance import Levenshtein
 
 from jobs.benchmark import match_table
 from reuse import Config, scan
-from reuse.normalise import normalise
-from reuse.report import union_length
+from reuse.report.reports import union_length
+from reuse.text.normalise import normalise
 
 
 def _docs(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:

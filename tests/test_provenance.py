@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from reuse import Config, scan
 from reuse.cli import app
-from reuse.provenance import (
+from reuse.derive.provenance import (
     DocumentDate,
     compare_dates,
     cpc_congress_year,

@@ -9,7 +9,7 @@ import pytest
 from conftest import SEED_A, SEED_B
 
 from reuse.errors import QueryError
-from reuse.report import (
+from reuse.report.reports import (
     display_root,
     find_query,
     html_data,

@@ -1,4 +1,4 @@
-"""Tests for reuse.segment: sentence splitting and overlapping passages."""
+"""Tests for reuse.text.segment: sentence splitting and overlapping passages."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from reuse.config import SegmentConfig
-from reuse.normalise import normalise
-from reuse.segment import Segmentation, segment, split_sentences
+from reuse.text.normalise import normalise
+from reuse.text.segment import Segmentation, segment, split_sentences
 
 # ---------------------------------------------------------------------------
 # split_sentences: where sentences end

@@ -19,13 +19,13 @@ import pytest
 from conftest import CORPORA, DATA, SEED_A, SEED_B, write
 
 from reuse import Config, scan
-from reuse.report import confined_connection
-from reuse.serve import pages
+from reuse.report.reports import confined_connection
+from reuse.report.serve import pages
 
 pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
-from reuse.serve.app import create_app  # noqa: E402
+from reuse.report.serve.app import create_app  # noqa: E402
 
 OUTPUT = Path(__file__).parent / "output"
 

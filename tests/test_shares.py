@@ -1,4 +1,4 @@
-"""reuse.shares: one definition of the share copied, its worked example, and
+"""reuse.store.shares: one definition of the share copied, its worked example, and
 recomputation only where a document's inputs changed."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from conftest import DATA, SEED_A, SEED_B
 from test_cli import invoke
 
 from reuse import Config, scan
-from reuse.shares import CLASSES, derive_shares, document_coverage
+from reuse.store.shares import CLASSES, derive_shares, document_coverage
 
 
 def _shares(db: Path) -> dict[str, tuple]:

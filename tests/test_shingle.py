@@ -1,4 +1,4 @@
-"""Tests for reuse.shingle: character and word shingles, their hashes and spans."""
+"""Tests for reuse.text.shingle: character and word shingles, their hashes and spans."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from reuse.config import ShingleConfig
-from reuse.shingle import (
+from reuse.text.shingle import (
     Shingles,
     char_shingle_hash,
     char_shingles,

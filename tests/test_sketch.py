@@ -1,4 +1,4 @@
-"""Tests for reuse.sketch: passage MinHash signatures against datasketch itself."""
+"""Tests for reuse.detect.sketch: passage MinHash signatures against datasketch itself."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from reuse.segment import segment
-from reuse.shingle import char_shingle_hash, char_shingles
-from reuse.sketch import EMPTY, fmix32, passage_signatures, permutations, to_datasketch
+from reuse.detect.sketch import EMPTY, fmix32, passage_signatures, permutations, to_datasketch
+from reuse.text.segment import segment
+from reuse.text.shingle import char_shingle_hash, char_shingles
 
 CJK = "治理新局面党建引领高质量发展坚持稳中求进改革开放创新协调绿色共享人民城市"
 

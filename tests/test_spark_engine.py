@@ -1,4 +1,4 @@
-"""The Spark engine finds what the embedded engine finds (``reuse.spark_engine``).
+"""The Spark engine finds what the embedded engine finds (``reuse.engine.spark``).
 
 Parity tests run Spark in ``local[2]`` on small corpora (the seeds, a
 generated corpus with reuse at every obfuscation level, bad files, a corpus
@@ -26,15 +26,15 @@ from typer.testing import CliRunner
 from jobs.obfuscation_corpus import generate
 from reuse.cli import app
 from reuse.config import Config
+from reuse.engine.pipeline import scan
+from reuse.engine.spark_output import import_output, read_manifest
 from reuse.errors import EngineUnavailableError, StoreError
-from reuse.pipeline import scan
-from reuse.spark_output import import_output, read_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _spark_missing() -> str | None:
-    from reuse.spark_engine import check_spark
+    from reuse.engine.spark import check_spark
 
     try:
         check_spark()
@@ -52,7 +52,7 @@ pytestmark = pytest.mark.spark
 def spark_module():
     if _MISSING:
         pytest.skip(_MISSING)
-    from reuse.spark_engine import spark_session
+    from reuse.engine.spark import spark_session
 
     session = spark_session("local[2]")
     yield session
@@ -65,7 +65,7 @@ def spark_module():
 @pytest.fixture
 def spark(spark_module):
     """The active local[2] session (a new one if a CLI run stopped the last)."""
-    from reuse.spark_engine import spark_session
+    from reuse.engine.spark import spark_session
 
     return spark_session("local[2]")
 
@@ -136,7 +136,7 @@ def _assert_same(embedded: dict[str, list], spark: dict[str, list]) -> None:
 @pytest.fixture(scope="module")
 def spark_scanned(spark_module, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The corpus scanned by both engines: the embedded result and the Spark output folder."""
-    from reuse.spark_engine import run_spark_scan
+    from reuse.engine.spark import run_spark_scan
 
     work = tmp_path_factory.mktemp("spark-scan")
     sources = [str(corpus / "generated" / "docs"), str(corpus / "docs")]
@@ -172,7 +172,7 @@ def test_spark_engine_matches_embedded_engine(spark_scanned: dict, tmp_path: Pat
 def test_a_killed_import_rerun_gives_the_same_database(
     spark_scanned: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reuse import pipeline
+    from reuse.engine import pipeline
 
     out, db = spark_scanned["work"] / "out", tmp_path / "spark.duckdb"
 
@@ -191,7 +191,7 @@ def test_a_killed_import_rerun_gives_the_same_database(
 
 @needs_spark
 def test_bucket_limit_and_no_edits_agree(spark, corpus: Path, tmp_path: Path) -> None:
-    from reuse.spark_engine import run_spark_scan
+    from reuse.engine.spark import run_spark_scan
 
     config = Config.load(overrides={"candidates.max_bucket": 3, "scan.edits": False})
     sources = [str(corpus / "generated" / "docs")]
@@ -246,7 +246,7 @@ def test_templates_agree(spark, tmp_path: Path) -> None:
     """Stock text in at least T documents (pass 2 of the plan: each member aligned
     with its representative) gives the same templates, labels and typed edits,
     aligned through the block join."""
-    from reuse.spark_engine import run_spark_scan
+    from reuse.engine.spark import run_spark_scan
 
     config = Config.load(overrides={"templates.min_documents": 4, "boilerplate.min_df": 4})
     _stock_corpus(tmp_path / "stock")
@@ -274,7 +274,7 @@ def test_templates_agree(spark, tmp_path: Path) -> None:
 def test_table_input_gives_the_file_scan_results(spark, corpus: Path, tmp_path: Path) -> None:
     """A JSON-lines table of (path, text) scans like the same texts as files
     (aligned through the block join; the other tests take the pair join)."""
-    from reuse.spark_engine import run_spark_scan
+    from reuse.engine.spark import run_spark_scan
 
     folder = corpus / "generated" / "docs"
     files = sorted(folder.iterdir())[:40]
@@ -340,7 +340,7 @@ def test_import_refuses_what_is_not_an_output_folder(tmp_path: Path) -> None:
 
 def test_missing_java_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pyspark")
-    from reuse import spark_engine
+    from reuse.engine import spark as spark_engine
 
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setattr(spark_engine.shutil, "which", lambda name: None)
@@ -353,7 +353,7 @@ def test_missing_pyspark_is_a_clear_message(
 ) -> None:
     import sys
 
-    from reuse import spark_engine
+    from reuse.engine import spark as spark_engine
 
     monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark raises ImportError
     with pytest.raises(EngineUnavailableError, match=r"reuse\[spark\]"):
@@ -384,7 +384,7 @@ def test_parquet_table_of_file_bytes_scans_like_the_files(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from reuse.spark_engine import run_spark_scan
+    from reuse.engine.spark import run_spark_scan
 
     folder = corpus / "docs"
     suffixes = Config().ingest.suffixes  # a table is taken whole; a folder by suffix

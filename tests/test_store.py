@@ -9,9 +9,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from reuse import schema
 from reuse.errors import StoreError
-from reuse.store import MATCH_SCHEMA, IndexedDocument, Store
+from reuse.store import schema
+from reuse.store.database import MATCH_SCHEMA, IndexedDocument, Store
 
 
 def _doc(path: str, text: str = "正文内容。") -> IndexedDocument:

@@ -12,8 +12,8 @@ import pytest
 from test_nightly import dump, make_corpus
 
 from reuse import Config, scan
+from reuse.engine.workers import STATE, ordered_map, resolve_workers
 from reuse.errors import DocumentError, ReuseError, WorkerError
-from reuse.workers import STATE, ordered_map, resolve_workers
 
 
 def _square_plus_offset(x: int) -> tuple[int, int]:
@@ -146,7 +146,7 @@ def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
 
 
 def test_budget_runs_fit_the_budget() -> None:
-    from reuse.matching import budget_runs
+    from reuse.engine.matching import budget_runs
 
     lengths = {1: 10, 2: 10, 3: 10, 4: 25}
     pairs = [(1, 2), (1, 3), (2, 3), (3, 4), (1, 4)]

@@ -27,7 +27,7 @@ from reuse.edits.rules import (
     structural,
     word_class,
 )
-from reuse.normalise import NormalisedText
+from reuse.text.normalise import NormalisedText
 
 
 class _Window:
@@ -318,7 +318,7 @@ def typed_edits(
     holds at most ``max_edits`` edits (the first ones); its offsets and texts
     are ORIGINAL. See the module docstring for the algorithm and categories.
 
-    >>> from reuse.normalise import normalise
+    >>> from reuse.text.normalise import normalise
     >>> a, b = "在北京市召开", "在上海市召开"
     >>> [(e.op, e.old_text, e.new_text, e.category, e.pos)
     ...  for e in typed_edits(a, normalise(a), 0, 6, b, normalise(b), 0, 6)]

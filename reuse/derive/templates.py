@@ -1,0 +1,419 @@
+"""Derived stage: templates, and the kind of every stored match.
+
+Stock text is aligned to a representative (pass 2 of :mod:`reuse.detect.plan`):
+each such match pairs a member's occurrence with a part of the
+representative document (``matches.rep_doc``). Here they become templates:
+
+* **Templates.** In each representative document, overlapping
+  representative sides (normalised offsets) are merged into one region; a
+  region with its members is a template when it spans at least ``T``
+  documents (:meth:`reuse.config.TemplatesConfig.threshold`), the
+  representative's own document included. Its matches are ``kind =
+  'template'``; those of a region in fewer documents are ordinary reuse
+  (``'reuse'``) between the two documents, unless the pair was also aligned
+  pairwise and a pairwise match already holds more than half of one, or
+  the member or the region is shorter than ``align.min_match_chars``
+  normalised characters (star alignments keep segments down to
+  ``seeds.kgram``, for short members of real templates): ``'template'``,
+  stock text in no template. Regions are taken in the
+  order of their representatives (:func:`reuse.detect.plan.document_ranks`); one
+  whose representative and members lie, each more than half, in templates
+  taken before is the same stock text starred from one of its members (an
+  LSH bucket without the first representative's passage): no template of
+  its own, its matches ``'template'``.
+* **Boilerplate templates.** Formulaic lines (:mod:`reuse.derive.boilerplate`) are
+  stored as a star of line matches around their representative occurrence;
+  each line is a template of kind ``'boilerplate'``.
+* **Fuzzy stock text** that only pairwise alignment found: a region of a
+  document matched pairwise with at least ``T - 1`` others is text in ``T``
+  documents, a template whose members are those matches (:func:`_hubs`).
+* **Pairwise matches** (pass 1) that templates explain are ``'boilerplate'``
+  (the formulaic lines hold as much of them as all templates do) or
+  ``'template'``; the others are ``'reuse'``. A match is explained when
+  templates and formulaic lines hold at least ``boilerplate.segment_share``
+  of its characters in both documents, or leave fewer than
+  ``align.min_match_chars`` equal characters outside them in one (its
+  length, less the part held, less its edit distance): two reports that share
+  a formula and a few words around it do not share text of their own.
+
+Template ids order templates by documents (most first), then by the
+representative's path and offset; ``template_key`` (md5 of the
+representative's path and text) names a template across rebuilds. Nothing
+here aligns: it reads the stored matches, so it runs after every scan that
+changed them, and a scan killed before it ends is completed by the next.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from reuse.config import Config
+from reuse.detect.plan import document_ranks
+from reuse.store.database import Store
+
+__all__ = ["TemplateStats", "label_matches"]
+
+
+@dataclass
+class _Template:
+    kind: str
+    rep_doc: int
+    rep_norm: list[int]
+    rep_orig: list[int]
+    members: list[tuple] = field(default_factory=list)  # (doc, start, end, rs, re, match, sim, d)
+
+    @property
+    def documents(self) -> set[int]:
+        return {self.rep_doc} | {m[0] for m in self.members}
+
+
+@dataclass
+class TemplateStats:
+    """What :func:`label_matches` made: templates of each kind and relabelled matches."""
+
+    n_templates: int = 0
+    n_boilerplate: int = 0
+    n_relabelled: int = 0
+
+
+_COLUMNS = (
+    "match_id doc_a doc_b a_start a_end b_start b_end a_norm_start a_norm_end "
+    "b_norm_start b_norm_end similarity edit_distance kind source rep_doc"
+).split()
+
+
+def _sides(row: dict) -> tuple[tuple[int, int, int, int, int], tuple[int, int, int, int, int]]:
+    """``(rep side, member side)`` as ``(doc, norm_start, norm_end, start, end)``."""
+    a, b = _sides_of(row)
+    return (a, b) if row["rep_doc"] == row["doc_a"] else (b, a)
+
+
+def _regions(rows: list[dict], kind: str) -> list[_Template]:
+    """Templates of stars around representatives: overlapping representative
+    sides merged (``kind`` 'template'), or equal ones grouped (line stars)."""
+    by_rep: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_rep[row["rep_doc"]].append(row)
+    out: list[_Template] = []
+    for rep_doc in sorted(by_rep):
+        members = sorted(by_rep[rep_doc], key=lambda r: (_sides(r)[0][1], _sides(r)[0][2]))
+        current: _Template | None = None
+        for row in members:
+            rep, member = _sides(row)
+            joins = current is not None and (
+                rep[1] < current.rep_norm[1]
+                if kind == "template"
+                else (rep[1], rep[2]) == tuple(current.rep_norm)
+            )
+            if not joins:
+                current = _Template(kind, rep_doc, [rep[1], rep[2]], [rep[3], rep[4]])
+                out.append(current)
+            assert current is not None
+            current.rep_norm[1] = max(current.rep_norm[1], rep[2])
+            current.rep_orig[0] = min(current.rep_orig[0], rep[3])
+            current.rep_orig[1] = max(current.rep_orig[1], rep[4])
+            current.members.append(
+                (member[0], member[3], member[4], rep[3], rep[4], row["match_id"],
+                 row["similarity"], row["edit_distance"], member[1], member[2])
+            )  # fmt: skip
+    return out
+
+
+def label_matches(store: Store, config: Config) -> TemplateStats:
+    """Rebuild the templates and set the kind of every live aligned match (see
+    the module docstring); atomically, and clears the labels' stale mark."""
+    rows = [dict(zip(_COLUMNS, r)) for r in store.labelled_matches()]
+    t = config.templates.threshold(store.count_live_documents())
+    stars = [r for r in rows if r["rep_doc"] is not None and r["source"] == "align"]
+    lines = [r for r in rows if r["source"] == "line"]
+    pairwise = [r for r in rows if r["rep_doc"] is None and r["source"] == "align"]
+    shortest = config.align.min_match_chars
+    kinds: dict[int, str] = {}
+    valid: list[_Template] = []
+    repeats = _repeats(stars, pairwise)
+    ids, dates, paths = store.document_order()
+    ranks = document_ranks(ids, dates, paths)
+    held_by_valid = _Held()
+    for tpl in sorted(_regions(stars, "template"), key=lambda x: (ranks[x.rep_doc], x.rep_norm)):
+        nested = held_by_valid.holds(tpl)
+        ok = len(tpl.documents) >= t
+        for member in tpl.members:
+            match_id = member[5]
+            short = min(member[9] - member[8], member[4] - member[3]) < shortest
+            stock = nested or ok or match_id in repeats or short
+            kinds[match_id] = "template" if stock else "reuse"
+        if ok and not nested:
+            valid.append(tpl)
+            held_by_valid.add(tpl)
+    boilerplate = _regions(lines, "boilerplate")
+    line_spans = store.formulaic_spans(
+        config.boilerplate.min_documents(store.count_live_documents())
+    )
+    lines_held = {doc: _Union(spans) for doc, spans in line_spans.items()}
+    share = config.boilerplate.segment_share
+    held = _held(valid, line_spans)
+    for row in pairwise:
+        kinds[row["match_id"]] = _pairwise_kind(row, held, lines_held, share, shortest)
+    # Fuzzy stock text among what is still pairwise reuse.
+    hubs = _hubs([r for r in pairwise if kinds[r["match_id"]] == "reuse"], t, ranks)
+    valid.extend(hubs)
+    held = _held(valid, line_spans)
+    edges = {member[5] for tpl in hubs for member in tpl.members}
+    for row in pairwise:
+        if row["match_id"] in edges:
+            kinds[row["match_id"]] = "template"
+        elif kinds[row["match_id"]] == "reuse":
+            kinds[row["match_id"]] = _pairwise_kind(row, held, lines_held, share, shortest)
+    for row in lines:
+        kinds[row["match_id"]] = "boilerplate"
+    changed = [
+        (r["match_id"], kinds[r["match_id"]]) for r in rows if kinds[r["match_id"]] != r["kind"]
+    ]
+    ordered = _ordered(valid + boilerplate, store.document_paths())
+    store.write_templates(_template_tables(ordered), changed)
+    return TemplateStats(
+        sum(1 for tpl in ordered if tpl.kind == "template"),
+        sum(1 for tpl in ordered if tpl.kind == "boilerplate"),
+        len(changed),
+    )
+
+
+class _Held:
+    """Where the templates kept so far lie: per document, normalised spans."""
+
+    def __init__(self) -> None:
+        self.spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+
+    def add(self, tpl: _Template) -> None:
+        self.spans[tpl.rep_doc].append((tpl.rep_norm[0], tpl.rep_norm[1]))
+        for m in tpl.members:
+            self.spans[m[0]].append((m[8], m[9]))
+
+    def _in(self, doc: int, start: int, end: int) -> bool:
+        return any(
+            2 * (min(end, e) - max(start, s)) > end - start for s, e in self.spans.get(doc, ())
+        )
+
+    def holds(self, tpl: _Template) -> bool:
+        """True when more than half of the template's text, in its representative
+        and in every member, lies in templates kept before: the same stock
+        text, starred from one of its members (a passage of the better
+        representative fell into other LSH buckets)."""
+        return self._in(tpl.rep_doc, *tpl.rep_norm) and all(
+            self._in(m[0], m[8], m[9]) for m in tpl.members
+        )
+
+
+def _hubs(pairwise: list[dict], t: int, ranks: np.ndarray) -> list[_Template]:
+    """Templates of fuzzy stock text that only pairwise alignment found: a region
+    of a document (overlapping sides of its pairwise matches, merged) matched
+    with at least ``t - 1`` other documents is text found in ``t`` documents.
+
+    Greedy star cover, deterministic: regions with the most partner documents
+    first (then the better-ranked document, then the earlier offset) become
+    representatives; their matches to regions not yet in a template are the
+    members. A member's region joins no other template, so nothing chains.
+    """
+    sides: dict[int, list[tuple[int, int, int, int, int, dict]]] = defaultdict(list)
+    for row in pairwise:
+        a, b = _sides_of(row)
+        sides[a[0]].append((*a[1:], b[0], row))
+        sides[b[0]].append((*b[1:], a[0], row))
+    island_of: dict[tuple[int, int], int] = {}  # (doc, match_id) -> island
+    islands: list[tuple[int, list[tuple]]] = []
+    for doc in sorted(sides):
+        end = -1
+        for side in sorted(sides[doc], key=lambda x: (x[0], x[1], x[5]["match_id"])):
+            if side[0] >= end:
+                islands.append((doc, []))
+            islands[-1][1].append(side)
+            island_of[(doc, side[5]["match_id"])] = len(islands) - 1
+            end = max(end, side[1])
+    hubs = [k for k, (doc, members) in enumerate(islands) if len({m[4] for m in members}) >= t - 1]
+    hubs.sort(
+        key=lambda k: (
+            -len({m[4] for m in islands[k][1]}),
+            ranks[islands[k][0]],
+            islands[k][1][0][0],
+        )
+    )
+    used: set[int] = set()
+    out: list[_Template] = []
+    for k in hubs:
+        if k in used:
+            continue
+        doc, members = islands[k]
+        free = [m for m in members if island_of[(m[4], m[5]["match_id"])] not in used]
+        if len({m[4] for m in free}) < t - 1:
+            continue
+        rep_norm = [min(m[0] for m in free), max(m[1] for m in free)]
+        rep_orig = [min(m[2] for m in free), max(m[3] for m in free)]
+        tpl = _Template("template", doc, rep_norm, rep_orig)
+        used.add(k)
+        for m in free:
+            row = m[5]
+            other = _sides_of(row)[1] if row["doc_a"] == doc else _sides_of(row)[0]
+            used.add(island_of[(m[4], row["match_id"])])
+            tpl.members.append(
+                (other[0], other[3], other[4], m[2], m[3], row["match_id"],
+                 row["similarity"], row["edit_distance"], other[1], other[2])
+            )  # fmt: skip
+        out.append(tpl)
+    return out
+
+
+def _sides_of(row: dict) -> tuple[tuple[int, int, int, int, int], tuple[int, int, int, int, int]]:
+    """``(side a, side b)`` as ``(doc, norm_start, norm_end, start, end)``."""
+    a = (row["doc_a"], row["a_norm_start"], row["a_norm_end"], row["a_start"], row["a_end"])
+    b = (row["doc_b"], row["b_norm_start"], row["b_norm_end"], row["b_start"], row["b_end"])
+    return a, b
+
+
+def _repeats(stars: list[dict], pairwise: list[dict]) -> set[int]:
+    """Star matches that repeat a pairwise match of the same document pair (more
+    than half of either side in it): the pair was aligned in both passes."""
+    by_pair: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for row in pairwise:
+        by_pair[(row["doc_a"], row["doc_b"])].append(row)
+    out = set()
+    for row in stars:
+        for other in by_pair.get((row["doc_a"], row["doc_b"]), ()):
+            oa = min(row["a_end"], other["a_end"]) - max(row["a_start"], other["a_start"])
+            ob = min(row["b_end"], other["b_end"]) - max(row["b_start"], other["b_start"])
+            if 2 * oa > row["a_end"] - row["a_start"] or 2 * ob > row["b_end"] - row["b_start"]:
+                out.add(row["match_id"])
+                break
+    return out
+
+
+class _Union:
+    """The union of some spans ``[s, e)``, merged once, for many coverage queries."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in sorted(spans):
+            if e <= s:
+                continue
+            if self.ends and s <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], e)
+            else:
+                self.starts.append(s)
+                self.ends.append(e)
+        self.before = [0]
+        for s, e in zip(self.starts, self.ends):
+            self.before.append(self.before[-1] + e - s)
+
+    def share(self, start: int, end: int) -> float:
+        """Share of ``[start, end)`` inside the union."""
+        if end <= start or not self.starts:
+            return 0.0
+        lo = bisect.bisect_right(self.ends, start)
+        hi = bisect.bisect_left(self.starts, end)
+        if hi <= lo:
+            return 0.0
+        covered = self.before[hi] - self.before[lo]
+        covered -= max(0, start - self.starts[lo])
+        covered -= max(0, self.ends[hi - 1] - end)
+        return covered / (end - start)
+
+
+def _held(
+    templates: list[_Template], lines_held: dict[int, list[tuple[int, int]]]
+) -> dict[int, _Union]:
+    """Per document, the union of the normalised spans of template occurrences
+    and formulaic lines."""
+    held: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for tpl in templates:
+        held[tpl.rep_doc].append((tpl.rep_norm[0], tpl.rep_norm[1]))
+        for m in tpl.members:
+            held[m[0]].append((m[8], m[9]))
+    for doc, spans in lines_held.items():
+        held[doc].extend(spans)
+    return {doc: _Union(spans) for doc, spans in held.items()}
+
+
+def _pairwise_kind(
+    row: dict,
+    held: dict[int, _Union],
+    lines_held: dict[int, _Union],
+    share: float,
+    min_chars: int,
+) -> str:
+    """'reuse' unless templates and formulaic lines explain the match: they hold
+    at least ``share`` of both sides, or what they leave of a side holds fewer
+    than ``min_chars`` equal characters (its length, less the held part, less
+    the edit distance); then 'boilerplate' when the lines alone do, else
+    'template'."""
+    a = (row["doc_a"], row["a_norm_start"], row["a_norm_end"])
+    b = (row["doc_b"], row["b_norm_start"], row["b_norm_end"])
+    if a[0] not in held or b[0] not in held:
+        return "reuse"
+    held_a = held[a[0]].share(a[1], a[2])
+    held_b = held[b[0]].share(b[1], b[2])
+    left = min(
+        (a[2] - a[1]) * (1 - held_a) - row["edit_distance"],
+        (b[2] - b[1]) * (1 - held_b) - row["edit_distance"],
+    )
+    if min(held_a, held_b) < share and left >= min_chars:
+        return "reuse"
+    by_lines = min(
+        lines_held[a[0]].share(a[1], a[2]) if a[0] in lines_held else 0.0,
+        lines_held[b[0]].share(b[1], b[2]) if b[0] in lines_held else 0.0,
+    )
+    return "boilerplate" if by_lines >= min(held_a, held_b) else "template"
+
+
+def _ordered(templates: list[_Template], paths: dict[int, str]) -> list[_Template]:
+    return sorted(
+        templates,
+        key=lambda tpl: (-len(tpl.documents), paths.get(tpl.rep_doc, ""), tpl.rep_orig[0]),
+    )
+
+
+def _template_tables(templates: list[_Template]) -> tuple[pa.Table, pa.Table]:
+    t_rows = []
+    m_rows = []
+    for template_id, tpl in enumerate(templates, start=1):
+        t_rows.append(
+            (template_id, tpl.kind, tpl.rep_doc, tpl.rep_orig[0], tpl.rep_orig[1],
+             len(tpl.documents), len(tpl.members) + 1)
+        )  # fmt: skip
+        m_rows.append(
+            (template_id, tpl.rep_doc, tpl.rep_orig[0], tpl.rep_orig[1], tpl.rep_orig[0],
+             tpl.rep_orig[1], None, 1.0, 0)
+        )  # fmt: skip
+        for doc, start, end, rs, re_, match_id, sim, dist, _, _ in tpl.members:
+            m_rows.append((template_id, doc, start, end, rs, re_, match_id, sim, dist))
+    i32 = pa.int32()
+    t_types = {
+        "template_id": i32,
+        "kind": pa.string(),
+        "rep_doc": i32,
+        "rep_start": i32,
+        "rep_end": i32,
+        "n_documents": i32,
+        "n_members": i32,
+    }
+    m_types = {
+        "template_id": i32,
+        "doc_id": i32,
+        "start_offset": i32,
+        "end_offset": i32,
+        "rep_start": i32,
+        "rep_end": i32,
+        "match_id": pa.int64(),
+        "similarity": pa.float64(),
+        "edit_distance": i32,
+    }
+    return _rows_table(t_rows, t_types), _rows_table(m_rows, m_types)
+
+
+def _rows_table(rows: list[tuple], types: dict[str, pa.DataType]) -> pa.Table:
+    values = list(zip(*rows)) if rows else [() for _ in types]
+    return pa.table({n: pa.array(list(v), t) for (n, t), v in zip(types.items(), values)})

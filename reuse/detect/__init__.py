@@ -1,0 +1,2 @@
+"""Detection: MinHash sketches and LSH candidates of passages, exact k-gram seeds,
+their alignment into matches."""

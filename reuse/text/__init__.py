@@ -1,0 +1,1 @@
+"""Text functions: normalisation with an offset map, passages, shingles, quotations."""
