@@ -70,6 +70,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from jobs.evaluation.scan_tables import database_tables, match_table  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 SECTIONS = ("scan", "naive", "scaling", "workers", "blocks", "nightly", "spark")
@@ -258,8 +260,9 @@ def run_naive(list_file: str) -> dict[str, Any]:
 def run_spark(list_file: str, db: str, output: str, master: str) -> dict[str, Any]:
     """Child side of ``section_spark``: the Spark job into ``output``, then the import."""
     from reuse import Config
-    from reuse.engine.spark import run_spark_scan, spark_session
-    from reuse.engine.spark_output import import_output
+    from reuse.engine.spark import run_spark_scan
+    from reuse.engine.spark_import import import_output
+    from reuse.engine.spark_session import spark_session
 
     roots = Path(list_file).read_text(encoding="utf-8").splitlines()
     t0 = time.perf_counter()
@@ -293,6 +296,8 @@ def run_spark(list_file: str, db: str, output: str, master: str) -> dict[str, An
 def _jvm_peak_mb(spark: Any) -> float:
     """Peak RSS (VmHWM) of the Spark driver JVM in MB; 0 where /proc is not there."""
     proc = getattr(spark.sparkContext._gateway, "proc", None)
+    if proc is None:
+        return 0.0
     try:
         status = Path(f"/proc/{proc.pid}/status").read_text()
     except (AttributeError, OSError):
@@ -328,23 +333,6 @@ def measure_scan(
     out = _child("scan", listing, db, workers, int(edits), pair_budget)
     out["db"] = str(db)
     return out
-
-
-def match_table(db: str) -> list[tuple]:
-    import duckdb
-
-    con = duckdb.connect(db, read_only=True)
-    rows = con.execute(
-        "SELECT d1.path, a_start, a_end, d2.path, b_start, b_end, kind, edit_distance "
-        "FROM live_matches m JOIN documents d1 ON d1.doc_id = m.doc_a "
-        "JOIN documents d2 ON d2.doc_id = m.doc_b ORDER BY ALL"
-    ).fetchall()
-    con.close()
-    # doc_a < doc_b by id, and ids depend on the order files arrived in: compare
-    # each match with its two sides in path order.
-    return sorted(
-        (r[3], r[4], r[5], r[0], r[1], r[2], r[6], r[7]) if r[3] < r[0] else r for r in rows
-    )
 
 
 # --- report ------------------------------------------------------------------------------
@@ -602,27 +590,6 @@ def section_nightly(corpora: Path, name: str, work: Path) -> None:
     print(f"incremental database {'equals' if same else 'DIFFERS FROM'} the fresh scan's matches")
 
 
-def database_tables(db: str) -> dict[str, list]:
-    """What a scan stores, with paths where ids could differ (the spark section compares)."""
-    import duckdb
-
-    con = duckdb.connect(db, read_only=True)
-    queries = {
-        "documents": "SELECT doc_id, path, sha256, n_norm_chars, n_passages, doc_date "
-        "FROM documents ORDER BY path",
-        "passages": "SELECT * FROM passages ORDER BY doc_id, passage_no",
-        "matches": "SELECT m.match_id, a.path, m.a_start, m.a_end, b.path, m.b_start, m.b_end, "
-        "m.kind, m.source, m.edit_distance, m.n_edits FROM live_matches m "
-        "JOIN documents a ON a.doc_id = m.doc_a JOIN documents b ON b.doc_id = m.doc_b "
-        "ORDER BY m.match_id",
-        "edits": "SELECT * FROM edits ORDER BY match_id, edit_no",
-        "groups": "SELECT * FROM group_members ORDER BY ALL",
-    }
-    tables = {name: con.execute(sql).fetchall() for name, sql in queries.items()}
-    con.close()
-    return tables
-
-
 #: The capacity estimate's corpus: passages, and the machines it is spread over.
 CAPACITY_PASSAGES = 50_000_000
 CAPACITY_CORES = (64, 256)
@@ -709,13 +676,19 @@ def _cores(master: str) -> int:
 
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
-        section, args = sys.argv[2], sys.argv[3:]
+        section, child_args = sys.argv[2], sys.argv[3:]
         if section == "scan":
-            out = run_scan(args[0], args[1], int(args[2]), bool(int(args[3])), int(args[4]))
+            out = run_scan(
+                child_args[0],
+                child_args[1],
+                int(child_args[2]),
+                bool(int(child_args[3])),
+                int(child_args[4]),
+            )
         elif section == "spark":
-            out = run_spark(*args)
+            out = run_spark(*child_args)
         else:
-            out = run_naive(args[0])
+            out = run_naive(child_args[0])
         print(json.dumps(out))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -9,7 +9,9 @@ A refactoring must leave the database a scan writes unchanged. A table's
 text in a canonical order (sorted by every column), with the columns that
 record when and where a scan ran left out: timestamps, the absolute folder a
 root or document was read at (``location``), the scanning process (``pid``),
-the absolute roots of a scan (``scans.roots``) and the version string. Every
+the absolute roots of a scan (``scans.roots``), the version string, the
+database's random identity (``meta.database_id``) and the installed path of
+the boilerplate list inside ``scans.parameters``. Every
 other column, match offsets, similarities, edits, templates, groups,
 shares, is compared. Exit code 0: every table equal; 1: some table differs
 (each is named, with its row counts).
@@ -56,15 +58,26 @@ def _table_digest(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, objec
         if name not in VOLATILE_COLUMNS and not kind.startswith("TIMESTAMP")
     ]
     quoted = ", ".join(f'"{c}"' for c in columns)
+    where = "WHERE key <> 'database_id'" if table == "meta" else ""
+    parameters = columns.index("parameters") if table == "scans" else None
     digest = hashlib.sha256()
     rows = 0
-    cursor = con.execute(f'SELECT {quoted} FROM "{table}" ORDER BY ALL')
+    cursor = con.execute(f'SELECT {quoted} FROM "{table}" {where} ORDER BY ALL')
     while batch := cursor.fetchmany(10_000):
         for row in batch:
+            if parameters is not None and row[parameters]:
+                row = (*row[:parameters], _portable(row[parameters]), *row[parameters + 1 :])
             digest.update(repr(row).encode("utf-8"))
             digest.update(b"\n")
             rows += 1
     return {"rows": rows, "sha256": digest.hexdigest()}
+
+
+def _portable(parameters: str) -> str:
+    """A scan's parameters without the installed path of the boilerplate list."""
+    resolved = json.loads(parameters)
+    resolved.get("boilerplate", {}).pop("list_path", None)
+    return json.dumps(resolved, sort_keys=True)
 
 
 def differences(

@@ -5,11 +5,12 @@
     python jobs/evaluate.py --sweep                # the configuration table (docs/parameters.md)
 
 For each corpus this runs the real scan (files to a fresh DuckDB file) and
-scores ``matches`` of kind 'reuse' against the ground truth with
-:mod:`jobs.evaluation.measures` (precision, recall, granularity, plagdet), overall,
-per obfuscation level and per length band. Every document pair is scored
-(``all_pairs``), so matches between documents that share no case, formulaic
-lines among them, count against precision.
+scores ``matches`` of kind 'reuse' against the ground truth
+(:mod:`jobs.evaluation.quality`, with the measures of
+:mod:`jobs.evaluation.measures`: precision, recall, granularity, plagdet),
+overall, per obfuscation level and per length band. Every document pair is
+scored (``all_pairs``), so matches between documents that share no case,
+formulaic lines among them, count against precision.
 
 - generated: ``jobs/obfuscation_corpus.py`` with ``--seed`` (default 1) and
   ``--cases`` (default 100) from ``../shared/corpora``; written once under
@@ -25,30 +26,19 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jobs.evaluation.measures import (  # noqa: E402
-    Scores,
-    all_pairs,
-    drop_detections_of,
-    format_table,
-    load_cases_tsv,
-    load_detections,
-    load_pan_cases,
-    load_pan_excluded,
-    score,
-    score_by,
+from jobs.evaluation import DEFAULT_CORPORA  # noqa: E402
+from jobs.evaluation.measures import Scores, format_table  # noqa: E402
+from jobs.evaluation.quality import (  # noqa: E402
+    evaluate_generated,
+    evaluate_pan,
+    generated_corpus,
 )
-from jobs.obfuscation_corpus import generate  # noqa: E402
-from reuse import Config, scan  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
-EASY_LEVELS = ("verbatim", "layout", "republication")
+from reuse import Config  # noqa: E402
 
 # Configurations compared by --sweep: each a set of overrides of the defaults.
 SWEEP: list[dict[str, Any]] = [
@@ -96,51 +86,6 @@ def _parse_set(items: list[str]) -> dict[str, Any]:
     return out
 
 
-def generated_corpus(work: Path, corpora: Path, seed: int, cases: int) -> Path:
-    """The generated corpus folder, made once per (seed, cases)."""
-    out = work / f"generated-seed{seed}-cases{cases}"
-    if not (out / "truth.tsv").exists():
-        generate(out, seed=seed, n_cases=cases, corpora_dir=corpora)
-    return out
-
-
-def evaluate_generated(corpus: Path, config: Config, db: Path) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    result = scan([corpus / "docs"], db, config)
-    seconds = time.perf_counter() - t0
-    cases = load_cases_tsv(corpus / "truth.tsv")
-    detections = load_detections(db)
-    keys = [p.name for p in sorted((corpus / "docs").glob("*.txt"))]
-    pairs = all_pairs(keys, cases)
-    return {
-        "overall": score(cases, detections, pairs),
-        "levels": score_by(cases, detections, lambda c: c.level, pairs),
-        "bands": score_by(cases, detections, lambda c: c.band, pairs),
-        "easy": score_by(
-            cases, detections, lambda c: "easy" if c.level in EASY_LEVELS else "edited", pairs
-        )["easy"],
-        "seconds": seconds,
-        "scan": result,
-        "n_cases": len(cases),
-        "n_documents": len(keys),
-    }
-
-
-def evaluate_pan(corpus: Path, config: Config, db: Path) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    result = scan([corpus / "src", corpus / "susp"], db, config)
-    seconds = time.perf_counter() - t0
-    cases, pairs = load_pan_cases(corpus)
-    detections = drop_detections_of(load_detections(db), load_pan_excluded(corpus))
-    return {
-        "overall": score(cases, detections, pairs),
-        "bands": score_by(cases, detections, lambda c: c.band, pairs),
-        "seconds": seconds,
-        "scan": result,
-        "n_cases": len(cases),
-    }
-
-
 def _row(s: Scores) -> str:
     return f"{s.plagdet:.3f}"
 
@@ -160,15 +105,15 @@ def sweep(args: argparse.Namespace, base: dict[str, Any], corpus: Path, work: Pa
             pan = evaluate_pan(
                 args.corpora / "pan13_textalign_noobf", config, work / f"sweep-pan-{i}.duckdb"
             )
-        lv = gen["levels"]
-        o = gen["overall"]
+        lv = gen.levels
+        o = gen.overall
         label = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "(defaults)"
         print(
             f"{label:42} {_row(lv['verbatim']):>5} {_row(lv['layout']):>5} "
             f"{_row(lv['republication']):>5} {_row(lv['light']):>5} {_row(lv['heavy']):>5} "
             f"{o.precision:5.3f} {o.recall:5.3f} {o.granularity:5.3f} {o.plagdet:5.3f} "
-            f"{pan['overall'].plagdet if pan else float('nan'):5.3f} {gen['seconds']:6.1f} "
-            f"{pan['seconds'] if pan else float('nan'):6.1f}",
+            f"{pan.overall.plagdet if pan else float('nan'):5.3f} {gen.seconds:6.1f} "
+            f"{pan.seconds if pan else float('nan'):6.1f}",
             flush=True,
         )
 
@@ -201,14 +146,14 @@ def main() -> None:
         db = work / f"generated-{os.getpid()}.duckdb"
         gen = evaluate_generated(corpus, config, db)
         print(
-            f"\n## Generated Chinese corpus (seed {args.seed}): {gen['n_documents']} documents, "
-            f"{gen['n_cases']} cases; scan {gen['seconds']:.1f} s, "
-            f"{gen['scan'].n_reuse} reuse and {gen['scan'].n_boilerplate} boilerplate matches"
+            f"\n## Generated Chinese corpus (seed {args.seed}): {gen.n_documents} documents, "
+            f"{gen.n_cases} cases; scan {gen.seconds:.1f} s, "
+            f"{gen.scan.n_reuse} reuse and {gen.scan.n_boilerplate} boilerplate matches"
         )
-        print(format_table({**gen["levels"], "ALL": gen["overall"]}, title="level"))
+        print(format_table({**gen.levels, "ALL": gen.overall}, title="level"))
         print()
-        print(format_table(gen["bands"], title="length band"))
-        easy = gen["easy"]
+        print(format_table(gen.bands, title="length band"))
+        easy = gen.easy
         print(
             f"\nverbatim+layout+republication: plagdet {easy.plagdet:.3f} "
             f"(precision {easy.precision:.3f}, recall {easy.recall:.3f}, "
@@ -218,10 +163,10 @@ def main() -> None:
         db = work / f"pan-{os.getpid()}.duckdb"
         pan = evaluate_pan(args.corpora / "pan13_textalign_noobf", config, db)
         print(
-            f"\n## PAN 2013 text alignment, no obfuscation (English): {pan['n_cases']} cases; "
-            f"scan {pan['seconds']:.1f} s"
+            f"\n## PAN 2013 text alignment, no obfuscation (English): {pan.n_cases} cases; "
+            f"scan {pan.seconds:.1f} s"
         )
-        print(format_table({**pan["bands"], "ALL": pan["overall"]}, title="length band"))
+        print(format_table({**pan.bands, "ALL": pan.overall}, title="length band"))
     print(f"\nwork folder: {work}")
 
 

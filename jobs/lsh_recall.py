@@ -31,9 +31,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reuse import Config  # noqa: E402
-from reuse.detect.candidates import band_keys, candidate_pairs  # noqa: E402
+from reuse.detect.bands import band_keys  # noqa: E402
+from reuse.detect.candidates import candidate_pairs  # noqa: E402
 from reuse.detect.sketch import passage_signatures  # noqa: E402
-from reuse.ingest.walk import iter_source_files, read_document  # noqa: E402
+from reuse.ingest.read import read_document  # noqa: E402
+from reuse.ingest.walk import iter_source_files  # noqa: E402
 from reuse.text.normalise import normalise  # noqa: E402
 from reuse.text.segment import segment  # noqa: E402
 from reuse.text.shingle import shingle  # noqa: E402

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reuse import Config, scan  # noqa: E402
-from reuse.cli import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED, exit_code  # noqa: E402
+from reuse.cli.exits import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED, exit_code  # noqa: E402
 from reuse.errors import ReuseError, ScanLockedError  # noqa: E402
 
 log = logging.getLogger("reuse")

@@ -10,7 +10,7 @@ local path or a Hadoop URI (``hdfs://``, ``s3a://``, ``gs://``) and is
 overwritten. ``--db`` imports OUT into a new DuckDB file when OUT is local;
 otherwise copy OUT to the review machine and run ``reuse import OUT --db FILE``.
 
-The alignment plan runs on the driver (see :mod:`reuse.engine.spark`): it
+The alignment plan runs on the driver (see :mod:`reuse.engine.spark_plan`): it
 holds every passage's band keys (passages x bands x 8 bytes) and every
 fingerprint (16 bytes each), so give the driver memory to match
 (``--driver-memory``, or ``spark.driver.memory``) and, in cluster deploy
@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reuse import Config  # noqa: E402
-from reuse.cli import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED  # noqa: E402
+from reuse.cli.exits import EXIT_FAILURE, EXIT_OK, EXIT_REJECTED  # noqa: E402
 from reuse.errors import ReuseError  # noqa: E402
 
 log = logging.getLogger("reuse")
@@ -55,8 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
     )
-    from reuse.engine.spark import parse_settings, run_spark_scan, spark_session
-    from reuse.engine.spark_output import check_new_database, import_output
+    from reuse.engine.spark import run_spark_scan
+    from reuse.engine.spark_import import check_new_database, import_output
+    from reuse.engine.spark_session import parse_settings, spark_session
 
     # Run by spark-submit, SPARK_HOME's launcher has set the master; run by
     # plain python, default to two local cores.

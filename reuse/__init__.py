@@ -22,13 +22,14 @@ __version__ = "0.5.0"
 
 if TYPE_CHECKING:
     from reuse.config import Config
-    from reuse.engine.pipeline import ScanResult, scan
+    from reuse.engine.pipeline import scan
+    from reuse.engine.result import ScanResult
 
 __all__ = ["Config", "ScanResult", "__version__", "scan"]
 
 _LAZY = {
     "Config": "reuse.config",
-    "ScanResult": "reuse.engine.pipeline",
+    "ScanResult": "reuse.engine.result",
     "scan": "reuse.engine.pipeline",
 }
 

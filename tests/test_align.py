@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from reuse.config import AlignConfig
-from reuse.detect.align import Alphabet, Segment, _drop_overlaps, align_pair, chain, verify
+from reuse.config.detection import AlignConfig
+from reuse.detect.align import align_pair, chain
+from reuse.detect.segments import Segment, drop_overlaps
+from reuse.detect.verify import Alphabet, verify
 from reuse.text.normalise import normalise
 from reuse.text.segment import segment
 
@@ -98,7 +100,7 @@ def test_overlapping_duplicates_keep_the_longest() -> None:
     inner = Segment(10, 60, 10, 60, 0, 1.0)
     repeated_in_b = Segment(10, 60, 500, 550, 0, 1.0)
     elsewhere = Segment(200, 260, 700, 760, 0, 1.0)
-    assert _drop_overlaps([inner, long, repeated_in_b, elsewhere]) == [long, elsewhere]
+    assert drop_overlaps([inner, long, repeated_in_b, elsewhere]) == [long, elsewhere]
 
 
 def test_of_two_source_windows_the_one_with_more_equal_characters_wins() -> None:
@@ -106,7 +108,7 @@ def test_of_two_source_windows_the_one_with_more_equal_characters_wins() -> None
     # and, less well but a little longer, its neighbour: the old clause wins.
     clause = Segment(0, 80, 300, 380, 2, 1 - 2 / 80)
     neighbour = Segment(0, 80, 380, 470, 30, 1 - 30 / 90)
-    assert _drop_overlaps([neighbour, clause]) == [clause]
+    assert drop_overlaps([neighbour, clause]) == [clause]
 
 
 def _rich_texts(rng: np.random.Generator, n: int, length: int) -> list[str]:
@@ -135,7 +137,7 @@ def test_alphabet_keys_keep_exactly_which_characters_are_equal() -> None:
 def test_alignment_on_alphabet_keys_is_the_same() -> None:
     # rapidfuzz's scores, scripts and distances depend only on which characters
     # are equal: on the keys they are the same as on the texts.
-    from reuse.detect.align import verify_texts
+    from reuse.detect.verify import verify_texts
 
     rng = np.random.default_rng(5)
     texts = _rich_texts(rng, 40, 150)

@@ -9,7 +9,7 @@ import pytest
 from conftest import write
 
 from reuse import Config, scan
-from reuse.config import BoilerplateConfig
+from reuse.config.detection import BoilerplateConfig
 from reuse.derive.boilerplate import covered_share, find_units, key_hash, load_list, unit_key
 from reuse.text.normalise import normalise
 from reuse.text.segment import segment

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from reuse.config import Config
+from reuse.detect.bands import band_keys
 from reuse.detect.candidates import (
+    BandedPassages,
     _document_runs,
     _pairs_in_sorted_runs,
-    band_keys,
     candidate_pair_blocks,
     candidate_pairs,
     candidate_pairs_datasketch,
@@ -376,7 +377,8 @@ def test_candidate_pair_blocks_concatenate_to_the_pairs(workers: int) -> None:
         max_bucket = int(rng.integers(0, 6)) if trial % 4 == 0 else 0
         whole = candidate_pairs(keys, doc_ids, dirty, max_bucket, workers=workers)
         budget = int(rng.integers(1, 40))
-        blocks = list(candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers, budget))
+        passages = BandedPassages(keys, doc_ids, dirty)
+        blocks = list(candidate_pair_blocks(passages, max_bucket, workers, budget))
         joined = np.concatenate(blocks) if blocks else np.zeros((0, 2), dtype=np.int64)
         assert joined.tolist() == whole.tolist(), (trial, budget)
         firsts = [set(doc_ids[b[:, 0]].tolist()) for b in blocks if len(b)]

@@ -6,6 +6,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -20,8 +21,9 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from reuse import Config, scan
-from reuse.cli import EXIT_FAILURE, EXIT_REJECTED, app
-from reuse.report.reports import QUERIES_DIR, available_queries, find_query
+from reuse.cli import app
+from reuse.cli.exits import EXIT_FAILURE, EXIT_REJECTED
+from reuse.report.query import QUERIES_DIR, available_queries, find_query
 
 runner = CliRunner()
 
@@ -31,10 +33,21 @@ def invoke(*args: str, **kwargs):
 
 
 @pytest.fixture
-def scanned(cli_env: Path, seed_dir: Path) -> Path:
-    result = invoke("scan", str(seed_dir), "--quiet")
-    assert result.exit_code == 0, result.output
-    return cli_env / "reuse.duckdb"
+def scanned(cli_env: Path, seeds_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample database built once per session for the CLI tests (conftest's
+    ``seeds_db``), the commands' database (REUSE_DB) in an empty working
+    directory. Read only: a test that writes to it takes :func:`scanned_copy`."""
+    monkeypatch.setenv("REUSE_DB", str(seeds_db))
+    return seeds_db
+
+
+@pytest.fixture
+def scanned_copy(cli_env: Path, seeds_db: Path) -> Path:
+    """A copy of the sample database as ``reuse.duckdb`` (the commands' default)
+    in an empty working directory, for a test that writes to it."""
+    db = cli_env / "reuse.duckdb"
+    shutil.copyfile(seeds_db, db)
+    return db
 
 
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
@@ -121,7 +134,10 @@ def test_commands_are_documented_in_readme() -> None:
         assert f"reuse {command}" in readme
 
 
-def test_scan_writes_default_db_and_prints_summary(scanned: Path) -> None:
+def test_scan_writes_default_db_and_prints_summary(cli_env: Path, seed_dir: Path) -> None:
+    result = invoke("scan", str(seed_dir), "--quiet")
+    assert result.exit_code == 0, result.output
+    scanned = cli_env / "reuse.duckdb"
     assert scanned.exists()
     con = duckdb.connect(str(scanned), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
@@ -219,11 +235,11 @@ def test_query_sql_text_and_file(scanned: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "sql", ["DROP TABLE matches", "UPDATE matches SET kind = 'reuse'", "DELETE FROM documents"]
 )
-def test_query_refuses_writes(scanned: Path, sql: str) -> None:
+def test_query_refuses_writes(scanned_copy: Path, sql: str) -> None:
     result = invoke("query", sql)
     assert result.exit_code == EXIT_FAILURE
     assert "refused" in result.output
-    con = duckdb.connect(str(scanned), read_only=True)
+    con = duckdb.connect(str(scanned_copy), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
     con.close()
 
@@ -265,8 +281,8 @@ def test_export_format_comes_from_the_file_name(scanned: Path) -> None:
     assert table.num_rows == n and "text_a" in table.column_names
 
 
-def test_outputs_keep_the_default_database_and_existing_files(scanned: Path) -> None:
-    before = scanned.read_bytes()
+def test_outputs_keep_the_default_database_and_existing_files(scanned_copy: Path) -> None:
+    before = scanned_copy.read_bytes()
     # Relative names, the database by its default name.
     for args in (
         ["export", "-o", "reuse.duckdb", "--format", "csv", "--force"],
@@ -277,7 +293,7 @@ def test_outputs_keep_the_default_database_and_existing_files(scanned: Path) -> 
         result = invoke(*args)
         assert result.exit_code != 0, args
         assert "refused" in result.output, args
-    assert scanned.read_bytes() == before
+    assert scanned_copy.read_bytes() == before
     assert not Path("reuse.duckdb.wal").exists()
     # The HTML report's default file is not overwritten by a second run.
     assert invoke("report", "--format", "html").exit_code == 0
@@ -411,7 +427,7 @@ def test_tables_at_80_columns_show_readable_distinct_paths(many_pairs: Path) -> 
 
 
 def test_query_tables_keep_every_header_whole(many_pairs: Path) -> None:
-    from reuse.report.reports import run_query
+    from reuse.report.query import run_query
 
     for name in available_queries():
         _, sql = find_query(name)

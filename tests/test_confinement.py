@@ -1,6 +1,6 @@
 """Review SQL stays inside its database; outputs never destroy it or overwrite silently.
 
-Every attack is driven through the library (:func:`reuse.report.reports.run_query`)
+Every attack is driven through the library (:func:`reuse.report.query.run_query`)
 and the command line (``reuse query SQL --db FILE``), and each test asserts
 what did not happen: no file written, no other database changed, no outside
 data returned, no request sent.
@@ -24,20 +24,15 @@ import pytest
 from conftest import DATA
 from typer.testing import CliRunner
 
-import reuse.report.reports
+import reuse.report.export
+import reuse.report.query
 from reuse import Config, scan
 from reuse.cli import app
 from reuse.engine.spark_output import LAYOUT_VERSION, read_manifest
 from reuse.errors import QueryError, ReuseError, StoreError
+from reuse.report.export import export_format, export_matches
 from reuse.report.outputs import OutputError, OutputWriteError, check_output, open_output
-from reuse.report.reports import (
-    QUERIES_DIR,
-    confined_connection,
-    export_format,
-    export_matches,
-    query_parameters,
-    run_query,
-)
+from reuse.report.query import QUERIES_DIR, confined_connection, query_parameters, run_query
 
 runner = CliRunner()
 
@@ -294,7 +289,7 @@ ATTACKS: dict[str, Attack] = {
 def planted(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Python table named ``secret_frame`` where review SQL executes."""
     table = pa.table({"secret": [MARKER]})
-    monkeypatch.setattr(reuse.report.reports, "secret_frame", table, raising=False)
+    monkeypatch.setattr(reuse.report.query, "secret_frame", table, raising=False)
 
 
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
@@ -622,7 +617,7 @@ def test_failed_export_leaves_no_half_file(
         f.write(b"match_id,kind\n1,re")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(reuse.report.reports, "_write_csv", broken)
+    monkeypatch.setattr(reuse.report.export, "_write_csv", broken)
     new = tmp_path / "new.csv"
     with pytest.raises(OutputWriteError, match="No space left on device"):
         export_matches(str(db), None, str(new))

@@ -6,14 +6,16 @@ import random
 
 import pytest
 
-from reuse.edits import CATEGORIES, Edit, jieba_words, typed_edits
+from reuse.edits import CATEGORIES, Edit, MatchSide, jieba_words, typed_edits
 from reuse.text.normalise import normalise
 
 
 def diff(a: str, b: str, **kwargs) -> list[Edit]:
     """Typed edits between two whole texts (the passage is the whole document)."""
     na, nb = normalise(a), normalise(b)
-    return typed_edits(a, na, 0, len(na.text), b, nb, 0, len(nb.text), **kwargs)
+    return typed_edits(
+        MatchSide(a, na, 0, len(na.text)), MatchSide(b, nb, 0, len(nb.text)), **kwargs
+    )
 
 
 def check_offsets(a: str, b: str, edits: list[Edit]) -> None:
@@ -209,7 +211,7 @@ def test_passage_inside_documents_uses_document_offsets():
     a0 = na.text.index("会议")
     b0 = nb.text.index("会议")
     length = len("会议在北京市召开,代表们认真讨论。")
-    (e,) = typed_edits(a, na, a0, a0 + length, b, nb, b0, b0 + length)
+    (e,) = typed_edits(MatchSide(a, na, a0, a0 + length), MatchSide(b, nb, b0, b0 + length))
     assert (e.old_text, e.new_text) == ("北京市", "上海市")
     assert e.a_start == a.index("北京市") and e.b_start == b.index("上海市")
 
@@ -220,7 +222,7 @@ def test_insert_at_passage_end_goes_after_the_last_character():
     na, nb = normalise(a), normalise(b)
     a1 = na.text.index("下")
     b1 = nb.text.index("下")
-    (e,) = typed_edits(a, na, 0, a1, b, nb, 0, b1)
+    (e,) = typed_edits(MatchSide(a, na, 0, a1), MatchSide(b, nb, 0, b1))
     assert (e.op, e.category) == ("insert", "caption")
     assert e.a_start == e.a_end == a.index("。") + 1
 
@@ -311,7 +313,7 @@ def test_words_come_from_the_whole_block_not_a_window():
 def test_bad_passage_range():
     n = normalise("会议")
     with pytest.raises(ValueError):
-        typed_edits("会议", n, 0, 5, "会议", n, 0, 2)
+        typed_edits(MatchSide("会议", n, 0, 5), MatchSide("会议", n, 0, 2))
 
 
 def test_prefix_dictionary_from_the_cache_equals_jiebas_own(tmp_path):

@@ -1,8 +1,10 @@
-"""Tests of jobs.evaluation.measures: PAN measures on hand-computed examples, and the loaders."""
+"""Tests of the PAN measures (jobs.evaluation.cases, .measures) on hand-computed examples,
+and of the loaders (jobs.evaluation.loaders)."""
 
 from __future__ import annotations
 
 import doctest
+import importlib
 import math
 import random
 import time
@@ -11,20 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from jobs.evaluation import measures as evaluation
-from jobs.evaluation.measures import (
-    Case,
-    Detection,
-    Scores,
-    all_pairs,
-    format_table,
-    length_band,
-    load_cases_tsv,
-    load_detections,
-    load_pan_cases,
-    score,
-    score_by,
-)
+from jobs.evaluation.cases import Case, Detection, length_band
+from jobs.evaluation.loaders import load_cases_tsv, load_detections, load_pan_cases
+from jobs.evaluation.measures import Scores, all_pairs, format_table, score, score_by
 from reuse.errors import StoreError
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
@@ -51,8 +42,9 @@ def assert_scores(
     assert got == pytest.approx((precision, recall, granularity, plagdet), nan_ok=True)
 
 
-def test_doctests() -> None:
-    assert doctest.testmod(evaluation).failed == 0
+@pytest.mark.parametrize("module", ["cases", "measures", "loaders"])
+def test_doctests(module: str) -> None:
+    assert doctest.testmod(importlib.import_module(f"jobs.evaluation.{module}")).failed == 0
 
 
 # --- hand-computed examples -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests for reuse.ingest.formats (.docx, .pdf, .html extraction) and its use by ingest and scan.
+"""Tests for reuse.ingest.formats (.docx, .pdf, .html extraction) and their use by read and scan.
 
 Every fixture is generated here, in tmp_path or in memory: python-docx writes
 the .docx files, pypdf and a hand-built writer the ASCII PDFs, reportlab (with
@@ -30,24 +30,15 @@ from docx.oxml import parse_xml
 
 from reuse import Config, scan
 from reuse.errors import DocumentError
-from reuse.ingest import formats
-from reuse.ingest.formats import (
-    EXTRACTED_FORMATS,
-    declared_charset,
-    decode_html,
-    extract,
-    extract_docx,
-    extract_html,
-    extract_pdf,
-)
-from reuse.ingest.walk import (
-    DEFAULT_SUFFIXES,
-    decode_document,
-    iter_source_files,
-    read_bytes,
-    read_document,
-    sha256_hex,
-)
+from reuse.ingest.formats import docx as docx_format
+from reuse.ingest.formats import html as html_format
+from reuse.ingest.formats import registry
+from reuse.ingest.formats.docx import extract_docx
+from reuse.ingest.formats.html import declared_charset, decode_html, extract_html
+from reuse.ingest.formats.pdf import extract_pdf
+from reuse.ingest.formats.registry import EXTRACTED_FORMATS, extract
+from reuse.ingest.read import decode_document, read_bytes, read_document, sha256_hex
+from reuse.ingest.walk import DEFAULT_SUFFIXES, iter_source_files
 
 # Two paragraphs of the district speech (870 characters), used wherever a
 # passage must survive a format: it is long enough to be found as reuse.
@@ -358,7 +349,7 @@ def test_docx_errors(data: bytes, message: str) -> None:
 
 
 def test_docx_zip_bomb_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(formats, "_MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr(docx_format, "_MAX_UNZIPPED_BYTES", 1000)
     message = _error(extract_docx, _GOOD_DOCX, "x.docx").message
     assert message.startswith("refused: would unpack to ") and "zip bomb" in message
 
@@ -428,7 +419,7 @@ def test_docx_bomb_stops_at_max_chars_in_bounded_memory() -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = archive.getinfo("word/document.xml").file_size
     assert unpacked > 190 * MB and len(data) < unpacked // 100  # a bomb...
-    assert unpacked < formats._MAX_UNZIPPED_BYTES  # ...that the unpack limit lets through
+    assert unpacked < docx_format._MAX_UNZIPPED_BYTES  # ...that the unpack limit lets through
 
     def extract_it() -> None:
         err = _error(extract_docx, data, "bomb.docx", 100_000)
@@ -613,7 +604,7 @@ def test_docx_more_errors(data: bytes, message: str) -> None:
 
 
 def test_docx_oversized_package_part_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(formats, "_MAX_SMALL_PART_BYTES", 100)
+    monkeypatch.setattr(docx_format, "_MAX_SMALL_PART_BYTES", 100)
     size = len(_zip_read(_GOOD_DOCX, "_rels/.rels"))
     assert _error(extract_docx, _GOOD_DOCX, "x.docx").message == (
         f"corrupt .docx: part _rels/.rels would unpack to {size:,} bytes > limit 100"
@@ -635,15 +626,15 @@ def test_docx_metadata_date_reads_only_the_core_properties(
         raise AssertionError("the whole package must not be loaded for a date")
 
     monkeypatch.setattr(docx, "Document", no_document)
-    assert formats.metadata_date(data, ".docx") == created
+    assert registry.metadata_date(data, ".docx") == created
     # The document part is not parsed: a broken one does not lose the date.
     broken = _replace_member(data, "word/document.xml", b"<w:document")
-    assert formats.metadata_date(broken, ".docx") == created
+    assert registry.metadata_date(broken, ".docx") == created
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
-    assert formats.metadata_date(_zip(members), ".docx") is None
-    monkeypatch.setattr(formats, "_MAX_SMALL_PART_BYTES", 10)
-    assert formats.metadata_date(data, ".docx") is None
+    assert registry.metadata_date(_zip(members), ".docx") is None
+    monkeypatch.setattr(docx_format, "_MAX_SMALL_PART_BYTES", 10)
+    assert registry.metadata_date(data, ".docx") is None
 
 
 def test_decode_document_passes_max_chars_to_the_extractors(tmp_path: Path) -> None:
@@ -941,7 +932,8 @@ def test_html_errors(data: bytes, message: str) -> None:
 
 
 def test_extract_dispatch_and_labels() -> None:
-    assert EXTRACTED_FORMATS == {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+    names = {suffix: file_format.name for suffix, file_format in EXTRACTED_FORMATS.items()}
+    assert names == {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
     assert extract(ASCII_PDF, ".PDF") == ("Hello reuse\nsecond line\nPage two", "pdf")
     with pytest.raises(ValueError, match="no extractor for suffix '.txt'"):
         extract(b"x", ".txt")
@@ -1023,9 +1015,12 @@ def test_default_suffixes() -> None:
 
 
 def test_doctests() -> None:
-    result = doctest.testmod(formats)
-    assert result.attempted >= 4
-    assert result.failed == 0
+    attempted = 0
+    for module in (html_format, registry):
+        result = doctest.testmod(module)
+        assert result.failed == 0
+        attempted += result.attempted
+    assert attempted >= 4
 
 
 # ---------------------------------------------------------------------------

@@ -32,17 +32,11 @@ from typer.testing import CliRunner
 from reuse import Config, scan
 from reuse.cli import app
 from reuse.errors import OutputError
-from reuse.report.html import (
-    COLOURS,
-    CSP,
-    SCRIPT,
-    STYLE,
-    render_html,
-    script_hash,
-    write_html_report,
-)
-from reuse.report.html_pages import is_folder_output, pair_page_names
-from reuse.report.reports import html_data, pair_report
+from reuse.report.html.assets import COLOURS, CSP, SCRIPT, STYLE, script_hash
+from reuse.report.html.data import html_data
+from reuse.report.html.pages import pair_page_names, render_html
+from reuse.report.html.write import is_folder_output, write_html_report
+from reuse.report.pairs import pair_report
 from reuse.store.snapshot import connect_reader
 
 OUTPUT = Path(__file__).parent / "output"

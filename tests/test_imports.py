@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple(
         ("text", "text"),  # normalisation, passages, shingles, quotations, dates
         ("ingest", "ingest"),  # walking folders, decoding, file formats, identity
         ("detect", "detect edits"),  # sketches, candidates, seeds, plans, alignment, edits
-        ("derive", "derive"),  # templates, boilerplate, groups, provenance
+        ("derive", "derive"),  # templates, boilerplate, groups
         ("store", "store"),  # the database, its schema, snapshots, shares, verdicts
         ("engine", "engine"),  # the scan, its stages, the Spark engine
         ("report", "report"),  # reports, exports, HTML, the review app

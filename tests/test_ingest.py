@@ -1,4 +1,5 @@
-"""Tests for reuse.ingest.walk: finding files, reading them and guessing encodings."""
+"""Tests for reuse.ingest: finding files (walk), reading them (read) and guessing
+encodings (decode, chars), and paths that are not UTF-8 (paths)."""
 
 from __future__ import annotations
 
@@ -16,25 +17,20 @@ from typing import Any, NoReturn
 import pytest
 
 from reuse import Config
-from reuse.config import IngestConfig
+from reuse.config.scan import IngestConfig
 from reuse.errors import ConfigError, DocumentError
-from reuse.ingest import walk as ingest
-from reuse.ingest.walk import (
-    DEFAULT_MAX_CHARS,
-    DEFAULT_SUFFIXES,
+from reuse.ingest import chars, decode, failures, paths, read, walk
+from reuse.ingest.chars import is_blank
+from reuse.ingest.decode import DEFAULT_MAX_CHARS, decode_bytes, decode_text
+from reuse.ingest.paths import escape_path, unescape_path
+from reuse.ingest.read import (
     DecodedDocument,
-    SourceFile,
-    decode_bytes,
     decode_document,
-    decode_text,
-    escape_path,
-    is_blank,
-    iter_source_files,
     read_bytes,
     read_document,
     sha256_hex,
-    unescape_path,
 )
+from reuse.ingest.walk import DEFAULT_SUFFIXES, SourceFile, iter_source_files
 
 SIMPLIFIED = "政府工作报告\n各位代表：\n现在，我代表国务院向大会报告政府工作，请予审议。\n"
 TRADITIONAL = "政府工作報告　各位代表：現在，我代表國務院向大會報告政府工作"
@@ -283,7 +279,7 @@ def test_read_document_permission_denied(tmp_path: Path, monkeypatch: pytest.Mon
         raise PermissionError(13, "Permission denied")
 
     # chmod does not stop root, so make open() fail instead.
-    monkeypatch.setattr(ingest, "open", deny, raising=False)
+    monkeypatch.setattr(read, "open", deny, raising=False)
     with pytest.raises(DocumentError) as info:
         read_document(str(path))
     assert info.value.message == "cannot read: permission denied"
@@ -295,7 +291,7 @@ def test_read_document_io_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     def broken(*args: object, **kwargs: object) -> NoReturn:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(ingest, "open", broken, raising=False)
+    monkeypatch.setattr(read, "open", broken, raising=False)
     with pytest.raises(DocumentError, match="cannot read: input/output error"):
         read_document(str(path))
 
@@ -492,7 +488,7 @@ def test_walk_unreadable_directory_is_reported(
         return real_scandir(path)
 
     # chmod does not stop root, so make listing that directory fail instead.
-    monkeypatch.setattr(ingest.os, "scandir", scandir)
+    monkeypatch.setattr(walk.os, "scandir", scandir)
     files, errors = _walk([tree])
     assert [(e.path, e.message) for e in errors] == [
         (locked, "cannot list directory: permission denied")
@@ -531,7 +527,7 @@ def test_walk_unreadable_root_and_failing_listing_are_reported(
             return Failing(path)
         return real_scandir(path)
 
-    monkeypatch.setattr(ingest.os, "scandir", scandir)
+    monkeypatch.setattr(walk.os, "scandir", scandir)
     files, errors = _walk([tree, other])
     assert sorted((e.path, e.message) for e in errors) == [
         (annex, "cannot list directory: input/output error"),
@@ -953,7 +949,8 @@ def test_errors_about_names_that_are_not_utf8_are_printable(tmp_path: Path) -> N
     info.value.message.encode("utf-8")
 
 
-def test_doctests() -> None:
-    result = doctest.testmod(ingest)
-    assert result.attempted > 5
+@pytest.mark.parametrize("module", [chars, decode, failures, paths, read], ids=lambda m: m.__name__)
+def test_doctests(module: object) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted >= 2
     assert result.failed == 0

@@ -14,6 +14,7 @@ from reuse.store import schema
 from reuse.store.database import Store
 from reuse.store.migrate import identities
 from reuse.store.verdicts import review
+from reuse.store.views import VIEWS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -183,7 +184,7 @@ def test_v3_database_is_migrated_with_precisions_match_keys_and_new_dates(
         "date_evidence = 'docx created 2020-05-06' WHERE path = ?",
         [f"seeds/{SEED_A}"],
     )
-    for view in schema.VIEWS:
+    for view in VIEWS:
         con.execute(f"DROP VIEW IF EXISTS {view}")
     con.execute("ALTER TABLE documents DROP COLUMN date_precision")
     con.execute("ALTER TABLE matches DROP COLUMN match_key")

@@ -20,7 +20,8 @@ from filelock import FileLock
 from typer.testing import CliRunner
 
 from reuse import scan
-from reuse.cli import EXIT_LOCKED, EXIT_REJECTED, app
+from reuse.cli import app
+from reuse.cli.exits import EXIT_LOCKED, EXIT_REJECTED
 from reuse.errors import ScanLockedError
 
 SENTENCES = [
@@ -245,18 +246,18 @@ def test_hostile_input_is_rejected_and_the_rest_indexed(tmp_path: Path) -> None:
 def test_file_vanishing_during_the_scan_is_an_error_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reuse.engine.pipeline as pipeline
+    import reuse.engine.indexing as indexing
 
     corpus = tmp_path / "v"
     shutil.copytree(DATA, corpus, ignore=shutil.ignore_patterns("*.list"))
-    real = pipeline.read_bytes
+    real = indexing.read_bytes
 
     def vanish_first(path: str, *args, **kwargs):
         if path.endswith("001_4a694d3472b740c6.txt") and os.path.exists(path):
             os.unlink(path)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "read_bytes", vanish_first)
+    monkeypatch.setattr(indexing, "read_bytes", vanish_first)
     result = scan([corpus], tmp_path / "v.duckdb")
     assert [Path(e.path).name for e in result.errors] == ["001_4a694d3472b740c6.txt"]
     assert result.n_new == 4 and result.n_reuse == 1
@@ -287,7 +288,7 @@ def test_nightly_job_exit_codes_and_summary(tmp_path: Path) -> None:
 
 from hostile_corpus import make_good, make_hostile_corpus  # noqa: E402
 
-from reuse.cli import EXIT_BUSY, EXIT_STORAGE, EXIT_WORKER  # noqa: E402
+from reuse.cli.exits import EXIT_BUSY, EXIT_STORAGE, EXIT_WORKER  # noqa: E402
 from reuse.engine.workers import available_cpus  # noqa: E402
 
 HOSTILE_CONFIG = "[ingest]\nmax_chars = 1000000\n"

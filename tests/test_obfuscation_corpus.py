@@ -1,8 +1,10 @@
-"""Tests of jobs/obfuscation_corpus.py: the generated corpus and its ground truth."""
+"""Tests of the generated corpus and its ground truth: :mod:`jobs.evaluation.obfuscation`
+and its command line, jobs/obfuscation_corpus.py."""
 
 from __future__ import annotations
 
 import doctest
+import importlib
 import itertools
 import random
 import re
@@ -22,8 +24,18 @@ if not all(
 ):
     pytest.skip(f"shared corpora not found at {CORPORA}", allow_module_level=True)
 
-from jobs import obfuscation_corpus as oc  # noqa: E402
-from jobs.evaluation.measures import Case, Detection, all_pairs, load_cases_tsv, score  # noqa: E402
+from jobs.evaluation.cases import Case, Detection  # noqa: E402
+from jobs.evaluation.loaders import load_cases_tsv  # noqa: E402
+from jobs.evaluation.measures import all_pairs, score  # noqa: E402
+from jobs.evaluation.obfuscation.corpus import generate  # noqa: E402
+from jobs.evaluation.obfuscation.levels import (  # noqa: E402
+    LEVELS,
+    drop_clause,
+    swap_sentences,
+    swap_widths,
+)
+from jobs.evaluation.obfuscation.plan import BAND_CHARS, BANDS  # noqa: E402
+from jobs.evaluation.obfuscation.text import FORMULAIC, sentence_units, shared_ngrams  # noqa: E402
 
 CAPTION = re.compile(r"^(（.*(摄|供图)）|图为.*摄|（记者 \S+）|本报记者 .*)$")
 
@@ -31,7 +43,7 @@ CAPTION = re.compile(r"^(（.*(摄|供图)）|图为.*摄|（记者 \S+）|本�
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Case]]:
     out = tmp_path_factory.mktemp("corpus")
-    return out, oc.generate(out, seed=1, corpora_dir=CORPORA)
+    return out, generate(out, seed=1, corpora_dir=CORPORA)
 
 
 def read(path: Path) -> str:
@@ -49,7 +61,7 @@ def squeeze(text: str) -> str:
 
 def test_same_seed_gives_identical_files(corpus: tuple[Path, list[Case]], tmp_path: Path) -> None:
     out, cases = corpus
-    again = oc.generate(tmp_path, seed=1, corpora_dir=CORPORA)
+    again = generate(tmp_path, seed=1, corpora_dir=CORPORA)
     assert again == cases
     for name in ("truth.tsv", "docs.tsv"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
@@ -61,7 +73,7 @@ def test_same_seed_gives_identical_files(corpus: tuple[Path, list[Case]], tmp_pa
 
 def test_other_seed_gives_other_corpus(corpus: tuple[Path, list[Case]], tmp_path: Path) -> None:
     out, _ = corpus
-    oc.generate(tmp_path, seed=2, n_cases=10, corpora_dir=CORPORA)
+    generate(tmp_path, seed=2, n_cases=10, corpora_dir=CORPORA)
     assert (tmp_path / "docs" / "susp_0001.txt").read_bytes() != (
         out / "docs" / "susp_0001.txt"
     ).read_bytes()
@@ -79,10 +91,10 @@ def test_sizes_at_defaults(corpus: tuple[Path, list[Case]]) -> None:
 
 def test_every_level_and_band_present(corpus: tuple[Path, list[Case]]) -> None:
     _, cases = corpus
-    assert {c.level for c in cases} == set(oc.LEVELS)
-    assert {c.band for c in cases} == set(oc.BANDS)
+    assert {c.level for c in cases} == set(LEVELS)
+    assert {c.band for c in cases} == set(BANDS)
     for level in ("verbatim", "layout", "light", "heavy"):
-        assert {c.band for c in cases if c.level == level} == set(oc.BANDS), level
+        assert {c.band for c in cases if c.level == level} == set(BANDS), level
 
 
 def test_truth_file_matches_returned_cases(corpus: tuple[Path, list[Case]]) -> None:
@@ -137,7 +149,7 @@ def test_sources_are_copied_at_sentence_boundaries(corpus: tuple[Path, list[Case
         before = src[: c.src_start].rstrip(" \t")
         assert before == "" or before[-1] in "\n。！？；”’」』）)】", c
         assert re.search(r"[。！？；][”’」』）)】]*$", src[c.src_start : c.src_end]), c
-        lo, hi = oc.BAND_CHARS[c.band]
+        lo, hi = BAND_CHARS[c.band]
         assert lo <= c.src_end - c.src_start <= hi
 
 
@@ -202,7 +214,7 @@ def test_republication_covers_the_whole_source(corpus: tuple[Path, list[Case]]) 
 def test_formulaic_lines_are_frequent_and_never_cases(corpus: tuple[Path, list[Case]]) -> None:
     out, cases = corpus
     texts = texts_of(out)
-    with_lines = {n for n, t in texts.items() if any(ln in oc.FORMULAIC for ln in t.splitlines())}
+    with_lines = {n for n, t in texts.items() if any(ln in FORMULAIC for ln in t.splitlines())}
     assert len(with_lines) >= 0.3 * len(texts)
     assert {n.split("_")[0] for n in with_lines} == {"susp", "src", "distractor"}
     case_docs = {c.susp for c in cases} | {c.src for c in cases}
@@ -212,7 +224,7 @@ def test_formulaic_lines_are_frequent_and_never_cases(corpus: tuple[Path, list[C
             (c.susp, c.susp_start, c.susp_end),
             (c.src, c.src_start, c.src_end),
         ):
-            assert not any(line in texts[name][start:end] for line in oc.FORMULAIC), c
+            assert not any(line in texts[name][start:end] for line in FORMULAIC), c
 
 
 def test_reporting_formulaic_lines_costs_precision(corpus: tuple[Path, list[Case]]) -> None:
@@ -229,7 +241,7 @@ def test_reporting_formulaic_lines_costs_precision(corpus: tuple[Path, list[Case
     for name, text in texts.items():
         pos = 0
         for line in text.splitlines(keepends=True):
-            if line.strip() in oc.FORMULAIC:
+            if line.strip() in FORMULAIC:
                 where[line.strip()].append((name, pos, pos + len(line.strip())))
             pos += len(line)
     noisy = list(oracle)
@@ -268,30 +280,30 @@ def test_no_12gram_shared_outside_cases(corpus: tuple[Path, list[Case]]) -> None
         chars = list(text)
         for s, e in cut[name]:
             chars[s:e] = ["\0"] * (e - s)
-        lines = ["\0" if ln.strip() in oc.FORMULAIC else ln for ln in "".join(chars).split("\n")]
+        lines = ["\0" if ln.strip() in FORMULAIC else ln for ln in "".join(chars).split("\n")]
         for seg in "\n".join(lines).split("\0"):
             seg = squeeze(seg)
             for i in range(len(seg) - 11):
                 g = seg[i : i + 12]
                 assert owner.setdefault(g, name) == name, (g, owner[g], name)
-    assert oc.shared_ngrams(texts, cases) == []
+    assert shared_ngrams(texts, cases) == []
 
 
 def test_too_few_cases_and_nonempty_output_are_rejected(
     tmp_path: Path, corpus: tuple[Path, list[Case]]
 ) -> None:
     with pytest.raises(ValueError, match="at least 5"):
-        oc.generate(tmp_path / "x", seed=1, n_cases=4, corpora_dir=CORPORA)
+        generate(tmp_path / "x", seed=1, n_cases=4, corpora_dir=CORPORA)
     out, _ = corpus
     with pytest.raises(FileExistsError, match="not empty"):
-        oc.generate(out, seed=1, corpora_dir=CORPORA)
+        generate(out, seed=1, corpora_dir=CORPORA)
     with pytest.raises(FileNotFoundError, match="MANIFEST"):
-        oc.generate(tmp_path / "y", seed=1, corpora_dir=tmp_path)
+        generate(tmp_path / "y", seed=1, corpora_dir=tmp_path)
 
 
 def test_small_corpus_has_every_level(tmp_path: Path) -> None:
-    cases = oc.generate(tmp_path, seed=3, n_cases=5, corpora_dir=CORPORA)
-    assert sorted(c.level for c in cases) == sorted(oc.LEVELS)
+    cases = generate(tmp_path, seed=3, n_cases=5, corpora_dir=CORPORA)
+    assert sorted(c.level for c in cases) == sorted(LEVELS)
 
 
 def test_command_line(tmp_path: Path) -> None:
@@ -319,13 +331,18 @@ def test_command_line(tmp_path: Path) -> None:
 # --- the obfuscation functions ----------------------------------------------------------
 
 
-def test_doctests() -> None:
-    assert doctest.testmod(oc).failed == 0
+@pytest.mark.parametrize(
+    "module", ["", ".text", ".pool", ".captions", ".levels", ".plan", ".corpus"]
+)
+def test_doctests(module: str) -> None:
+    assert (
+        doctest.testmod(importlib.import_module("jobs.evaluation.obfuscation" + module)).failed == 0
+    )
 
 
 def test_sentence_units() -> None:
     text = "一、总体要求\n坚持稳中求进。数据增长3.5%，好！“很好。”\n"
-    assert [text[s:e] for s, e in oc.sentence_units(text)] == [
+    assert [text[s:e] for s, e in sentence_units(text)] == [
         "一、总体要求",
         "坚持稳中求进。",
         "数据增长3.5%，好！",
@@ -335,7 +352,7 @@ def test_sentence_units() -> None:
 
 def test_swap_widths_round_trips_under_nfkc() -> None:
     text = "２０２５年增长5.3%，其中：工业（规模以上）增长6%；"
-    swapped = oc.swap_widths(text, random.Random(0), p=1.0)
+    swapped = swap_widths(text, random.Random(0), p=1.0)
     assert swapped != text
     assert unicodedata.normalize("NFKC", swapped) == unicodedata.normalize("NFKC", text)
     assert "," in swapped and "2025" in swapped and "５" in swapped
@@ -343,7 +360,7 @@ def test_swap_widths_round_trips_under_nfkc() -> None:
 
 def test_drop_clause_and_swap_sentences() -> None:
     text = "甲乙丙，丁戊己，庚辛。壬癸。"
-    dropped = {oc.drop_clause(text, random.Random(i), max_share=0.5) for i in range(20)}
+    dropped = {drop_clause(text, random.Random(i), max_share=0.5) for i in range(20)}
     assert dropped == {"丁戊己，庚辛。壬癸。", "甲乙丙，庚辛。壬癸。"}
-    assert oc.drop_clause(text, random.Random(0), max_share=0.2) == text  # clauses too long
-    assert oc.swap_sentences("第一句。\n第二句！", random.Random(0)) == "第二句！\n第一句。"
+    assert drop_clause(text, random.Random(0), max_share=0.2) == text  # clauses too long
+    assert swap_sentences("第一句。\n第二句！", random.Random(0)) == "第二句！\n第一句。"

@@ -10,9 +10,9 @@ import pytest
 from conftest import DATA, SEED_A, SEED_B, write
 from rapidfuzz.distance import Levenshtein
 
-from jobs.benchmark import match_table
+from jobs.evaluation.scan_tables import match_table
 from reuse import Config, scan
-from reuse.report.reports import union_length
+from reuse.report.sections import union_length
 from reuse.text.normalise import normalise
 
 

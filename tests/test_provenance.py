@@ -14,17 +14,11 @@ from typer.testing import CliRunner
 
 from reuse import Config, scan
 from reuse.cli import app
-from reuse.derive.provenance import (
-    DocumentDate,
-    compare_dates,
-    cpc_congress_year,
-    date_from_filename,
-    date_from_text,
-    document_date,
-    format_date,
-    npc_session_year,
-    parse_metadata_date,
-)
+from reuse.text.congress_sessions import cpc_congress_year, npc_session_year
+from reuse.text.date_precision import DocumentDate, compare_dates, format_date
+from reuse.text.dates import document_date, parse_metadata_date
+from reuse.text.filename_dates import date_from_filename
+from reuse.text.text_dates import date_from_text
 
 D = datetime.date
 NEXT_YEAR = datetime.date.today().year + 1

@@ -9,15 +9,11 @@ import pytest
 from conftest import SEED_A, SEED_B
 
 from reuse.errors import QueryError
-from reuse.report.reports import (
-    display_root,
-    find_query,
-    html_data,
-    match_detail,
-    pair_report,
-    query_defaults,
-    run_query,
-)
+from reuse.report.documents import display_root
+from reuse.report.html.data import html_data
+from reuse.report.matches import match_detail
+from reuse.report.pairs import pair_report
+from reuse.report.query import find_query, query_defaults, run_query
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from reuse.config import SegmentConfig
+from reuse.config.detection import SegmentConfig
 from reuse.text.normalise import normalise
 from reuse.text.segment import Segmentation, segment, split_sentences
 

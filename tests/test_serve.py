@@ -19,7 +19,7 @@ import pytest
 from conftest import CORPORA, DATA, SEED_A, SEED_B, write
 
 from reuse import Config, scan
-from reuse.report.reports import confined_connection
+from reuse.report.query import confined_connection
 from reuse.report.serve import pages
 
 pytest.importorskip("starlette")

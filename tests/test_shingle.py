@@ -8,7 +8,7 @@ import jieba
 import numpy as np
 import pytest
 
-from reuse.config import ShingleConfig
+from reuse.config.detection import ShingleConfig
 from reuse.text.shingle import (
     Shingles,
     char_shingle_hash,

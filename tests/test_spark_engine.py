@@ -23,18 +23,19 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from jobs.obfuscation_corpus import generate
+from jobs.evaluation.obfuscation.corpus import generate
 from reuse.cli import app
 from reuse.config import Config
 from reuse.engine.pipeline import scan
-from reuse.engine.spark_output import import_output, read_manifest
+from reuse.engine.spark_import import import_output
+from reuse.engine.spark_output import read_manifest
 from reuse.errors import EngineUnavailableError, StoreError
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _spark_missing() -> str | None:
-    from reuse.engine.spark import check_spark
+    from reuse.engine.spark_session import check_spark
 
     try:
         check_spark()
@@ -52,7 +53,7 @@ pytestmark = pytest.mark.spark
 def spark_module():
     if _MISSING:
         pytest.skip(_MISSING)
-    from reuse.engine.spark import spark_session
+    from reuse.engine.spark_session import spark_session
 
     session = spark_session("local[2]")
     yield session
@@ -65,7 +66,7 @@ def spark_module():
 @pytest.fixture
 def spark(spark_module):
     """The active local[2] session (a new one if a CLI run stopped the last)."""
-    from reuse.engine.spark import spark_session
+    from reuse.engine.spark_session import spark_session
 
     return spark_session("local[2]")
 
@@ -172,14 +173,14 @@ def test_spark_engine_matches_embedded_engine(spark_scanned: dict, tmp_path: Pat
 def test_a_killed_import_rerun_gives_the_same_database(
     spark_scanned: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reuse.engine import pipeline
+    from reuse.engine import formulaic_lines
 
     out, db = spark_scanned["work"] / "out", tmp_path / "spark.duckdb"
 
     def killed(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # as if the process died after the documents were stored
 
-    monkeypatch.setattr(pipeline, "store_matches", killed)
+    monkeypatch.setattr(formulaic_lines, "store_matches", killed)
     with pytest.raises(KeyboardInterrupt):
         import_output(out, db)
     assert not db.exists() and (tmp_path / "spark.duckdb.importing").exists()
@@ -340,7 +341,7 @@ def test_import_refuses_what_is_not_an_output_folder(tmp_path: Path) -> None:
 
 def test_missing_java_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pyspark")
-    from reuse.engine import spark as spark_engine
+    from reuse.engine import spark_session as spark_engine
 
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setattr(spark_engine.shutil, "which", lambda name: None)
@@ -353,7 +354,7 @@ def test_missing_pyspark_is_a_clear_message(
 ) -> None:
     import sys
 
-    from reuse.engine import spark as spark_engine
+    from reuse.engine import spark_session as spark_engine
 
     monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark raises ImportError
     with pytest.raises(EngineUnavailableError, match=r"reuse\[spark\]"):

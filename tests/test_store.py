@@ -10,8 +10,12 @@ import pyarrow as pa
 import pytest
 
 from reuse.errors import StoreError
-from reuse.store import schema
-from reuse.store.database import MATCH_SCHEMA, IndexedDocument, Store
+from reuse.store.connection import connect
+from reuse.store.database import Store
+from reuse.store.documents import IndexedDocument
+from reuse.store.matches import MATCH_SCHEMA
+from reuse.store.tables import ALL_TABLES
+from reuse.store.views import VIEWS
 
 
 def _doc(path: str, text: str = "正文内容。") -> IndexedDocument:
@@ -69,7 +73,26 @@ def test_schema_created_with_public_tables(tmp_path: Path) -> None:
                 "SELECT table_name FROM information_schema.tables"
             ).fetchall()
         }
-    assert set(schema.TABLES) | set(schema.VIEWS) <= names
+    assert {t.name for t in ALL_TABLES} | set(VIEWS) <= names
+
+
+def test_tables_have_the_columns_and_types_of_their_definitions(tmp_path: Path) -> None:
+    """The DDL and the Arrow schemas come from one definition per table: the
+    database holds those columns, in that order, with those types."""
+    with Store(tmp_path / "s.duckdb") as store:
+        stored = store.con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE schema_name = 'main' AND table_name IN "
+            "(SELECT table_name FROM duckdb_tables()) ORDER BY table_name, column_index"
+        ).fetchall()
+    defined = sorted(
+        ((t.name, c.name, c.type) for t in ALL_TABLES for c in t.columns), key=lambda r: r[0]
+    )
+    assert stored == defined
+    for table in ALL_TABLES:
+        for column in table.columns:
+            if column.type != "HUGEINT":
+                assert table.arrow_schema([column.name]).field(0).name == column.name
 
 
 def test_wrong_schema_version_is_refused(tmp_path: Path) -> None:
@@ -157,7 +180,7 @@ def test_connections_never_fetch_document_texts_through_the_index(tmp_path: Path
         query = "EXPLAIN ANALYZE SELECT match_id FROM reviewed_matches WHERE verdict = 'ignored'"
         assert "Index Scan" not in store.con.execute(query).fetchall()[0][1]
         assert store.ignored_match_ids() == []
-    con = schema.connect(str(db), read_only=True)
+    con = connect(str(db), read_only=True)
     assert con.execute("SELECT current_setting('index_scan_max_count')").fetchone() == (0,)
     con.close()
     plain = duckdb.connect(str(db), read_only=True)  # what the setting prevents

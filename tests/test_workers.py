@@ -6,31 +6,57 @@ from __future__ import annotations
 import os
 import signal
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from test_nightly import dump, make_corpus
 
 from reuse import Config, scan
-from reuse.engine.workers import STATE, ordered_map, resolve_workers
+from reuse.engine.workers import MapOptions, WorkerPool, ordered_map, resolve_workers, task_state
 from reuse.errors import DocumentError, ReuseError, WorkerError
+
+
+@dataclass
+class _Offset:
+    offset: int
+
+
+@dataclass
+class _Mode:
+    mode: str
 
 
 def _square_plus_offset(x: int) -> tuple[int, int]:
     time.sleep(0.002)  # long enough that both workers take tasks
-    return x * x + STATE["offset"], os.getpid()
+    return x * x + task_state(_Offset).offset, os.getpid()
+
+
+def _no_state_published() -> bool:
+    try:
+        task_state(object)
+    except TypeError:
+        return True
+    return False
 
 
 def test_ordered_map_keeps_order_and_uses_processes() -> None:
-    out = list(ordered_map(_square_plus_offset, range(200), 2, {"offset": 1}, chunksize=3))
+    options = MapOptions(2, chunksize=3)
+    out = list(ordered_map(_square_plus_offset, range(200), options, _Offset(1)))
     assert [v for v, _ in out] == [x * x + 1 for x in range(200)]
     assert len({pid for _, pid in out}) == 2 and os.getpid() not in {pid for _, pid in out}
-    assert STATE == {}, "the state is cleared after the map"
+    assert _no_state_published(), "the state is cleared after the map"
 
 
 def test_small_maps_run_in_process() -> None:
-    out = list(ordered_map(_square_plus_offset, range(5), 2, {"offset": 0}))
+    out = list(ordered_map(_square_plus_offset, range(5), MapOptions(2), _Offset(0)))
     assert {pid for _, pid in out} == {os.getpid()}
+
+
+def test_a_task_reads_only_the_state_of_its_kind() -> None:
+    with pytest.raises(TypeError, match="reads a _Offset; the running map published _Mode"):
+        list(ordered_map(_square_plus_offset, range(5), MapOptions(1), _Mode("exit")))
+    assert _no_state_published()
 
 
 class _Unreadable:
@@ -49,9 +75,9 @@ class _Odd(Exception):
 
 
 def _misbehave(x: int) -> object:
-    """Task 37 does what STATE["mode"] says; the others return x * x."""
+    """Task 37 does what the map's mode says; the others return x * x."""
     if x == 37:
-        mode = STATE["mode"]
+        mode = task_state(_Mode).mode
         if mode == "sigkill":
             os.kill(os.getpid(), signal.SIGKILL)
         if mode == "exit":
@@ -85,16 +111,18 @@ def test_a_misbehaving_worker_ends_the_map_quickly_with_a_clear_error(
 ) -> None:
     t0 = time.monotonic()
     with pytest.raises(WorkerError, match=message):
-        list(ordered_map(_misbehave, range(200), 2, {"mode": mode}, chunksize=3, timeout=2))
+        options = MapOptions(2, chunksize=3, timeout=2)
+        list(ordered_map(_misbehave, range(200), options, _Mode(mode)))
     assert time.monotonic() - t0 < 15, "no wait beyond the task timeout"
-    assert STATE == {}
+    assert _no_state_published()
 
 
 def test_library_errors_and_returned_errors_cross_unchanged() -> None:
     with pytest.raises(ReuseError, match="a library error") as caught:
-        list(ordered_map(_misbehave, range(100), 2, {"mode": "reuse_error"}, chunksize=3))
+        list(ordered_map(_misbehave, range(100), MapOptions(2, chunksize=3), _Mode("reuse_error")))
     assert type(caught.value) is ReuseError
-    out = list(ordered_map(_misbehave, range(100), 2, {"mode": "document_error"}, chunksize=3))
+    options = MapOptions(2, chunksize=3)
+    out = list(ordered_map(_misbehave, range(100), options, _Mode("document_error")))
     assert out[36] == 36 * 36 and out[38] == 38 * 38
     assert isinstance(out[37], DocumentError) and out[37].stage == "extract"
 
@@ -102,11 +130,32 @@ def test_library_errors_and_returned_errors_cross_unchanged() -> None:
 def test_an_abandoned_map_leaves_no_worker_behind() -> None:
     import multiprocessing
 
-    results = ordered_map(_square_plus_offset, range(400), 2, {"offset": 0}, chunksize=1)
+    options = MapOptions(2, chunksize=1)
+    results = ordered_map(_square_plus_offset, range(400), options, _Offset(0))
     next(results)
     results.close()
     time.sleep(0.2)
     assert not multiprocessing.active_children()
+
+
+def test_leaving_a_pool_ends_its_processes_whatever_happened() -> None:
+    """The pool is a context manager: an error inside its block terminates the
+    workers; a clean exit lets them finish and exit."""
+    with pytest.raises(KeyError), WorkerPool(2) as pool:
+        pool.start(_pid, [[0], [1]])
+        processes = list(pool.processes)
+        assert processes and all(p.is_alive() for p in processes)
+        raise KeyError("a consumer's error")
+    assert not any(p.is_alive() for p in processes)
+    with WorkerPool(2) as pool:
+        (future,) = pool.start(_pid, [[0]])
+        assert pool.result(future, 10)[0] != os.getpid()
+        processes = list(pool.processes)
+    assert not any(p.is_alive() for p in processes)
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
 
 
 def test_resolve_workers() -> None:
@@ -146,7 +195,7 @@ def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
 
 
 def test_budget_runs_fit_the_budget() -> None:
-    from reuse.engine.matching import budget_runs
+    from reuse.engine.texts import budget_runs
 
     lengths = {1: 10, 2: 10, 3: 10, 4: 25}
     pairs = [(1, 2), (1, 3), (2, 3), (3, 4), (1, 4)]

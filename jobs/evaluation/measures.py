@@ -35,112 +35,24 @@ Edge cases (PAN leaves them undefined; these are our choices):
 * ``prec + rec == 0``: plagdet is 0.0.
 
 Orientation. The tool does not know which side of a match is the suspicious
-one, so :func:`load_detections` emits every match twice, once per
-orientation. :func:`score` only scores detections whose ``(susp, src)`` pair
-has a case or is listed in ``pairs`` (PAN only scores the listed pairs), so a
-mirrored detection in an unlisted orientation drops out. To score every
-document pair once, pass ``pairs=all_pairs(keys, cases)``.
+one, so :func:`jobs.evaluation.loaders.load_detections` emits every match
+twice, once per orientation. :func:`score` only scores detections whose
+``(susp, src)`` pair has a case or is listed in ``pairs`` (PAN only scores
+the listed pairs), so a mirrored detection in an unlisted orientation drops
+out. To score every document pair once, pass ``pairs=all_pairs(keys, cases)``.
+
+The cases and detections themselves are :mod:`jobs.evaluation.cases`.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 
-from reuse.errors import StoreError
-from reuse.store.schema import connect
-
-Pair = tuple[str, str]
-"""A ``(suspicious key, source key)`` document pair."""
-
-SHORT_MAX = 150
-"""Passages of fewer characters than this are in the ``short`` band."""
-MEDIUM_MAX = 600
-"""Passages of at most this many characters (and not short) are ``medium``."""
-
-
-def length_band(n_chars: int) -> str:
-    """The length band of a passage of ``n_chars`` characters.
-
-    >>> [length_band(n) for n in (60, 150, 600, 601)]
-    ['short', 'medium', 'medium', 'long']
-    """
-    if n_chars < SHORT_MAX:
-        return "short"
-    if n_chars <= MEDIUM_MAX:
-        return "medium"
-    return "long"
-
-
-def _check_span(what: str, start: int, end: int) -> None:
-    if not (0 <= start < end):
-        raise ValueError(
-            f"{what} range [{start}, {end}) is empty or negative; "
-            "offsets are 0-based and end-exclusive, so start < end is required"
-        )
-
-
-@dataclass(frozen=True)
-class Case:
-    """A true reuse case: ``susp[susp_start:susp_end]`` was taken from ``src[src_start:src_end]``.
-
-    ``susp`` and ``src`` are document keys (file names by default); offsets are
-    0-based, end-exclusive characters. ``level`` (obfuscation) and ``band``
-    (length) are labels for :func:`score_by`.
-    """
-
-    susp: str
-    susp_start: int
-    susp_end: int
-    src: str
-    src_start: int
-    src_end: int
-    level: str = ""
-    band: str = ""
-
-    def __post_init__(self) -> None:
-        _check_span("suspicious", self.susp_start, self.susp_end)
-        _check_span("source", self.src_start, self.src_end)
-
-    @property
-    def pair(self) -> Pair:
-        return (self.susp, self.src)
-
-    @property
-    def n_chars(self) -> int:
-        """``|s|``: characters in both documents."""
-        return (self.susp_end - self.susp_start) + (self.src_end - self.src_start)
-
-
-@dataclass(frozen=True)
-class Detection:
-    """A reported reuse: ``susp[susp_start:susp_end]`` aligned to ``src[src_start:src_end]``."""
-
-    susp: str
-    susp_start: int
-    susp_end: int
-    src: str
-    src_start: int
-    src_end: int
-
-    def __post_init__(self) -> None:
-        _check_span("suspicious", self.susp_start, self.susp_end)
-        _check_span("source", self.src_start, self.src_end)
-
-    @property
-    def pair(self) -> Pair:
-        return (self.susp, self.src)
-
-    @property
-    def n_chars(self) -> int:
-        """``|r|``: characters in both documents."""
-        return (self.susp_end - self.susp_start) + (self.src_end - self.src_start)
+from jobs.evaluation.cases import Case, Detection, Pair, Span
 
 
 @dataclass(frozen=True)
@@ -157,9 +69,6 @@ class Scores:
     @property
     def f1(self) -> float:
         return _f1(self.precision, self.recall)
-
-
-Span = Case | Detection
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -356,186 +265,6 @@ def all_pairs(keys: Iterable[str], cases: Iterable[Case] = ()) -> set[Pair]:
         oriented = {p for p in ((a, b), (b, a)) if p in case_pairs}
         out.update(oriented or {(a, b)})
     return out
-
-
-_MATCHES_SQL = """
-SELECT da.path, m.a_start, m.a_end, db.path, m.b_start, m.b_end
-FROM matches AS m
-JOIN documents AS da ON da.doc_id = m.doc_a
-JOIN documents AS db ON db.doc_id = m.doc_b
-WHERE m.kind = $kind OR $all_kinds
-ORDER BY m.match_id
-"""
-
-
-def load_detections(
-    db_path: str | os.PathLike[str],
-    key_of_path: Callable[[str], str] = os.path.basename,
-    kind: str | None = "reuse",
-) -> list[Detection]:
-    """Detections from the ``matches`` of a scan database, in both orientations.
-
-    Reads the DuckDB file read-only and joins ``matches`` to ``documents``;
-    offsets are the stored code-point offsets into ``documents.text`` (the
-    decoded file text), so they are comparable with ground truth on the files
-    as long as ingest kept the text as written. Document keys are
-    ``key_of_path(documents.path)`` (the file name by default). ``kind``
-    filters ``matches.kind`` (``None``: all kinds).
-
-    Each match ``(a, b)`` yields ``Detection(a → b)`` and its mirror
-    ``Detection(b → a)``, because the tool does not know which side is the
-    suspicious one; :func:`score` keeps only the orientation that is scored.
-    Matches with an empty range on either side are skipped.
-
-    Raises:
-        StoreError: the file does not exist.
-        ValueError: two documents map to the same key.
-    """
-    path = Path(db_path)
-    if not path.is_file():
-        raise StoreError(f"{path}: no such database file; run a scan first")
-    con = connect(str(path), read_only=True)
-    try:
-        keys: dict[str, str] = {}
-        for (doc_path,) in con.execute("SELECT DISTINCT path FROM documents").fetchall():
-            k = key_of_path(doc_path)
-            if k in keys and keys[k] != doc_path:
-                raise ValueError(
-                    f"documents {keys[k]!r} and {doc_path!r} both have key {k!r}; "
-                    "pass a key_of_path that keeps more of the path"
-                )
-            keys[k] = doc_path
-        rows = con.execute(_MATCHES_SQL, {"kind": kind or "", "all_kinds": kind is None}).fetchall()
-    finally:
-        con.close()
-    out: list[Detection] = []
-    for path_a, a_start, a_end, path_b, b_start, b_end in rows:
-        if not (0 <= a_start < a_end and 0 <= b_start < b_end):
-            continue
-        ka, kb = key_of_path(path_a), key_of_path(path_b)
-        out.append(Detection(ka, a_start, a_end, kb, b_start, b_end))
-        out.append(Detection(kb, b_start, b_end, ka, a_start, a_end))
-    return out
-
-
-def load_pan_cases(
-    corpus_dir: str | os.PathLike[str], min_offset_check_ratio: float = 0.9
-) -> tuple[list[Case], set[Pair]]:
-    """Cases and scored pairs of the flattened PAN 2013 copy (``cases.tsv``, ``pairs.tsv``).
-
-    Keys are the file names (``suspicious-document00005.txt``); a case is
-    ``[this_offset, this_offset + this_length)`` in the suspicious document and
-    ``[source_offset, source_offset + source_length)`` in the source. Its
-    ``level`` is the ``obfuscation`` column and its ``band`` is
-    :func:`length_band` of ``source_length``.
-
-    The source documents of this copy went through OCR, so some source offsets
-    are approximate: only cases with ``offset_check_ratio >=
-    min_offset_check_ratio`` are kept. A pair of ``pairs.tsv`` whose cases were
-    ALL dropped is dropped too, so that (correct) detections there do not
-    count against precision; pairs that never had a case are kept.
-    """
-    root = Path(corpus_dir)
-    for name in ("cases.tsv", "pairs.tsv"):
-        if not (root / name).is_file():
-            raise FileNotFoundError(f"{root / name}: missing; expected the flattened PAN copy")
-    cases: list[Case] = []
-    had_case: set[Pair] = set()
-    with open(root / "cases.tsv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            had_case.add((row["susp"], row["src"]))
-            if float(row["offset_check_ratio"] or "nan") >= min_offset_check_ratio:
-                this_off, this_len = int(row["this_offset"]), int(row["this_length"])
-                src_off, src_len = int(row["source_offset"]), int(row["source_length"])
-                cases.append(
-                    Case(
-                        row["susp"],
-                        this_off,
-                        this_off + this_len,
-                        row["src"],
-                        src_off,
-                        src_off + src_len,
-                        level=row["obfuscation"],
-                        band=length_band(src_len),
-                    )
-                )
-    kept = {c.pair for c in cases}
-    with open(root / "pairs.tsv", encoding="utf-8", newline="") as fh:
-        pairs = {
-            (row["susp"], row["src"])
-            for row in csv.DictReader(fh, delimiter="\t")
-            if (row["susp"], row["src"]) in kept or (row["susp"], row["src"]) not in had_case
-        }
-    return cases, pairs
-
-
-def load_pan_excluded(
-    corpus_dir: str | os.PathLike[str], min_offset_check_ratio: float = 0.9
-) -> list[Case]:
-    """The PAN cases :func:`load_pan_cases` leaves out (offset check below the ratio)."""
-    out = []
-    with open(Path(corpus_dir) / "cases.tsv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            if not float(row["offset_check_ratio"] or "nan") >= min_offset_check_ratio:
-                this_off, this_len = int(row["this_offset"]), int(row["this_length"])
-                src_off, src_len = int(row["source_offset"]), int(row["source_length"])
-                out.append(
-                    Case(
-                        row["susp"],
-                        this_off,
-                        this_off + this_len,
-                        row["src"],
-                        src_off,
-                        src_off + src_len,
-                        level=row["obfuscation"],
-                        band=length_band(src_len),
-                    )
-                )
-    return out
-
-
-def drop_detections_of(
-    detections: Iterable[Detection], excluded: Iterable[Case]
-) -> list[Detection]:
-    """Detections that do not overlap an excluded case in its suspicious document.
-
-    A case left out of scoring (its annotation is unreliable) is still real
-    reuse; a detection of it is neither a hit nor a false positive, so it is
-    left out too rather than counted against precision.
-    """
-    by_pair: dict[Pair, list[Case]] = {}
-    for c in excluded:
-        by_pair.setdefault(c.pair, []).append(c)
-    kept = []
-    for d in detections:
-        if any(
-            c.susp_start < d.susp_end and d.susp_start < c.susp_end for c in by_pair.get(d.pair, ())
-        ):
-            continue
-        kept.append(d)
-    return kept
-
-
-def load_cases_tsv(path: str | os.PathLike[str]) -> list[Case]:
-    """Cases from a TSV with columns susp, susp_start, susp_end, src, src_start, src_end.
-
-    Optional columns ``level`` and ``band`` are kept; others (e.g. ``chars``)
-    are ignored. This reads the ``truth.tsv`` of ``jobs/obfuscation_corpus.py``.
-    """
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [
-            Case(
-                row["susp"],
-                int(row["susp_start"]),
-                int(row["susp_end"]),
-                row["src"],
-                int(row["src_start"]),
-                int(row["src_end"]),
-                level=row.get("level") or "",
-                band=row.get("band") or "",
-            )
-            for row in csv.DictReader(fh, delimiter="\t")
-        ]
 
 
 def format_table(scores: dict[str, Scores], title: str = "level") -> str:

@@ -1,2 +1,2 @@
-"""What is derived from matches: templates, boilerplate, reuse groups, shares,
-provenance (dates and likely sources), and the order documents are ranked in."""
+"""What is derived beyond the pairwise matches: templates (stock text and its
+representatives), boilerplate lines, reuse groups."""

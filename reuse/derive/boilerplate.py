@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reuse.config import BoilerplateConfig
+from reuse.config.detection import BoilerplateConfig
 from reuse.text.normalise import NormalisedText, normalise
 from reuse.text.segment import Segmentation
 

@@ -7,7 +7,7 @@ representative document (``matches.rep_doc``). Here they become templates:
 * **Templates.** In each representative document, overlapping
   representative sides (normalised offsets) are merged into one region; a
   region with its members is a template when it spans at least ``T``
-  documents (:meth:`reuse.config.TemplatesConfig.threshold`), the
+  documents (:meth:`reuse.config.detection.TemplatesConfig.threshold`), the
   representative's own document included. Its matches are ``kind =
   'template'``; those of a region in fewer documents are ordinary reuse
   (``'reuse'``) between the two documents, unless the pair was also aligned
@@ -37,30 +37,35 @@ representative document (``matches.rep_doc``). Here they become templates:
   a formula and a few words around it do not share text of their own.
 
 Template ids order templates by documents (most first), then by the
-representative's path and offset; ``template_key`` (md5 of the
-representative's path and text) names a template across rebuilds. Nothing
-here aligns: it reads the stored matches, so it runs after every scan that
-changed them, and a scan killed before it ends is completed by the next.
+representative's path and offset (:func:`ordered_templates`); ``template_key``
+(md5 of the representative's path and text) names a template across
+rebuilds. Nothing here aligns or touches the database: :func:`label_rows`
+works on the stored matches' rows, which the scan's templates stage
+(:mod:`reuse.engine.labels`) reads after every scan that changed them, and
+writes back with the templates (a scan killed before it ends is completed
+by the next).
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyarrow as pa
 
 from reuse.config import Config
-from reuse.detect.plan import document_ranks
-from reuse.store.database import Store
+from reuse.derive.spans import SpanUnion
 
-__all__ = ["TemplateStats", "label_matches"]
+__all__ = ["LabelInputs", "Labels", "Template", "label_rows", "ordered_templates"]
 
 
 @dataclass
-class _Template:
+class Template:
+    """A template: its kind (``'template'`` or ``'boilerplate'``), its
+    representative's document and span (normalised and original offsets),
+    and its members, each ``(doc, start, end, rep_start, rep_end, match_id,
+    similarity, edit_distance, norm_start, norm_end)``."""
+
     kind: str
     rep_doc: int
     rep_norm: list[int]
@@ -72,15 +77,7 @@ class _Template:
         return {self.rep_doc} | {m[0] for m in self.members}
 
 
-@dataclass
-class TemplateStats:
-    """What :func:`label_matches` made: templates of each kind and relabelled matches."""
-
-    n_templates: int = 0
-    n_boilerplate: int = 0
-    n_relabelled: int = 0
-
-
+#: The columns of a row of :func:`label_rows` (``Store.labelled_matches``).
 _COLUMNS = (
     "match_id doc_a doc_b a_start a_end b_start b_end a_norm_start a_norm_end "
     "b_norm_start b_norm_end similarity edit_distance kind source rep_doc"
@@ -93,16 +90,16 @@ def _sides(row: dict) -> tuple[tuple[int, int, int, int, int], tuple[int, int, i
     return (a, b) if row["rep_doc"] == row["doc_a"] else (b, a)
 
 
-def _regions(rows: list[dict], kind: str) -> list[_Template]:
+def _regions(rows: list[dict], kind: str) -> list[Template]:
     """Templates of stars around representatives: overlapping representative
     sides merged (``kind`` 'template'), or equal ones grouped (line stars)."""
     by_rep: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         by_rep[row["rep_doc"]].append(row)
-    out: list[_Template] = []
+    out: list[Template] = []
     for rep_doc in sorted(by_rep):
         members = sorted(by_rep[rep_doc], key=lambda r: (_sides(r)[0][1], _sides(r)[0][2]))
-        current: _Template | None = None
+        current: Template | None = None
         for row in members:
             rep, member = _sides(row)
             joins = current is not None and (
@@ -111,7 +108,7 @@ def _regions(rows: list[dict], kind: str) -> list[_Template]:
                 else (rep[1], rep[2]) == tuple(current.rep_norm)
             )
             if not joins:
-                current = _Template(kind, rep_doc, [rep[1], rep[2]], [rep[3], rep[4]])
+                current = Template(kind, rep_doc, [rep[1], rep[2]], [rep[3], rep[4]])
                 out.append(current)
             assert current is not None
             current.rep_norm[1] = max(current.rep_norm[1], rep[2])
@@ -124,20 +121,63 @@ def _regions(rows: list[dict], kind: str) -> list[_Template]:
     return out
 
 
-def label_matches(store: Store, config: Config) -> TemplateStats:
-    """Rebuild the templates and set the kind of every live aligned match (see
-    the module docstring); atomically, and clears the labels' stale mark."""
-    rows = [dict(zip(_COLUMNS, r)) for r in store.labelled_matches()]
-    t = config.templates.threshold(store.count_live_documents())
-    stars = [r for r in rows if r["rep_doc"] is not None and r["source"] == "align"]
-    lines = [r for r in rows if r["source"] == "line"]
-    pairwise = [r for r in rows if r["rep_doc"] is None and r["source"] == "align"]
-    shortest = config.align.min_match_chars
+@dataclass
+class LabelInputs:
+    """What labelling reads besides the matches.
+
+    Attributes:
+        threshold: the template threshold ``T`` (documents).
+        ranks: each document's rank (:func:`reuse.detect.plan.document_ranks`), by id.
+        line_spans: per document, the normalised spans of its formulaic lines.
+    """
+
+    threshold: int
+    ranks: np.ndarray
+    line_spans: dict[int, list[tuple[int, int]]]
+
+
+@dataclass
+class Labels:
+    """What :func:`label_rows` found: the templates (not yet in id order, see
+    :func:`ordered_templates`) and ``(match_id, kind)`` of every match whose
+    kind changes."""
+
+    templates: list[Template]
+    changed: list[tuple[int, str]]
+
+
+def label_rows(rows: list[tuple], inputs: LabelInputs, config: Config) -> Labels:
+    """The templates and the kind of every live aligned match (see the module
+    docstring), from the matches' rows (columns :data:`_COLUMNS`)."""
+    matches = [dict(zip(_COLUMNS, r)) for r in rows]
+    stars = [r for r in matches if r["rep_doc"] is not None and r["source"] == "align"]
+    lines = [r for r in matches if r["source"] == "line"]
+    pairwise = [r for r in matches if r["rep_doc"] is None and r["source"] == "align"]
     kinds: dict[int, str] = {}
-    valid: list[_Template] = []
+    valid = _label_stars(stars, pairwise, inputs, config, kinds)
+    boilerplate = _regions(lines, "boilerplate")
+    valid.extend(_label_pairwise(pairwise, valid, inputs, config, kinds))
+    for row in lines:
+        kinds[row["match_id"]] = "boilerplate"
+    changed = [
+        (r["match_id"], kinds[r["match_id"]]) for r in matches if kinds[r["match_id"]] != r["kind"]
+    ]
+    return Labels(valid + boilerplate, changed)
+
+
+def _label_stars(
+    stars: list[dict],
+    pairwise: list[dict],
+    inputs: LabelInputs,
+    config: Config,
+    kinds: dict[int, str],
+) -> list[Template]:
+    """Label the star matches (``kinds``); returns the templates they make, in
+    the order of their representatives."""
+    t, ranks = inputs.threshold, inputs.ranks
+    shortest = config.align.min_match_chars
+    valid: list[Template] = []
     repeats = _repeats(stars, pairwise)
-    ids, dates, paths = store.document_order()
-    ranks = document_ranks(ids, dates, paths)
     held_by_valid = _Held()
     for tpl in sorted(_regions(stars, "template"), key=lambda x: (ranks[x.rep_doc], x.rep_norm)):
         nested = held_by_valid.holds(tpl)
@@ -150,37 +190,37 @@ def label_matches(store: Store, config: Config) -> TemplateStats:
         if ok and not nested:
             valid.append(tpl)
             held_by_valid.add(tpl)
-    boilerplate = _regions(lines, "boilerplate")
-    line_spans = store.formulaic_spans(
-        config.boilerplate.min_documents(store.count_live_documents())
-    )
-    lines_held = {doc: _Union(spans) for doc, spans in line_spans.items()}
+    return valid
+
+
+def _label_pairwise(
+    pairwise: list[dict],
+    valid: list[Template],
+    inputs: LabelInputs,
+    config: Config,
+    kinds: dict[int, str],
+) -> list[Template]:
+    """Label the pairwise matches (``kinds``) by what the templates ``valid`` and
+    the formulaic lines hold of them; returns the templates of fuzzy stock text
+    (:func:`_hubs`) found among what is still reuse."""
+    line_spans = inputs.line_spans
+    lines_held = {doc: SpanUnion(spans) for doc, spans in line_spans.items()}
     share = config.boilerplate.segment_share
+    shortest = config.align.min_match_chars
     held = _held(valid, line_spans)
     for row in pairwise:
         kinds[row["match_id"]] = _pairwise_kind(row, held, lines_held, share, shortest)
     # Fuzzy stock text among what is still pairwise reuse.
-    hubs = _hubs([r for r in pairwise if kinds[r["match_id"]] == "reuse"], t, ranks)
-    valid.extend(hubs)
-    held = _held(valid, line_spans)
+    reuse = [r for r in pairwise if kinds[r["match_id"]] == "reuse"]
+    hubs = _hubs(reuse, inputs.threshold, inputs.ranks)
+    held = _held(valid + hubs, line_spans)
     edges = {member[5] for tpl in hubs for member in tpl.members}
     for row in pairwise:
         if row["match_id"] in edges:
             kinds[row["match_id"]] = "template"
         elif kinds[row["match_id"]] == "reuse":
             kinds[row["match_id"]] = _pairwise_kind(row, held, lines_held, share, shortest)
-    for row in lines:
-        kinds[row["match_id"]] = "boilerplate"
-    changed = [
-        (r["match_id"], kinds[r["match_id"]]) for r in rows if kinds[r["match_id"]] != r["kind"]
-    ]
-    ordered = _ordered(valid + boilerplate, store.document_paths())
-    store.write_templates(_template_tables(ordered), changed)
-    return TemplateStats(
-        sum(1 for tpl in ordered if tpl.kind == "template"),
-        sum(1 for tpl in ordered if tpl.kind == "boilerplate"),
-        len(changed),
-    )
+    return hubs
 
 
 class _Held:
@@ -189,7 +229,7 @@ class _Held:
     def __init__(self) -> None:
         self.spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
 
-    def add(self, tpl: _Template) -> None:
+    def add(self, tpl: Template) -> None:
         self.spans[tpl.rep_doc].append((tpl.rep_norm[0], tpl.rep_norm[1]))
         for m in tpl.members:
             self.spans[m[0]].append((m[8], m[9]))
@@ -199,7 +239,7 @@ class _Held:
             2 * (min(end, e) - max(start, s)) > end - start for s, e in self.spans.get(doc, ())
         )
 
-    def holds(self, tpl: _Template) -> bool:
+    def holds(self, tpl: Template) -> bool:
         """True when more than half of the template's text, in its representative
         and in every member, lies in templates kept before: the same stock
         text, starred from one of its members (a passage of the better
@@ -209,7 +249,7 @@ class _Held:
         )
 
 
-def _hubs(pairwise: list[dict], t: int, ranks: np.ndarray) -> list[_Template]:
+def _hubs(pairwise: list[dict], t: int, ranks: np.ndarray) -> list[Template]:
     """Templates of fuzzy stock text that only pairwise alignment found: a region
     of a document (overlapping sides of its pairwise matches, merged) matched
     with at least ``t - 1`` other documents is text found in ``t`` documents.
@@ -243,7 +283,7 @@ def _hubs(pairwise: list[dict], t: int, ranks: np.ndarray) -> list[_Template]:
         )
     )
     used: set[int] = set()
-    out: list[_Template] = []
+    out: list[Template] = []
     for k in hubs:
         if k in used:
             continue
@@ -253,7 +293,7 @@ def _hubs(pairwise: list[dict], t: int, ranks: np.ndarray) -> list[_Template]:
             continue
         rep_norm = [min(m[0] for m in free), max(m[1] for m in free)]
         rep_orig = [min(m[2] for m in free), max(m[3] for m in free)]
-        tpl = _Template("template", doc, rep_norm, rep_orig)
+        tpl = Template("template", doc, rep_norm, rep_orig)
         used.add(k)
         for m in free:
             row = m[5]
@@ -291,41 +331,9 @@ def _repeats(stars: list[dict], pairwise: list[dict]) -> set[int]:
     return out
 
 
-class _Union:
-    """The union of some spans ``[s, e)``, merged once, for many coverage queries."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for s, e in sorted(spans):
-            if e <= s:
-                continue
-            if self.ends and s <= self.ends[-1]:
-                self.ends[-1] = max(self.ends[-1], e)
-            else:
-                self.starts.append(s)
-                self.ends.append(e)
-        self.before = [0]
-        for s, e in zip(self.starts, self.ends):
-            self.before.append(self.before[-1] + e - s)
-
-    def share(self, start: int, end: int) -> float:
-        """Share of ``[start, end)`` inside the union."""
-        if end <= start or not self.starts:
-            return 0.0
-        lo = bisect.bisect_right(self.ends, start)
-        hi = bisect.bisect_left(self.starts, end)
-        if hi <= lo:
-            return 0.0
-        covered = self.before[hi] - self.before[lo]
-        covered -= max(0, start - self.starts[lo])
-        covered -= max(0, self.ends[hi - 1] - end)
-        return covered / (end - start)
-
-
 def _held(
-    templates: list[_Template], lines_held: dict[int, list[tuple[int, int]]]
-) -> dict[int, _Union]:
+    templates: list[Template], lines_held: dict[int, list[tuple[int, int]]]
+) -> dict[int, SpanUnion]:
     """Per document, the union of the normalised spans of template occurrences
     and formulaic lines."""
     held: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -335,13 +343,13 @@ def _held(
             held[m[0]].append((m[8], m[9]))
     for doc, spans in lines_held.items():
         held[doc].extend(spans)
-    return {doc: _Union(spans) for doc, spans in held.items()}
+    return {doc: SpanUnion(spans) for doc, spans in held.items()}
 
 
 def _pairwise_kind(
     row: dict,
-    held: dict[int, _Union],
-    lines_held: dict[int, _Union],
+    held: dict[int, SpanUnion],
+    lines_held: dict[int, SpanUnion],
     share: float,
     min_chars: int,
 ) -> str:
@@ -369,51 +377,10 @@ def _pairwise_kind(
     return "boilerplate" if by_lines >= min(held_a, held_b) else "template"
 
 
-def _ordered(templates: list[_Template], paths: dict[int, str]) -> list[_Template]:
+def ordered_templates(templates: list[Template], paths: dict[int, str]) -> list[Template]:
+    """``templates`` in the order of their ids: most documents first, then by the
+    representative's path (``paths``, by document) and offset."""
     return sorted(
         templates,
         key=lambda tpl: (-len(tpl.documents), paths.get(tpl.rep_doc, ""), tpl.rep_orig[0]),
     )
-
-
-def _template_tables(templates: list[_Template]) -> tuple[pa.Table, pa.Table]:
-    t_rows = []
-    m_rows = []
-    for template_id, tpl in enumerate(templates, start=1):
-        t_rows.append(
-            (template_id, tpl.kind, tpl.rep_doc, tpl.rep_orig[0], tpl.rep_orig[1],
-             len(tpl.documents), len(tpl.members) + 1)
-        )  # fmt: skip
-        m_rows.append(
-            (template_id, tpl.rep_doc, tpl.rep_orig[0], tpl.rep_orig[1], tpl.rep_orig[0],
-             tpl.rep_orig[1], None, 1.0, 0)
-        )  # fmt: skip
-        for doc, start, end, rs, re_, match_id, sim, dist, _, _ in tpl.members:
-            m_rows.append((template_id, doc, start, end, rs, re_, match_id, sim, dist))
-    i32 = pa.int32()
-    t_types = {
-        "template_id": i32,
-        "kind": pa.string(),
-        "rep_doc": i32,
-        "rep_start": i32,
-        "rep_end": i32,
-        "n_documents": i32,
-        "n_members": i32,
-    }
-    m_types = {
-        "template_id": i32,
-        "doc_id": i32,
-        "start_offset": i32,
-        "end_offset": i32,
-        "rep_start": i32,
-        "rep_end": i32,
-        "match_id": pa.int64(),
-        "similarity": pa.float64(),
-        "edit_distance": i32,
-    }
-    return _rows_table(t_rows, t_types), _rows_table(m_rows, m_types)
-
-
-def _rows_table(rows: list[tuple], types: dict[str, pa.DataType]) -> pa.Table:
-    values = list(zip(*rows)) if rows else [() for _ in types]
-    return pa.table({n: pa.array(list(v), t) for (n, t), v in zip(types.items(), values)})

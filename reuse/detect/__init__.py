@@ -1,2 +1,2 @@
-"""Detection: MinHash sketches and LSH candidates of passages, exact k-gram seeds,
-their alignment into matches."""
+"""Detection: MinHash sketches, LSH band keys and candidates of passages, exact
+k-gram seeds, the alignment plan, verification and alignment into segments."""

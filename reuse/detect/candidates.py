@@ -5,15 +5,16 @@ rows; two passages are a candidate pair when all rows of at least one band
 agree. For Jaccard similarity ``s`` that happens with probability
 ``1 - (1 - s**r)**b`` (the LSH S-curve, *Mining of Massive Datasets* 3.4);
 ``b`` and ``r`` are chosen once from the configuration
-(:meth:`reuse.config.CandidatesConfig.bands`), and the candidate set is the
-one ``datasketch.MinHashLSH(params=(b, r))`` returns
+(:meth:`reuse.config.detection.CandidatesConfig.bands`), and the candidate
+set is the one ``datasketch.MinHashLSH(params=(b, r))`` returns
 (:func:`candidate_pairs_datasketch` computes it that way; a test checks
 both agree).
 
 The default path bands all passages at once with numpy: each band's ``r``
-rows are hashed to one 64-bit key (a collision adds a false candidate with
-probability about ``2**-64`` per pair, removed by verification), keys are
-sorted, and pairs are read off runs of equal keys. Only pairs of passages of
+rows are hashed to one 64-bit key (:func:`reuse.detect.bands.band_keys`; a
+collision adds a false candidate with probability about ``2**-64`` per
+pair, removed by verification), keys are sorted, and pairs are read off runs
+of equal keys. Only pairs of passages of
 *different* documents are produced, and with ``dirty`` given only pairs with
 at least one dirty passage (incremental scans). No pair of passages is ever
 compared outside a shared bucket.
@@ -32,37 +33,11 @@ block at a time and never holds more than one block's pairs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
-from reuse.engine.workers import STATE, ordered_map
-
-_B = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-
-
-def _mix64(h: np.ndarray) -> np.ndarray:
-    """SplitMix64 step: add the golden-ratio increment, then finalise (a bijection)."""
-    h = h + _B
-    h = (h ^ (h >> np.uint64(30))) * _M1
-    h = (h ^ (h >> np.uint64(27))) * _M2
-    return h ^ (h >> np.uint64(31))
-
-
-def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """``(n, bands)`` uint64 keys: band ``j`` hashes signature rows ``[j*rows, (j+1)*rows)``."""
-    n = signatures.shape[0]
-    if signatures.shape[1] < bands * rows:
-        raise ValueError(
-            f"signatures have {signatures.shape[1]} entries, fewer than bands*rows={bands * rows}"
-        )
-    sig = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
-    with np.errstate(over="ignore"):
-        h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _B, (n, bands)).copy()
-        for k in range(rows):
-            h = _mix64(h ^ sig[:, :, k])
-    return h
+from reuse.engine.workers import MapOptions, ordered_map, task_state
 
 
 def _later_in_run(sorted_keys: np.ndarray) -> np.ndarray:
@@ -135,7 +110,9 @@ def candidate_pairs(
     """
     blocks = [
         b
-        for b in candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers, 0, pairable)
+        for b in candidate_pair_blocks(
+            BandedPassages(keys, doc_ids, dirty, pairable), max_bucket, workers, 0
+        )
         if len(b)
     ]
     if not blocks:
@@ -143,26 +120,42 @@ def candidate_pairs(
     return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
 
 
+@dataclass(frozen=True)
+class BandedPassages:
+    """The passages a candidate search pairs, as :func:`candidate_pairs` takes them.
+
+    Attributes:
+        keys: ``(n, bands)`` uint64 band keys of ``n`` passages.
+        doc_ids: document of each passage (int64, length ``n``).
+        dirty: optional boolean mask; pairs need at least one dirty passage.
+        pairable: optional ``(n, bands)`` mask; buckets it marks False are
+            skipped (stock buckets: :func:`reuse.detect.plan.stock_buckets`).
+    """
+
+    keys: np.ndarray
+    doc_ids: np.ndarray
+    dirty: np.ndarray | None = None
+    pairable: np.ndarray | None = None
+
+
 def candidate_pair_blocks(
-    keys: np.ndarray,
-    doc_ids: np.ndarray,
-    dirty: np.ndarray | None = None,
-    max_bucket: int = 0,
-    workers: int = 1,
-    max_pairs: int = 0,
-    pairable: np.ndarray | None = None,
+    passages: BandedPassages, max_bucket: int = 0, workers: int = 1, max_pairs: int = 0
 ) -> Iterator[np.ndarray]:
     """:func:`candidate_pairs`, in blocks of at most about ``max_pairs`` pairs.
 
-    ``doc_ids`` must be non-decreasing (passages in document order). Each
-    block is a sorted ``(m, 2)`` array (possibly empty) of the pairs whose
-    first passage lies in one run of whole documents; the blocks come in order, so their
-    concatenation is :func:`candidate_pairs`' result. ``max_pairs`` bounds
-    an *upper* estimate of each block (a run of one document may exceed it);
-    0 means one block. Blocks are computed as they are asked for.
-    ``pairable`` (``(n, bands)`` bool, optional) leaves out the buckets it
-    marks False (stock buckets: :func:`reuse.detect.plan.stock_buckets`).
+    ``passages.doc_ids`` must be non-decreasing (passages in document order).
+    Each block is a sorted ``(m, 2)`` array (possibly empty) of the pairs whose
+    first passage lies in one run of whole documents; the blocks come in order,
+    so their concatenation is :func:`candidate_pairs`' result. ``max_pairs``
+    bounds an *upper* estimate of each block (a run of one document may exceed
+    it); 0 means one block. Blocks are computed as they are asked for.
     """
+    keys, doc_ids, dirty, pairable = (
+        passages.keys,
+        passages.doc_ids,
+        passages.dirty,
+        passages.pairable,
+    )
     n = keys.shape[0]
     n_bands = keys.shape[1] if keys.ndim == 2 else 0
     if n == 0 or n_bands == 0:
@@ -175,7 +168,7 @@ def candidate_pair_blocks(
     few_dirty = dirty is not None and int(dirty.sum()) * 4 < n
     if few_dirty:
         workers = 1
-    state = {"keys": keys, "doc_ids": doc_ids, "dirty": dirty, "small": small, "few": few_dirty}
+    state = _BandState(keys, doc_ids, dirty, small, few_dirty)
     ranges = [(0, n)]
     # (Without the estimate when even every pair in every band would fit.)
     if max_pairs and not few_dirty and n * (n - 1) // 2 * n_bands > max_pairs:
@@ -183,11 +176,11 @@ def candidate_pair_blocks(
         # pairs of every passage by the members after it in its buckets.
         load = np.zeros(n, dtype=np.int64)
         orders = []
-        sorted_bands = ordered_map(_band_sorted, range(n_bands), workers, state, 2, 1)
+        sorted_bands = ordered_map(_band_sorted, range(n_bands), MapOptions(workers, 2, 1), state)
         for order, later in sorted_bands:
             load[order] += later
             orders.append(order)
-        state["orders"] = orders
+        state.orders = orders
         ranges = _document_runs(doc_ids, load, max_pairs)
     for lo, hi in ranges:
         # Yielded unbound: while the consumer holds a block, this frame does not.
@@ -200,20 +193,15 @@ _NO_DOC_ABOVE = 2**62
 
 
 def candidate_block_ranges(
-    keys: np.ndarray,
-    doc_ids: np.ndarray,
-    dirty: np.ndarray | None = None,
-    max_bucket: int = 0,
-    workers: int = 1,
-    max_pairs: int = 0,
-    pairable: np.ndarray | None = None,
+    passages: BandedPassages, max_bucket: int = 0, workers: int = 1, max_pairs: int = 0
 ) -> Iterator[tuple[int, int, np.ndarray]]:
     """:func:`candidate_pair_blocks` with the documents each block covers:
     ``(doc_lo, doc_hi, pairs)``, the block's pairs those whose lower document
     is in ``[doc_lo, doc_hi)``. The ranges cover every document id, the first
     from below all and the last to above all, also with no passage at all
     (one range then, with no pairs)."""
-    blocks = candidate_pair_blocks(keys, doc_ids, dirty, max_bucket, workers, max_pairs, pairable)
+    blocks = candidate_pair_blocks(passages, max_bucket, workers, max_pairs)
+    doc_ids = passages.doc_ids
     lo = _NO_DOC_BELOW
     emitted = False
     for pairs in blocks:
@@ -230,11 +218,31 @@ def candidate_block_ranges(
         yield lo, _NO_DOC_ABOVE, np.zeros((0, 2), dtype=np.int64)
 
 
-def _block_pairs(state: dict, n_bands: int, workers: int, lo: int, hi: int) -> np.ndarray:
+@dataclass
+class _BandState:
+    """What the band tasks read (:func:`reuse.engine.workers.task_state`).
+
+    Attributes:
+        keys, doc_ids, dirty: as :func:`candidate_pair_blocks` has them.
+        small: ``small[i, band]``: passage ``i``'s bucket can pair (None: every bucket).
+        few: few dirty passages: a band's sort takes only their buckets.
+        orders: each band's sorted order, once sorted for the blocks' estimate.
+    """
+
+    keys: np.ndarray
+    doc_ids: np.ndarray
+    dirty: np.ndarray | None
+    small: np.ndarray | None
+    few: bool
+    orders: list[np.ndarray] | None = None
+
+
+def _block_pairs(state: _BandState, n_bands: int, workers: int, lo: int, hi: int) -> np.ndarray:
     """The sorted candidate pairs whose first passage is in ``[lo, hi)``."""
-    n = state["keys"].shape[0]
+    n = state.keys.shape[0]
     tasks = [(band, lo, hi) for band in range(n_bands)]
-    found = list(ordered_map(_band_pairs, tasks, workers, state, min_items=2, chunksize=1))
+    options = MapOptions(workers, min_items=2, chunksize=1)
+    found = list(ordered_map(_band_pairs, tasks, options, state))
     flat = np.concatenate(found)
     del found
     flat.sort()
@@ -277,12 +285,13 @@ def _small_buckets(keys: np.ndarray, max_bucket: int) -> np.ndarray:
 def _sorted_band(band: int) -> tuple[np.ndarray, np.ndarray]:
     """``(order, sorted_keys)``: the passages of ``band``'s buckets that can pair,
     sorted by key (stable, so by passage within a bucket)."""
-    keys, dirty, small = STATE["keys"], STATE["dirty"], STATE["small"]
+    state = task_state(_BandState)
+    keys, dirty, small = state.keys, state.dirty, state.small
     column = keys[:, band]
-    if STATE.get("orders"):
-        order = STATE["orders"][band]
+    if state.orders:
+        order = state.orders[band]
         return order, column[order]
-    if STATE["few"]:
+    if state.few:
         wanted = np.unique(column[dirty])
         # A 2^20-entry table of the keys' low bits screens out almost every
         # passage; the few left are checked exactly.
@@ -317,7 +326,8 @@ def _band_pairs(task: tuple[int, int, int]) -> np.ndarray:
     """Pairs first colliding in ``band`` whose first passage is in ``[lo, hi)``,
     as ``first * n + second`` (``doc_ids[first] < doc_ids[second]``)."""
     band, lo, hi = task
-    keys, doc_ids, dirty, small = STATE["keys"], STATE["doc_ids"], STATE["dirty"], STATE["small"]
+    state = task_state(_BandState)
+    keys, doc_ids, dirty, small = state.keys, state.doc_ids, state.dirty, state.small
     n = keys.shape[0]
     order, sorted_keys = _sorted_band(band)
     first = None if (lo, hi) == (0, n) else (order >= lo) & (order < hi)

@@ -4,7 +4,7 @@ Seeds come from two indexes of the whole corpus: the LSH buckets of the
 passages' MinHash signatures (:mod:`reuse.detect.candidates`: near-duplicate
 passages) and the winnowed k-gram fingerprints (:mod:`reuse.detect.seeds`: exact
 runs). A bucket or a fingerprint shared by at least ``T`` documents
-(:meth:`reuse.config.TemplatesConfig.threshold`) is **stock** text: a formula,
+(:meth:`reuse.config.detection.TemplatesConfig.threshold`) is **stock** text: a formula,
 a clause, a footer. The plan has two passes:
 
 1. **Pairwise.** Every pair of passages of different documents in a bucket
@@ -34,8 +34,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reuse.detect.candidates import _mix64
+from reuse.detect.bands import mix64
 from reuse.detect.seeds import pair_seeds
+from reuse.text.date_precision import DAY
 
 __all__ = [
     "SeedSet",
@@ -60,7 +61,7 @@ def ranking_date(date: object, precision: str | None) -> object:
     (resolutions, summaries) often hold a shortened version of the stock text
     they share; a representative holding the fuller text lets its star
     alignments cover more of what the members share."""
-    return date if precision in (None, "day") else None
+    return date if precision in (None, DAY) else None
 
 
 def document_ranks(doc_ids: list[int], dates: list[object], paths: list[str]) -> np.ndarray:
@@ -231,7 +232,7 @@ def _row_hash(rows: np.ndarray, tag: np.uint64) -> np.ndarray:
     with np.errstate(over="ignore"):
         h = np.full(len(rows), tag, dtype=np.uint64)
         for column in range(rows.shape[1]):
-            h = _mix64(h ^ rows[:, column].astype(np.uint64))
+            h = mix64(h ^ rows[:, column].astype(np.uint64))
     return h
 
 

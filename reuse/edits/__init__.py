@@ -1,10 +1,11 @@
 """Typed edits of a reused segment: what changed between two copies of a passage.
 
-A match pairs the normalised passages ``na.text[a0:a1]`` (document A) and
-``nb.text[b0:b1]`` (document B). :func:`typed_edits` lists the differences
-between them as :class:`Edit` records, read from A to B (an *insert* is text
-found only in B, a *delete* text found only in A), each located in the
-ORIGINAL texts and given a category such as ``'place'`` or ``'caption'``.
+A match pairs two normalised passages, each a :class:`MatchSide`: document A's
+``na.text[a0:a1]`` and document B's ``nb.text[b0:b1]``. :func:`typed_edits`
+lists the differences between them as :class:`Edit` records, read from A to
+B (an *insert* is text found only in B, a *delete* text found only in A),
+each located in the ORIGINAL texts and given a category such as ``'place'``
+or ``'caption'``.
 
 Steps (all counts are in characters, i.e. Unicode code points):
 
@@ -110,7 +111,14 @@ whole one-sided text, segmented on its own.
 """
 
 from reuse.edits.jieba_words import load_jieba, load_prefix_dictionary
-from reuse.edits.model import CATEGORIES, Edit
+from reuse.edits.model import CATEGORIES, Edit, MatchSide
 from reuse.edits.typed import typed_edits
 
-__all__ = ["CATEGORIES", "Edit", "load_jieba", "load_prefix_dictionary", "typed_edits"]
+__all__ = [
+    "CATEGORIES",
+    "Edit",
+    "MatchSide",
+    "load_jieba",
+    "load_prefix_dictionary",
+    "typed_edits",
+]

@@ -4,6 +4,11 @@ of :mod:`reuse.edits` (counts in characters, i.e. Unicode code points)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reuse.text.normalise import NormalisedText
 
 CONTEXT = 8
 """Characters either side of an edit searched for date expressions (with its blocks)."""
@@ -60,6 +65,27 @@ class Edit:
     new_text: str
     category: str
     pos: str
+
+
+@dataclass(frozen=True)
+class MatchSide:
+    """One side of a match: the passage ``normalised.text[start:end]`` of a document.
+
+    Attributes:
+        original: the document's original text.
+        normalised: its normalisation (text and offset map).
+        start, end: NORMALISED offsets of the passage (end-exclusive).
+    """
+
+    original: str
+    normalised: NormalisedText
+    start: int
+    end: int
+
+    @cached_property
+    def text(self) -> str:
+        """The passage's normalised text."""
+        return self.normalised.text[self.start : self.end]
 
 
 # --------------------------------------------------------------------------- jieba

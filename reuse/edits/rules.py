@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from reuse.edits.jieba_words import jieba_state
@@ -152,7 +153,7 @@ _GENERIC_AREA = (
 )  # fmt: skip
 
 
-def retag(tokens: tuple[Token, ...], k: int) -> str:
+def retag(tokens: Sequence[Token], k: int) -> str:
     """Tag of ``tokens[k]``, re-tagged ``ns`` for place names jieba tags otherwise."""
     _, _, word, tag = tokens[k]
     if tag.startswith("ns") or len(word) < 2:

@@ -4,6 +4,8 @@ merged, located in the original texts and classed (see :mod:`reuse.edits`)."""
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
@@ -15,7 +17,7 @@ from reuse.edits.jieba_words import (
     tag_text,
     text_tokens,
 )
-from reuse.edits.model import CONTEXT, HOT_MARGIN, MAX_BLOCK_EXTENSION, Edit
+from reuse.edits.model import CONTEXT, HOT_MARGIN, MAX_BLOCK_EXTENSION, Edit, MatchSide, Token
 from reuse.edits.rules import (
     DATE_RE,
     DURATION_RE,
@@ -27,7 +29,9 @@ from reuse.edits.rules import (
     structural,
     word_class,
 )
-from reuse.text.normalise import NormalisedText
+
+#: ``(i1, i2, j1, j2)``: passage A's ``[i1, i2)`` changed into passage B's ``[j1, j2)``.
+_Span = tuple[int, int, int, int]
 
 
 class _Window:
@@ -54,6 +58,7 @@ class _Window:
             if m:
                 hi = m.end()
         self.start = lo - base
+        self.tokens: Sequence[Token]
         m = BLOCK_RE.match(text, lo, hi)
         if m and m.end() == hi:  # one block (the common case): its cached words
             hot = base + s - lo
@@ -103,27 +108,22 @@ class _Window:
 # ---------------------------------------------------------------------- one edit
 
 
+@dataclass(slots=True)
 class _Work:
-    """An edit under construction (passage offsets)."""
+    """An edit under construction (passage offsets): A's ``[i1, i2)`` against B's
+    ``[j1, j2)``; ``category`` is set for a structural edit (not widened), the
+    windows hold the jieba words of a widened edit's sides."""
 
-    __slots__ = ("i1", "i2", "j1", "j2", "category", "win_a", "win_b")
-
-    def __init__(
-        self,
-        i1: int,
-        i2: int,
-        j1: int,
-        j2: int,
-        category: str | None,
-        win_a: _Window | None,
-        win_b: _Window | None,
-    ) -> None:
-        self.i1, self.i2, self.j1, self.j2 = i1, i2, j1, j2
-        self.category = category
-        self.win_a, self.win_b = win_a, win_b
+    i1: int
+    i2: int
+    j1: int
+    j2: int
+    category: str | None
+    win_a: _Window | None
+    win_b: _Window | None
 
 
-def _char_edits(pa: str, pb: str) -> list[tuple[int, int, int, int]]:
+def _char_edits(pa: str, pb: str) -> list[_Span]:
     """Non-equal opcodes of the Levenshtein script, touching ones merged."""
     out: list[list[int]] = []
     for op in Levenshtein.opcodes(pa, pb):
@@ -136,25 +136,16 @@ def _char_edits(pa: str, pb: str) -> list[tuple[int, int, int, int]]:
     return [(a, b, c, d) for a, b, c, d in out]
 
 
-def _widen(
-    ta: str,
-    a0: int,
-    tb: str,
-    b0: int,
-    i1: int,
-    i2: int,
-    j1: int,
-    j2: int,
-    left_room: int,
-    right_room: int,
-) -> _Work:
+def _widen(a: MatchSide, b: MatchSide, edit: _Span, room: tuple[int, int]) -> _Work:
     """Grow an edit by the same number of (equal) characters on both sides until
     each side with text starts and ends on a jieba word boundary.
 
-    ``left_room``/``right_room``: equal characters available before/after the
-    edit (up to the neighbouring edit or the passage edge). ``ta``/``tb``: the
-    normalised documents, in which the passages start at ``a0``/``b0``.
+    ``room``: equal characters available before and after the edit (up to the
+    neighbouring edit or the passage edge).
     """
+    i1, i2, j1, j2 = edit
+    left_room, right_room = room
+    ta, a0, tb, b0 = a.normalised.text, a.start, b.normalised.text, b.start
     win_a = _Window(ta, a0, i1, i2) if i2 > i1 else None
     win_b = _Window(tb, b0, j1, j2) if j2 > j1 else None
     kl = kr = 0
@@ -184,59 +175,47 @@ def _widen(
     return _Work(i1 - kl, i2 + kr, j1 - kl, j2 + kr, None, win_a, win_b)
 
 
-def _structural_of(
-    pa: str,
-    pb: str,
-    i1: int,
-    i2: int,
-    j1: int,
-    j2: int,
-    original_a: str,
-    na: NormalisedText,
-    a0: int,
-    a1: int,
-    original_b: str,
-    nb: NormalisedText,
-    b0: int,
-    b1: int,
-) -> str | None:
+def _structural_of(a: MatchSide, b: MatchSide, edit: _Span) -> str | None:
     """Structural category of a character edit with text on one side only (the
     other side empty or punctuation)."""
-    old, new = pa[i1:i2], pb[j1:j2]
+    i1, i2, j1, j2 = edit
+    old, new = a.text[i1:i2], b.text[j1:j2]
     if new and (not old or is_punct(old)) and not is_punct(new):
-        s, e = _original_range(nb, b0 + j1, b0 + j2, b0, b1)
-        mid = not old and _mid_sentence(original_a, na, a0 + i1, a0, a1)
-        return structural(new, original_b, s, e, mid)
+        s, e = _original_range(b, j1, j2)
+        mid = not old and _mid_sentence(a, i1)
+        return structural(new, b.original, s, e, mid)
     if old and (not new or is_punct(new)) and not is_punct(old):
-        s, e = _original_range(na, a0 + i1, a0 + i2, a0, a1)
-        mid = not new and _mid_sentence(original_b, nb, b0 + j1, b0, b1)
-        return structural(old, original_a, s, e, mid)
+        s, e = _original_range(a, i1, i2)
+        mid = not new and _mid_sentence(b, j1)
+        return structural(old, a.original, s, e, mid)
     return None
 
 
-def _mid_sentence(original: str, nt: NormalisedText, p: int, lo: int, hi: int) -> bool:
-    """True if normalised position ``p`` (strictly inside passage ``[lo, hi)``) is
-    inside a sentence: neither neighbouring character is a sentence break
-    (``。!?;:``) and no line break lies between them in the original."""
-    if not lo < p < hi:
+def _mid_sentence(side: MatchSide, i: int) -> bool:
+    """True if passage offset ``i`` (strictly inside the passage) is inside a
+    sentence: neither neighbouring character is a sentence break (``。!?;:``)
+    and no line break lies between them in the original."""
+    nt, p = side.normalised, side.start + i
+    if not side.start < p < side.end:
         return False
     text = nt.text
     if text[p - 1] in SENTENCE_BREAKS or text[p] in SENTENCE_BREAKS:
         return False
-    between = original[int(nt.origin[p - 1]) + 1 : int(nt.origin[p])]
+    between = side.original[int(nt.origin[p - 1]) + 1 : int(nt.origin[p])]
     return not any(c in LINE_BREAKS for c in between)
 
 
-def _original_range(nt: NormalisedText, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
-    """Original ``[start, end)`` of normalised ``[s, e)`` inside passage ``[lo, hi)``.
+def _original_range(side: MatchSide, i1: int, i2: int) -> tuple[int, int]:
+    """Original ``[start, end)`` of the passage's ``[i1, i2)``.
 
     Empty ranges map to the original position of the normalised character at
-    ``s`` (before which the other side's text goes), or just after the last
-    character of the passage when ``s`` is its end.
+    ``i1`` (before which the other side's text goes), or just after the last
+    character of the passage when ``i1`` is its end.
     """
+    nt, s, e = side.normalised, side.start + i1, side.start + i2
     if e > s:
         return nt.to_original(s, e)
-    if s > lo and s == hi:
+    if s > side.start and s == side.end:
         p = int(nt.origin[s - 1]) + 1
     elif s < len(nt.text):
         p = int(nt.origin[s])
@@ -299,96 +278,94 @@ def _structural_pos(*texts: str) -> str:
 # ------------------------------------------------------------------------------ API
 
 
-def typed_edits(
-    original_a: str,
-    na: NormalisedText,
-    a0: int,
-    a1: int,
-    original_b: str,
-    nb: NormalisedText,
-    b0: int,
-    b1: int,
-    max_edits: int = 500,
-) -> list[Edit]:
-    """Typed, word-level edits turning passage ``na.text[a0:a1]`` into ``nb.text[b0:b1]``.
+def typed_edits(a: MatchSide, b: MatchSide, max_edits: int = 500) -> list[Edit]:
+    """Typed, word-level edits turning passage ``a.text`` into ``b.text``.
 
-    ``original_a``/``original_b`` are the original document texts that ``na``
-    and ``nb`` normalise; ``a0:a1`` and ``b0:b1`` are NORMALISED offsets
-    (end-exclusive), as stored for a match. The result, in A (and B) order,
-    holds at most ``max_edits`` edits (the first ones); its offsets and texts
-    are ORIGINAL. See the module docstring for the algorithm and categories.
+    Each side's ``start:end`` are NORMALISED offsets (end-exclusive), as stored
+    for a match, into ``normalised``, which normalises the document's
+    ``original`` text. The result, in A (and B) order, holds at most
+    ``max_edits`` edits (the first ones); its offsets and texts are ORIGINAL.
+    See the module docstring for the algorithm and categories.
 
     >>> from reuse.text.normalise import normalise
     >>> a, b = "在北京市召开", "在上海市召开"
-    >>> [(e.op, e.old_text, e.new_text, e.category, e.pos)
-    ...  for e in typed_edits(a, normalise(a), 0, 6, b, normalise(b), 0, 6)]
+    >>> side_a, side_b = MatchSide(a, normalise(a), 0, 6), MatchSide(b, normalise(b), 0, 6)
+    >>> [(e.op, e.old_text, e.new_text, e.category, e.pos) for e in typed_edits(side_a, side_b)]
     [('substitute', '北京市', '上海市', 'place', 'ns')]
     """
-    if not (0 <= a0 <= a1 <= len(na.text) and 0 <= b0 <= b1 <= len(nb.text)):
+    na, nb = a.normalised, b.normalised
+    if not (0 <= a.start <= a.end <= len(na.text) and 0 <= b.start <= b.end <= len(nb.text)):
         raise ValueError(
-            f"bad passage [{a0}, {a1}) / [{b0}, {b1}) for lengths {len(na.text)} / {len(nb.text)}"
+            f"bad passage [{a.start}, {a.end}) / [{b.start}, {b.end}) "
+            f"for lengths {len(na.text)} / {len(nb.text)}"
         )
-    ta, tb = na.text, nb.text
-    pa, pb = ta[a0:a1], tb[b0:b1]
-    if max_edits <= 0 or pa == pb:
+    if max_edits <= 0 or a.text == b.text:
         return []
-    raw = _char_edits(pa, pb)
+    return [_edit(w, a, b) for w in _work(a, b, max_edits)]
+
+
+def _work(a: MatchSide, b: MatchSide, max_edits: int) -> list[_Work]:
+    """The first ``max_edits`` edits of the character edit script: structural
+    ones as they are, the others widened to words and merged when they touch."""
+    raw = _char_edits(a.text, b.text)
     work: list[_Work] = []
-    for k, (i1, i2, j1, j2) in enumerate(raw):
-        category = _structural_of(
-            pa, pb, i1, i2, j1, j2, original_a, na, a0, a1, original_b, nb, b0, b1
-        )
+    for k, edit in enumerate(raw):
+        category = _structural_of(a, b, edit)
         if category is not None:
-            work.append(_Work(i1, i2, j1, j2, category, None, None))
+            work.append(_Work(*edit, category, None, None))
         else:
             prev_a = work[-1].i2 if work else 0
-            next_a = raw[k + 1][0] if k + 1 < len(raw) else len(pa)
-            w = _widen(ta, a0, tb, b0, i1, i2, j1, j2, i1 - prev_a, next_a - i2)
-            prev = work[-1] if work else None
-            if prev is not None and prev.category is None and prev.i2 == w.i1:
-                i1, j1 = prev.i1, prev.j1
-                w = _Work(
-                    i1,
-                    w.i2,
-                    j1,
-                    w.j2,
-                    None,
-                    _Window(ta, a0, i1, w.i2) if w.i2 > i1 else None,
-                    _Window(tb, b0, j1, w.j2) if w.j2 > j1 else None,
-                )
-                work[-1] = w
-            else:
-                work.append(w)
+            next_a = raw[k + 1][0] if k + 1 < len(raw) else len(a.text)
+            room = (edit[0] - prev_a, next_a - edit[1])
+            _add_word_edit(work, _widen(a, b, edit, room), a, b)
         if len(work) > max_edits:
             break
     del work[max_edits:]
+    return work
 
-    edits = []
-    for w in work:
-        a_start, a_end = _original_range(na, a0 + w.i1, a0 + w.i2, a0, a1)
-        b_start, b_end = _original_range(nb, b0 + w.j1, b0 + w.j2, b0, b1)
-        if w.category is not None:
-            category = w.category
-            pos = _structural_pos(pa[w.i1 : w.i2], pb[w.j1 : w.j2])
-        else:
-            category, pos = _classify(w, pa, pb)
-        if w.i2 == w.i1:
-            op = "insert"
-        elif w.j2 == w.j1:
-            op = "delete"
-        else:
-            op = "substitute"
-        edits.append(
-            Edit(
-                op,
-                a_start,
-                a_end,
-                b_start,
-                b_end,
-                original_a[a_start:a_end],
-                original_b[b_start:b_end],
-                category,
-                pos,
-            )
+
+def _add_word_edit(work: list[_Work], w: _Work, a: MatchSide, b: MatchSide) -> None:
+    """Append the widened edit ``w`` to ``work``, or merge it into the previous
+    edit when that is a widened edit too and ``w`` grew to touch it."""
+    prev = work[-1] if work else None
+    if prev is not None and prev.category is None and prev.i2 == w.i1:
+        i1, j1 = prev.i1, prev.j1
+        work[-1] = _Work(
+            i1,
+            w.i2,
+            j1,
+            w.j2,
+            None,
+            _Window(a.normalised.text, a.start, i1, w.i2) if w.i2 > i1 else None,
+            _Window(b.normalised.text, b.start, j1, w.j2) if w.j2 > j1 else None,
         )
-    return edits
+    else:
+        work.append(w)
+
+
+def _edit(w: _Work, a: MatchSide, b: MatchSide) -> Edit:
+    """The finished edit: original offsets and texts, category and POS tags."""
+    a_start, a_end = _original_range(a, w.i1, w.i2)
+    b_start, b_end = _original_range(b, w.j1, w.j2)
+    if w.category is not None:
+        category = w.category
+        pos = _structural_pos(a.text[w.i1 : w.i2], b.text[w.j1 : w.j2])
+    else:
+        category, pos = _classify(w, a.text, b.text)
+    if w.i2 == w.i1:
+        op = "insert"
+    elif w.j2 == w.j1:
+        op = "delete"
+    else:
+        op = "substitute"
+    return Edit(
+        op,
+        a_start,
+        a_end,
+        b_start,
+        b_end,
+        a.original[a_start:a_end],
+        b.original[b_start:b_end],
+        category,
+        pos,
+    )

@@ -3,13 +3,15 @@
 Both engines call these functions and nothing else for the per-document and
 per-document-pair work, so they find the same matches:
 
-* the embedded engine (:mod:`reuse.engine.pipeline`) in a process pool over DuckDB;
+* the embedded engine (:mod:`reuse.engine.indexing`, :mod:`reuse.engine.alignment`,
+  :mod:`reuse.engine.edit_stage`) in a process pool over DuckDB;
 * the Spark engine (:mod:`reuse.engine.spark`) inside ``mapInArrow`` tasks.
 
 :func:`index_document` is ingest's output through normalise -> segment ->
 shingle -> sketch (plus boilerplate units, quotations and the document date);
 :func:`align_document_pair` is verify -> align for the candidate passage pairs
-of one document pair; :func:`edit_rows` is the typed edits of one match.
+of one document pair (each side a :class:`PairSide`); :func:`edit_rows` is the
+typed edits of one match.
 Nothing here touches a database, a file or a process pool.
 """
 
@@ -19,21 +21,23 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from reuse.config import Config
 from reuse.derive.boilerplate import find_units
-from reuse.derive.provenance import document_date
-from reuse.detect.align import Segment, align_pair, verify_texts
-from reuse.detect.candidates import band_keys
+from reuse.detect.align import align_pair
+from reuse.detect.bands import band_keys
 from reuse.detect.seeds import fingerprints
+from reuse.detect.segments import Segment
 from reuse.detect.sketch import passage_signatures
-from reuse.edits import typed_edits
-from reuse.ingest.walk import DecodedDocument
-from reuse.store.database import IndexedDocument
+from reuse.detect.verify import verify_texts
+from reuse.edits import MatchSide, typed_edits
+from reuse.ingest.read import DecodedDocument
+from reuse.store.documents import IndexedDocument
+from reuse.text.dates import document_date
 from reuse.text.normalise import NormalisedText, normalise
 from reuse.text.quotes import quoted_spans
 from reuse.text.segment import segment
@@ -149,40 +153,50 @@ def _segment_row(
     }
 
 
+@dataclass(frozen=True)
+class PairSide:
+    """One document of a pair, as the alignment reads it.
+
+    Attributes:
+        doc_id: the document's id.
+        norm: its normalised text.
+        path: its path (a pair is aligned in the order of the paths).
+        key: the normalised text in the keys of a :class:`reuse.detect.verify.Alphabet`
+            (faster rapidfuzz calls, same rows), or the normalised text itself.
+    """
+
+    doc_id: int
+    norm: NormalisedText
+    path: str
+    key: str
+
+
 def align_document_pair(
-    doc_a: int,
-    doc_b: int,
-    norm_a: NormalisedText,
-    norm_b: NormalisedText,
-    path_a: str,
-    path_b: str,
+    a: PairSide,
+    b: PairSide,
     seeds: np.ndarray,
     config: Config,
     verified: np.ndarray | None = None,
-    keys: tuple[str, str] | None = None,
     representative: int | None = None,
 ) -> list[dict]:
     """Verify and align the candidate passage pairs of one document pair.
 
     ``seeds`` is ``(k, 4)``: ``(a_start, a_end, b_start, b_end)`` of each
     candidate passage pair in normalised offsets, sorted by passage. A pair
-    is kept when the Indel similarity of the two passages is at least
-    ``align.verify_similarity`` (``verified`` may carry that mask, computed
-    for many document pairs in one call); the kept pairs seed
-    :func:`reuse.detect.align.align_pair`. ``keys`` are both normalised texts in the
-    keys of a :class:`reuse.detect.align.Alphabet` (faster rapidfuzz calls, same
-    rows). Alignment runs in the order of the paths, not of the ids (which
-    depend on when a file was first seen), so an incremental scan finds
-    exactly what a fresh one finds. ``representative`` (``doc_a`` or
-    ``doc_b``) is a template's representative, whose text several occurrences
-    in the other document may align to.
+    is kept when the Indel similarity of the two passages (their keys) is at
+    least ``align.verify_similarity`` (``verified`` may carry that mask,
+    computed for many document pairs in one call); the kept pairs seed
+    :func:`reuse.detect.align.align_pair`. Alignment runs in the order of the
+    paths, not of the ids (which depend on when a file was first seen), so an
+    incremental scan finds exactly what a fresh one finds. ``representative``
+    (``a.doc_id`` or ``b.doc_id``) is a template's representative, whose text
+    several occurrences in the other document may align to.
 
-    Returns match rows (:data:`reuse.store.database.MATCH_SCHEMA` columns) with
+    Returns match rows (:data:`reuse.store.matches.MATCH_SCHEMA` columns) with
     offsets into both the original and the normalised texts.
     """
-    key_a, key_b = keys if keys is not None else (norm_a.text, norm_b.text)
     if verified is None:
-        ta, tb = key_a, key_b
+        ta, tb = a.key, b.key
         verified = verify_texts(
             [ta[s:e] for s, e in seeds[:, 0:2].tolist()],
             [tb[s:e] for s, e in seeds[:, 2:4].tolist()],
@@ -191,33 +205,28 @@ def align_document_pair(
     kept = seeds[verified]
     if len(kept) == 0:
         return []
-    rep_is_a = None if representative is None else representative == doc_a
-    if path_a <= path_b:
+    rep_is_a = None if representative is None else representative == a.doc_id
+    if a.path <= b.path:
         shared = None if rep_is_a is None else ("a" if rep_is_a else "b")
-        segs = align_pair(norm_a.text, norm_b.text, kept, config.align, (key_a, key_b), shared)
+        segs = align_pair(a.norm.text, b.norm.text, kept, config.align, (a.key, b.key), shared)
     else:
         shared = None if rep_is_a is None else ("b" if rep_is_a else "a")
         swapped = np.concatenate((kept[:, 2:4], kept[:, 0:2]), axis=1)
         segs = [
             _swap_sides(g)
             for g in align_pair(
-                norm_b.text, norm_a.text, swapped, config.align, (key_b, key_a), shared
+                b.norm.text, a.norm.text, swapped, config.align, (b.key, a.key), shared
             )
         ]
-    return [_segment_row(g, doc_a, doc_b, norm_a, norm_b) for g in segs]
+    return [_segment_row(g, a.doc_id, b.doc_id, a.norm, b.norm) for g in segs]
 
 
 def align_planned_pair(
-    doc_a: int,
-    doc_b: int,
-    norm_a: NormalisedText,
-    norm_b: NormalisedText,
-    path_a: str,
-    path_b: str,
+    a: PairSide,
+    b: PairSide,
     candidates: np.ndarray,
     exact: np.ndarray,
     config: Config,
-    keys: tuple[str, str],
     representative: int | None = None,
 ) -> list[dict]:
     """Align one planned document pair (:mod:`reuse.detect.plan`) from its seeds.
@@ -225,8 +234,8 @@ def align_planned_pair(
     ``candidates`` are the candidate passage pairs ``(a0, a1, b0, b1)`` that
     passed verification, ``exact`` the exact k-gram seeds; both seed the
     alignment together. ``representative`` is set for a pass-2 pair (a
-    template's member and its representative, ``doc_a`` or ``doc_b``): a
-    member's occurrence may then be as short as the stock k-gram
+    template's member and its representative, ``a.doc_id`` or ``b.doc_id``):
+    a member's occurrence may then be as short as the stock k-gram
     (``seeds.kgram``) and the rows carry it as ``rep_doc``.
     """
     kept = candidates
@@ -238,19 +247,8 @@ def align_planned_pair(
     if representative is not None:
         shortest = min(config.align.min_match_chars, config.seeds.kgram)
         config = replace(config, align=replace(config.align, min_match_chars=shortest))
-    rows = align_document_pair(
-        doc_a,
-        doc_b,
-        norm_a,
-        norm_b,
-        path_a,
-        path_b,
-        kept,
-        config,
-        verified=np.ones(len(kept), dtype=bool),
-        keys=keys,
-        representative=representative,
-    )
+    verified = np.ones(len(kept), dtype=bool)
+    rows = align_document_pair(a, b, kept, config, verified, representative)
     for row in rows:
         row["rep_doc"] = representative
     return rows
@@ -267,7 +265,9 @@ def edit_rows(
     """The typed edits of one match as ``edits`` table rows without the ``match_id``:
     ``(edit_no, op, a_start, a_end, b_start, b_end, old_text, new_text, category, pos)``;
     spans are normalised offsets."""
-    edits = typed_edits(text_a, norm_a, a_span[0], a_span[1], text_b, norm_b, b_span[0], b_span[1])
+    side_a = MatchSide(text_a, norm_a, a_span[0], a_span[1])
+    side_b = MatchSide(text_b, norm_b, b_span[0], b_span[1])
+    edits = typed_edits(side_a, side_b)
     return [
         (k, e.op, e.a_start, e.a_end, e.b_start, e.b_end, e.old_text, e.new_text, e.category, e.pos)
         for k, e in enumerate(edits)

@@ -19,6 +19,13 @@ happened, and the remaining workers are terminated. A task that raises a
 becomes a ``WorkerError`` chained to it. Tasks are submitted a few chunks
 ahead of the consumer, so results do not pile up in memory.
 
+The state a map's tasks read is one object of a class of the task's kind
+(a dataclass: the configuration, the normalised texts, ...), published by
+:func:`ordered_map` for the length of the map and read by a task with
+:func:`task_state`, which checks its class. A pool (:class:`WorkerPool`)
+is a context manager: leaving its ``with`` block, however, ends its
+processes.
+
 A pool is only started when there is enough work to pay for it (forking
 costs ~10-50 ms); small maps and tests run in process. ``fork`` is the start
 method: it is what makes inheriting the state free, and it exists on Linux
@@ -37,16 +44,29 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.process import BaseProcess
+from types import TracebackType
 from typing import Any, TypeVar
 
 from reuse.errors import ReuseError, WorkerError
 
-__all__ = ["DEFAULT_TIMEOUT_SECONDS", "available_cpus", "ordered_map", "resolve_workers"]
+__all__ = [
+    "DEFAULT_TIMEOUT_SECONDS",
+    "MapOptions",
+    "WorkerPool",
+    "available_cpus",
+    "ordered_map",
+    "resolve_workers",
+    "task_state",
+]
 
 log = logging.getLogger("reuse")
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 #: Seconds a chunk of tasks may take before the map gives up on its worker.
 #: Real chunks take well under a second; only a hung worker comes near it.
@@ -55,9 +75,47 @@ DEFAULT_TIMEOUT_SECONDS = 600.0
 #: Chunks submitted per worker ahead of the one the consumer waits for.
 CHUNKS_AHEAD = 4
 
-# State a task function reads, set by the parent right before it forks the pool
-# (and used directly when the map runs in process).
-STATE: dict[str, Any] = {}
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How :func:`ordered_map` spreads its items.
+
+    Attributes:
+        workers: processes to spread them over (1 or less: this process).
+        min_items: fewer items than this run in this process (a pool would cost more).
+        chunksize: items a worker takes at a time.
+        timeout: seconds the wait for one chunk's results may last
+            (None: :data:`DEFAULT_TIMEOUT_SECONDS`).
+    """
+
+    workers: int
+    min_items: int = 64
+    chunksize: int = 4
+    timeout: float | None = None
+
+
+class _Published:
+    """The state of the map that runs now: set by the parent right before it
+    forks the pool (the workers inherit it) and used directly when the map
+    runs in process; None between maps."""
+
+    state: object = None
+
+
+_PUBLISHED = _Published()
+
+
+def task_state(kind: type[S]) -> S:
+    """The state the running map published for its tasks, checked to be a ``kind``.
+
+    Raises:
+        TypeError: no map runs, or it published the state of another kind of task.
+    """
+    state = _PUBLISHED.state
+    if state is None or not isinstance(state, kind):
+        published = "nothing" if state is None else type(state).__name__
+        raise TypeError(f"a task reads a {kind.__name__}; the running map published {published}")
+    return state
 
 
 def available_cpus() -> int:
@@ -83,87 +141,102 @@ def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
 
 
 def ordered_map(
-    func: Callable[[T], R],
-    items: Iterable[T],
-    workers: int,
-    state: dict[str, Any],
-    min_items: int = 64,
-    chunksize: int = 4,
-    timeout: float | None = None,
+    func: Callable[[T], R], items: Iterable[T], options: MapOptions, state: object = None
 ) -> Iterator[R]:
     """``func`` over ``items``, results in the order of ``items``.
 
-    ``state`` is published in :data:`STATE` for ``func`` to read. With
-    ``workers`` > 1, at least ``min_items`` items and fork available, the
-    items are spread over ``workers`` forked processes in chunks of
-    ``chunksize``; otherwise they run here, one after another. ``timeout``
-    (seconds, default :data:`DEFAULT_TIMEOUT_SECONDS`) bounds the wait for
-    each chunk's results.
+    ``state`` is published for ``func`` to read (:func:`task_state`) while the
+    map runs. With ``options.workers`` > 1, at least ``options.min_items``
+    items and fork available, the items are spread over that many forked
+    processes in chunks of ``options.chunksize``; otherwise they run here,
+    one after another. ``options.timeout`` bounds the wait for each chunk's
+    results.
 
     Raises:
         WorkerError: a worker died, a result could not be read, a chunk took
-            longer than ``timeout``, or ``func`` raised something other than
+            longer than the timeout, or ``func`` raised something other than
             a :class:`~reuse.errors.ReuseError` in a worker.
     """
     items = list(items)
-    STATE.clear()
-    STATE.update(state)
+    _PUBLISHED.state = state
     try:
-        if workers <= 1 or len(items) < min_items or not _can_fork():
+        if options.workers <= 1 or len(items) < options.min_items or not _can_fork():
             for item in items:
                 yield func(item)
             return
-        limit = DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout
-        yield from _pooled(func, items, workers, chunksize, limit)
+        yield from _pooled(func, items, options)
     finally:
-        STATE.clear()
+        _PUBLISHED.state = None
 
 
-def _pooled(
-    func: Callable[[T], R], items: list[T], workers: int, chunksize: int, timeout: float
-) -> Iterator[R]:
-    chunks = [items[i : i + chunksize] for i in range(0, len(items), chunksize)]
-    n_workers = min(workers, len(chunks))
-    pool = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork"))
+def _pooled(func: Callable[[T], R], items: list[T], options: MapOptions) -> Iterator[R]:
+    """The map over a :class:`WorkerPool`: a few chunks a worker ahead of the consumer."""
+    size = options.chunksize
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    timeout = DEFAULT_TIMEOUT_SECONDS if options.timeout is None else options.timeout
+    n_workers = min(options.workers, len(chunks))
     todo = iter(chunks)
-    pending: deque[Future[list[R]]] = deque()
-
-    def submit(n: int) -> None:
-        for chunk in todo:
-            try:
-                pending.append(pool.submit(_run_chunk, func, chunk))
-            except BrokenProcessPool as exc:
-                raise _broken(processes) from exc
-            n -= 1
-            if n == 0:
-                return
-
-    processes: list[multiprocessing.process.BaseProcess] = []
-    clean = False
-    # Objects that exist at fork time go to the collector's permanent
-    # generation, so the workers' garbage collections do not write to (and so
-    # copy) the pages they share with this process. With the fork start
-    # method the executor forks all its workers at the first submit.
-    gc.freeze()
-    try:
-        submit(n_workers * CHUNKS_AHEAD)
-        processes = list(getattr(pool, "_processes", {}).values())
-        gc.unfreeze()
+    with WorkerPool(n_workers) as pool:
+        pending = deque(pool.start(func, islice(todo, n_workers * CHUNKS_AHEAD)))
         log.info(
             "%s: %d tasks on %d worker processes (pids %s)",
             getattr(func, "__name__", "map"),
             len(items),
-            len(processes),
-            " ".join(str(p.pid) for p in processes),
+            len(pool.processes),
+            " ".join(str(p.pid) for p in pool.processes),
         )
         while pending:
-            results = _result(pending.popleft(), timeout, processes)
-            submit(1)
+            results = pool.result(pending.popleft(), timeout)
+            pending.extend(pool.submit(func, chunk) for chunk in islice(todo, 1))
             yield from results
-        clean = True
-    finally:
+
+
+class WorkerPool:
+    """``workers`` forked processes that run chunks of tasks; a context manager.
+
+    Leaving the ``with`` block ends the processes, whatever happened: after a
+    clean run they exit on their own (a bounded wait); after an error, or when
+    the consumer abandons the map, they are terminated, then killed.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        self.processes: list[BaseProcess] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         gc.unfreeze()
-        _shut_down(pool, processes, clean)
+        _shut_down(self.executor, self.processes, clean=exc_type is None)
+
+    def start(self, func: Callable[[T], R], chunks: Iterable[Sequence[T]]) -> list[Future[list[R]]]:
+        """Submit the first chunks; the workers are forked now (with the fork
+        start method the executor forks all of them at the first submit)."""
+        # Objects that exist at fork time go to the collector's permanent
+        # generation, so the workers' garbage collections do not write to (and so
+        # copy) the pages they share with this process.
+        gc.freeze()
+        futures = [self.submit(func, chunk) for chunk in chunks]
+        self.processes = list(getattr(self.executor, "_processes", {}).values())
+        gc.unfreeze()
+        return futures
+
+    def submit(self, func: Callable[[T], R], chunk: Sequence[T]) -> Future[list[R]]:
+        """One more chunk for the workers."""
+        try:
+            return self.executor.submit(_run_chunk, func, chunk)
+        except BrokenProcessPool as exc:
+            raise _broken(self.processes) from exc
+
+    def result(self, future: Future[list[R]], timeout: float) -> list[R]:
+        """A chunk's results, waiting at most ``timeout`` seconds."""
+        return _result(future, timeout, self.processes)
 
 
 def _result(future: Future[list[R]], timeout: float, processes: list[Any]) -> list[R]:

@@ -29,7 +29,7 @@ before) absorbs them: their documents' identities move under it
 (``sub/x.txt`` becomes ``reports/sub/x.txt``), keeping the documents.
 
 Names that are not valid UTF-8 are stored escaped
-(:func:`reuse.ingest.walk.escape_path`), so every identity is a valid string and
+(:func:`reuse.ingest.paths.escape_path`), so every identity is a valid string and
 the file can still be found from it.
 """
 
@@ -40,7 +40,7 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from reuse.ingest.walk import escape_path
+from reuse.ingest.paths import escape_path
 
 __all__ = ["Root", "ScanTarget", "document_key", "resolve_targets", "root_name"]
 

@@ -253,28 +253,29 @@ def new_table(title: str | None = None) -> Table:
     )
 
 
-def fit_table(
-    width: int,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[Any]],
-    title: str | None = None,
-    records: bool = False,
-) -> tuple[RenderableType, list[str]]:
-    """A table of ``rows`` (one value, or None, per column) that fits ``width`` cells.
+def _fill(widths: dict[int, int], room: int, limits: dict[int, int]) -> int:
+    """Widen the columns of ``limits`` evenly, each up to its limit, from ``room``
+    spare cells; the cells left."""
+    while room > 0:
+        open_ = [i for i in limits if widths[i] < limits[i]]
+        if not open_:
+            break
+        share = max(room // len(open_), 1)
+        for i in open_:
+            add = min(share, limits[i] - widths[i], room)
+            widths[i] += add
+            room -= add
+            if room <= 0:
+                break
+    return room
 
-    Numbers and headers are never cut (a header wraps between words, never
-    inside one); path columns get the room that is left, shared evenly, and their
-    paths are shortened to it (:func:`shorten_paths`); text columns wrap.
-    Optional columns are left out when the paths would otherwise get less
-    than :data:`PATH_WANT` cells each. With ``records``, rows that do not
-    fit as a table (the numbers do not, or a path would get less than
-    :data:`PATH_READABLE` cells) are shown one field a line instead
-    (:func:`record_view`). Returns the table and the headers of the columns
-    left out.
-    """
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+
+def _widths(
+    width: int, columns: Sequence[Column], values: dict[int, list[str]]
+) -> tuple[dict[int, int], list[str], bool]:
+    """The widths of the columns kept (in order), the headers of those left out,
+    and whether the table fits ``width`` with readable paths (see :func:`fit_table`)."""
     keep = list(range(len(columns)))
-    values = {i: [row[i] for row in cells] for i in keep}
     natural = {
         i: max([cell_len(columns[i].header)] + [cell_len(v) for v in values[i]]) for i in keep
     }
@@ -304,25 +305,40 @@ def fit_table(
         ([i for i in keep if columns[i].kind == "number"], None),
         (kept_paths, None),
     ):
-        while room > 0:
-            limits = {i: natural[i] if cap is None else min(natural[i], cap) for i in group}
-            open_ = [i for i in group if widths[i] < limits[i]]
-            if not open_:
-                break
-            share = max(room // len(open_), 1)
-            for i in open_:
-                add = min(share, limits[i] - widths[i], room)
-                widths[i] += add
-                room -= add
-                if room <= 0:
-                    break
+        limits = {i: natural[i] if cap is None else min(natural[i], cap) for i in group}
+        room = _fill(widths, room, limits)
     fits = spare(keep) >= 0 and all(widths[i] >= min(natural[i], PATH_READABLE) for i in kept_paths)
+    return widths, dropped, fits
+
+
+def fit_table(
+    width: int,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    title: str | None = None,
+    records: bool = False,
+) -> tuple[RenderableType, list[str]]:
+    """A table of ``rows`` (one value, or None, per column) that fits ``width`` cells.
+
+    Numbers and headers are never cut (a header wraps between words, never
+    inside one); path columns get the room that is left, shared evenly, and their
+    paths are shortened to it (:func:`shorten_paths`); text columns wrap.
+    Optional columns are left out when the paths would otherwise get less
+    than :data:`PATH_WANT` cells each. With ``records``, rows that do not
+    fit as a table (the numbers do not, or a path would get less than
+    :data:`PATH_READABLE` cells) are shown one field a line instead
+    (:func:`record_view`). Returns the table and the headers of the columns
+    left out.
+    """
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    values = {i: [row[i] for row in cells] for i in range(len(columns))}
+    widths, dropped, fits = _widths(width, columns, values)
     if records and not fits:
         return record_view(width, columns, rows), []
     from rich.text import Text
 
     table = new_table(title)
-    for i in keep:
+    for i in widths:
         col = columns[i]
         path = col.kind == "path"
         table.add_column(
@@ -332,9 +348,9 @@ def fit_table(
             overflow="ellipsis" if path else "fold",
             justify=col.justify,  # type: ignore[arg-type]
         )
-    short = {i: shorten_paths(values[i], widths[i]) for i in keep if i in paths}
+    short = {i: shorten_paths(values[i], widths[i]) for i in widths if columns[i].kind == "path"}
     for row in cells:
-        table.add_row(*(Text(short[i][row[i]] if i in short else row[i]) for i in keep))
+        table.add_row(*(Text(short[i][row[i]] if i in short else row[i]) for i in widths))
     return table, dropped
 
 

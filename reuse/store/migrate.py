@@ -16,7 +16,7 @@ all in one transaction, so a migration either happens whole or not at all.
 * Version 3 -> 4: ``documents.date_precision`` and ``matches.match_key``
   (:data:`reuse.store.schema.V4_DOCUMENT_COLUMNS`, :data:`reuse.store.schema.V4_MATCH_COLUMNS`).
   Every document not dated by its metadata is dated again from its stored
-  path and text (:func:`reuse.derive.provenance.document_date`: version 3 knew no
+  path and text (:func:`reuse.text.dates.document_date`: version 3 knew no
   year or month alone, no session number); a metadata date is a day.
 """
 
@@ -30,6 +30,9 @@ import duckdb
 import pyarrow as pa
 
 from reuse.store import schema
+from reuse.store.connection import registered
+from reuse.store.tables import DOCUMENTS
+from reuse.store.views import VIEWS
 
 __all__ = ["after_ddl", "before_ddl"]
 
@@ -38,7 +41,7 @@ def before_ddl(con: duckdb.DuckDBPyConnection, version: int | None) -> dict[str,
     """Steps before the DDL; returns what :func:`after_ddl` needs."""
     if version not in schema.MIGRATABLE:
         return {}
-    for view in schema.VIEWS:
+    for view in VIEWS:
         con.execute(f"DROP VIEW IF EXISTS {view}")
     if version == 3:
         con.execute(schema.V4_DOCUMENT_COLUMNS)
@@ -74,9 +77,8 @@ def after_ddl(con: duckdb.DuckDBPyConnection, version: int | None, carried: dict
     con.execute("INSERT INTO matches SELECT *, NULL, NULL FROM matches_v2")  # rep_doc, key
     con.execute("DROP TABLE matches_v2")
     con.execute(schema.FILL_MATCH_KEYS)
-    con.register("migrated_roots", carried["roots"])
-    con.execute("INSERT INTO roots SELECT name, location, NULL, NULL FROM migrated_roots")
-    con.unregister("migrated_roots")
+    with registered(con, migrated_roots=carried["roots"]):
+        con.execute("INSERT INTO roots SELECT name, location, NULL, NULL FROM migrated_roots")
 
 
 def _identity_v3(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -110,19 +112,14 @@ def _identity_v3(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     documents = con.execute("SELECT doc_id, path FROM documents").fetchall()
     scanned = [r[0] for r in con.execute("SELECT DISTINCT unnest(roots) FROM scans").fetchall()]
     keys, roots = identities([path for _, path in documents], scanned)
-    con.register(
-        "migrated_paths",
-        pa.table(
-            {
-                "doc_id": pa.array([d for d, _ in documents], pa.int32()),
-                "path": pa.array(keys, pa.string()),
-            }
-        ),
+    paths = pa.table(
+        {"doc_id": [d for d, _ in documents], "path": keys},
+        schema=DOCUMENTS.arrow_schema(("doc_id", "path")),
     )
-    con.execute(
-        "UPDATE documents d SET path = n.path FROM migrated_paths n WHERE d.doc_id = n.doc_id"
-    )
-    con.unregister("migrated_paths")
+    with registered(con, migrated_paths=paths):
+        con.execute(
+            "UPDATE documents d SET path = n.path FROM migrated_paths n WHERE d.doc_id = n.doc_id"
+        )
     # The kinds of version 3 ('template') need the new CHECK: the DDL makes a new
     # matches table, filled from the old one after it.
     con.execute("ALTER TABLE matches RENAME TO matches_v2")
@@ -168,7 +165,8 @@ DATE_BATCH = 500
 def _date_again(con: duckdb.DuckDBPyConnection) -> None:
     """Date every document again from its stored path and text, but those dated
     by their metadata (kept, as days); in batches of :data:`DATE_BATCH`."""
-    from reuse.derive.provenance import DAY, document_date
+    from reuse.text.date_precision import DAY
+    from reuse.text.dates import document_date
 
     con.execute("UPDATE documents SET date_precision = ? WHERE date_source = 'metadata'", [DAY])
     ids = [
@@ -185,26 +183,20 @@ def _date_again(con: duckdb.DuckDBPyConnection) -> None:
             [batch],
         ).fetchall()
         dated = [(doc_id, document_date(path, text)) for doc_id, path, text in rows]
-        table = pa.table(
-            {
-                "doc_id": pa.array([d for d, _ in dated], pa.int32()),
-                "doc_date": pa.array([x.date if x else None for _, x in dated], pa.date32()),
-                "date_source": pa.array([x.source if x else None for _, x in dated], pa.string()),
-                "date_evidence": pa.array(
-                    [x.evidence if x else None for _, x in dated], pa.string()
-                ),
-                "date_precision": pa.array(
-                    [x.precision if x else None for _, x in dated], pa.string()
-                ),
-            }
-        )
-        con.register("dated_again", table)
-        con.execute(
-            "UPDATE documents SET doc_date = n.doc_date, date_source = n.date_source, "
-            "date_evidence = n.date_evidence, date_precision = n.date_precision "
-            "FROM dated_again n WHERE documents.doc_id = n.doc_id"
-        )
-        con.unregister("dated_again")
+        columns = {
+            "doc_id": [d for d, _ in dated],
+            "doc_date": [x.date if x else None for _, x in dated],
+            "date_source": [x.source if x else None for _, x in dated],
+            "date_evidence": [x.evidence if x else None for _, x in dated],
+            "date_precision": [x.precision if x else None for _, x in dated],
+        }
+        table = pa.table(columns, schema=DOCUMENTS.arrow_schema(tuple(columns)))
+        with registered(con, dated_again=table):
+            con.execute(
+                "UPDATE documents SET doc_date = n.doc_date, date_source = n.date_source, "
+                "date_evidence = n.date_evidence, date_precision = n.date_precision "
+                "FROM dated_again n WHERE documents.doc_id = n.doc_id"
+            )
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

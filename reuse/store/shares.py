@@ -40,7 +40,9 @@ from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
-import pyarrow as pa
+
+from reuse.store.connection import insert_arrow, rows_table
+from reuse.store.tables import DOCUMENT_SHARES, DOCUMENT_SOURCES
 
 __all__ = ["CLASSES", "DocumentCoverage", "derive_shares", "document_coverage"]
 
@@ -87,6 +89,30 @@ def _ignored(con: duckdb.DuckDBPyConnection) -> set[int]:
     }
 
 
+#: A span of original offsets, ``(start, end)``.
+Span = tuple[int, int]
+
+
+@dataclass
+class _CoverageInputs:
+    """What the coverage of a batch of documents is computed from.
+
+    Attributes:
+        sizes: per document, its characters.
+        sides: per document, its sides of reuse matches no reviewer ignored:
+            ``(match_id, start, end, other document)``.
+        changed: per ``(match_id, document)``, the spans inside typed edits.
+        stock: per ``(document, template kind)``, its template occurrences.
+        quotes: per document, its quotations.
+    """
+
+    sizes: dict[int, int]
+    sides: dict[int, list[tuple[int, int, int, int]]]
+    changed: dict[tuple[int, int], list[Span]]
+    stock: dict[tuple[int, str], list[Span]]
+    quotes: dict[int, list[Span]]
+
+
 def _coverages(
     con: duckdb.DuckDBPyConnection, doc_ids: list[int], ignored: set[int] | None = None
 ) -> dict[int, DocumentCoverage]:
@@ -94,6 +120,13 @@ def _coverages(
     match ids a reviewer ignored, read here when None)."""
     if not doc_ids:
         return {}
+    inputs = _read_inputs(con, doc_ids, ignored)
+    return {doc: _coverage(inputs, doc) for doc in doc_ids}
+
+
+def _read_inputs(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[int], ignored: set[int] | None
+) -> _CoverageInputs:
     sizes = dict(
         con.execute(
             "SELECT doc_id, n_chars FROM live_documents WHERE doc_id IN (SELECT unnest(?))",
@@ -102,7 +135,7 @@ def _coverages(
     )
     if ignored is None:
         ignored = _ignored(con)
-    sides: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)  # doc -> (m, s, e, other)
+    sides: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     for m, a, a0, a1, b, b0, b1 in con.execute(
         "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end FROM live_matches "
         "WHERE kind = 'reuse' AND (doc_a IN (SELECT unnest(?)) OR doc_b IN (SELECT unnest(?)))",
@@ -113,7 +146,29 @@ def _coverages(
         sides[a].append((m, a0, a1, b))
         sides[b].append((m, b0, b1, a))
     match_ids = sorted({s[0] for lst in sides.values() for s in lst})
-    changed: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)  # (m, doc) -> spans
+    changed = _changed_spans(con, match_ids)
+    stock: dict[tuple[int, str], list[Span]] = defaultdict(list)
+    for doc, start, end, kind in con.execute(
+        "SELECT m.doc_id, m.start_offset, m.end_offset, t.kind FROM template_members m "
+        "JOIN templates t USING (template_id) WHERE m.doc_id IN (SELECT unnest(?))",
+        [doc_ids],
+    ).fetchall():
+        stock[(doc, kind)].append((start, end))
+    quotes: dict[int, list[Span]] = defaultdict(list)
+    for doc, start, end in con.execute(
+        "SELECT doc_id, start_offset, end_offset FROM quotations "
+        "WHERE doc_id IN (SELECT unnest(?))",
+        [doc_ids],
+    ).fetchall():
+        quotes[doc].append((start, end))
+    return _CoverageInputs(sizes, sides, changed, stock, quotes)
+
+
+def _changed_spans(
+    con: duckdb.DuckDBPyConnection, match_ids: list[int]
+) -> dict[tuple[int, int], list[Span]]:
+    """Per ``(match_id, document)``, the spans of the match's typed edits on that side."""
+    changed: dict[tuple[int, int], list[Span]] = defaultdict(list)
     if match_ids:
         for m, a, b, _op, a0, a1, b0, b1 in con.execute(
             "SELECT e.match_id, m.doc_a, m.doc_b, e.op, e.a_start, e.a_end, e.b_start, e.b_end "
@@ -125,54 +180,42 @@ def _coverages(
                 changed[(m, a)].append((a0, a1))
             if b1 > b0:
                 changed[(m, b)].append((b0, b1))
-    stock: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
-    for doc, start, end, kind in con.execute(
-        "SELECT m.doc_id, m.start_offset, m.end_offset, t.kind FROM template_members m "
-        "JOIN templates t USING (template_id) WHERE m.doc_id IN (SELECT unnest(?))",
-        [doc_ids],
-    ).fetchall():
-        stock[(doc, kind)].append((start, end))
-    quotes: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for doc, start, end in con.execute(
-        "SELECT doc_id, start_offset, end_offset FROM quotations "
-        "WHERE doc_id IN (SELECT unnest(?))",
-        [doc_ids],
-    ).fetchall():
-        quotes[doc].append((start, end))
-    out = {}
-    for doc in doc_ids:
-        n = int(sizes.get(doc, 0))
-        masks = {name: np.zeros(n, dtype=bool) for name in CLASSES}
-        _mark(masks["boilerplate"], stock.get((doc, "boilerplate"), ()))
-        _mark(masks["template"], stock.get((doc, "template"), ()))
-        masks["template"] &= ~masks["boilerplate"]
-        taken = masks["boilerplate"] | masks["template"]
-        inside = np.zeros(n, dtype=bool)
-        per_source: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for m, s, e, other in sides.get(doc, ()):
-            span = np.zeros(n, dtype=bool)
-            _mark(span, [(s, e)])
-            edits = np.zeros(n, dtype=bool)
-            _mark(edits, changed.get((m, doc), ()))
-            inside |= span
-            src = per_source.setdefault(other, (np.zeros(n, bool), np.zeros(n, bool)))
-            src[0][:] |= span
-            src[1][:] |= edits & span
-        quoted = np.zeros(n, dtype=bool)
-        _mark(quoted, quotes.get(doc, ()))
-        masks["quoted"] = inside & quoted & ~taken
-        free = inside & ~taken & ~quoted
-        # A character equal in one match and edited in another overlapping one
-        # is copied: some source has it as it stands.
-        equal = _union_equal(per_source, n)
-        masks["copied"] = free & equal
-        masks["changed"] = free & ~equal
-        coverage = DocumentCoverage(n, masks)
-        for other, (span, edits) in per_source.items():
-            coverage.sources[other] = span & ~edits & ~taken & ~quoted
-            coverage.quoted_from[other] = int((span & masks["quoted"]).sum())
-        out[doc] = coverage
-    return out
+    return changed
+
+
+def _coverage(inputs: _CoverageInputs, doc: int) -> DocumentCoverage:
+    """The class of every character of ``doc`` (see the module docstring)."""
+    n = int(inputs.sizes.get(doc, 0))
+    masks = {name: np.zeros(n, dtype=bool) for name in CLASSES}
+    _mark(masks["boilerplate"], inputs.stock.get((doc, "boilerplate"), ()))
+    _mark(masks["template"], inputs.stock.get((doc, "template"), ()))
+    masks["template"] &= ~masks["boilerplate"]
+    taken = masks["boilerplate"] | masks["template"]
+    inside = np.zeros(n, dtype=bool)
+    per_source: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for m, s, e, other in inputs.sides.get(doc, ()):
+        span = np.zeros(n, dtype=bool)
+        _mark(span, [(s, e)])
+        edits = np.zeros(n, dtype=bool)
+        _mark(edits, inputs.changed.get((m, doc), ()))
+        inside |= span
+        src = per_source.setdefault(other, (np.zeros(n, bool), np.zeros(n, bool)))
+        src[0][:] |= span
+        src[1][:] |= edits & span
+    quoted = np.zeros(n, dtype=bool)
+    _mark(quoted, inputs.quotes.get(doc, ()))
+    masks["quoted"] = inside & quoted & ~taken
+    free = inside & ~taken & ~quoted
+    # A character equal in one match and edited in another overlapping one
+    # is copied: some source has it as it stands.
+    equal = _union_equal(per_source, n)
+    masks["copied"] = free & equal
+    masks["changed"] = free & ~equal
+    coverage = DocumentCoverage(n, masks)
+    for other, (span, edits) in per_source.items():
+        coverage.sources[other] = span & ~edits & ~taken & ~quoted
+        coverage.quoted_from[other] = int((span & masks["quoted"]).sum())
+    return coverage
 
 
 def _union_equal(per_source: dict[int, tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
@@ -265,7 +308,7 @@ def derive_shares(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[int] | None 
     for first in range(0, len(ids), BATCH_DOCUMENTS):
         batch = ids[first : first + BATCH_DOCUMENTS]
         share_rows = []
-        source_rows = []
+        source_rows: list[tuple[int, int, int]] = []
         for doc, cov in _coverages(con, batch, ignored).items():
             counts = [cov.count(name) for name in CLASSES]
             ranked = sorted(
@@ -278,40 +321,10 @@ def derive_shares(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[int] | None 
                 (doc, cov.n_chars, *counts, cov.share, len(ranked), largest[1], largest[0])
             )
             source_rows.extend((doc, other, chars) for chars, other in ranked)
-        _insert(
-            con,
-            "document_shares",
-            share_rows,
-            {
-                "doc_id": pa.int32(),
-                "n_chars": pa.int32(),
-                "boilerplate_chars": pa.int32(),
-                "template_chars": pa.int32(),
-                "quoted_chars": pa.int32(),
-                "copied_chars": pa.int32(),
-                "changed_chars": pa.int32(),
-                "share": pa.float64(),
-                "n_sources": pa.int32(),
-                "largest_source": pa.int32(),
-                "largest_source_chars": pa.int32(),
-            },
-        )
-        _insert(
-            con,
-            "document_sources",
-            source_rows,
-            {"doc_id": pa.int32(), "source_doc": pa.int32(), "copied_chars": pa.int32()},
-        )
+        if share_rows:
+            shares = rows_table(share_rows, DOCUMENT_SHARES.arrow_schema())
+            insert_arrow(con, "document_shares", shares)
+        if source_rows:
+            sources = rows_table(source_rows, DOCUMENT_SOURCES.arrow_schema())
+            insert_arrow(con, "document_sources", sources)
     return len(ids)
-
-
-def _insert(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], types: dict[str, pa.DataType]
-) -> None:
-    if not rows:
-        return
-    values = list(zip(*rows))
-    arrow = pa.table({n: pa.array(list(v), t) for (n, t), v in zip(types.items(), values)})
-    con.register("new_rows", arrow)
-    con.execute(f"INSERT INTO {table} SELECT * FROM new_rows")
-    con.unregister("new_rows")

@@ -54,8 +54,7 @@ from reuse.errors import (
     busy_error,
     describe_os_error,
 )
-from reuse.store.database import transaction
-from reuse.store.schema import connect
+from reuse.store.connection import connect, transaction
 
 __all__ = [
     "SnapshotPaths",

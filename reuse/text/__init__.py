@@ -1,1 +1,2 @@
-"""Text functions: normalisation with an offset map, passages, shingles, quotations."""
+"""Text functions: normalisation with an offset map, passages, shingles, quotations,
+document dates (from metadata, file names and text)."""

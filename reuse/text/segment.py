@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reuse.config import SegmentConfig
+from reuse.config.detection import SegmentConfig
 
 _CLAUSE_END = re.compile(r"[,:]+[\"')\]>]*")
 _SENTENCE_END = re.compile(r"(?:[。!?;]+|\.{3,}|\.(?=[\"')\]>]*(?:\s|$)))")

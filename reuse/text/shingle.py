@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reuse.config import ShingleConfig
+from reuse.config.detection import ShingleConfig
 
 _P = np.uint64(1_000_003)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -31,10 +31,8 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import duckdb
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -45,71 +43,26 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from reuse.errors import QueryError, ReuseError
-from reuse.report.serve import pages
+from reuse.report.serve import detail_pages, pages
 from reuse.report.serve.database import Database
+from reuse.report.serve.templating import environment
+from reuse.report.serve.web import (
+    float_param,
+    int_param,
+    query_string,
+    read_form,
+    same_origin,
+    security_headers,
+)
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["create_app"]
 
 HERE = Path(__file__).parent
-
-#: The pages' Content-Security-Policy: this server's script and style only.
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
 
 #: Rows of a SQL result shown on the page (the rest is counted).
 SQL_ROWS = 500
 
 VERDICTS = ("confirmed", "ignored")
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["pct"] = lambda v: f"{float(v or 0):.1%}"
-    env.filters["num"] = lambda v: f"{int(v or 0):,}"
-    env.filters["sim"] = lambda v: "" if v is None else f"{float(v):.3f}"
-    env.filters["short"] = _short_path
-    env.filters["dated"] = _dated
-    return env
-
-
-def _dated(date: Any, precision: str | None) -> str:
-    """A document date at its precision (``2025``, ``2025-03``, ``2025-03-05``)."""
-    from reuse.derive.provenance import format_date
-
-    return "" if date is None else format_date(date, precision)
-
-
-def _short_path(path: str | None, keep: int = 60) -> str:
-    """A path shortened in the middle, the file name kept whole."""
-    path = path or ""
-    if len(path) <= keep:
-        return path
-    head, _, name = path.rpartition("/")
-    room = keep - len(name) - 2
-    if room <= 0:
-        return "…/" + name
-    return head[: room // 2] + "…" + head[-(room - room // 2) :] + "/" + name
-
-
-def _int(value: str | None, default: int = 0) -> int:
-    try:
-        return int(value) if value not in (None, "") else default
-    except ValueError:
-        return default
-
-
-def _float(value: str | None, default: float = 0.0) -> float:
-    try:
-        return float(value) if value not in (None, "") else default
-    except ValueError:
-        return default
 
 
 class _App:
@@ -119,7 +72,7 @@ class _App:
         self.db = db
         self.reviewer = reviewer
         self.token = secrets.token_urlsafe(24)
-        self.env = _environment()
+        self.env = environment()
 
     # ---------------------------------------------------------------- helpers
 
@@ -133,10 +86,10 @@ class _App:
             status=state,
             token=self.token,
             reviewer=self.reviewer or "",
-            query_string=lambda **kw: _query(request, **kw),
+            query_string=lambda **kw: query_string(request, **kw),
             **context,
         )
-        return HTMLResponse(html, status_code=status_code, headers=_headers())
+        return HTMLResponse(html, status_code=status_code, headers=security_headers())
 
     def error(self, request: Request, message: str, status_code: int = 404) -> Response:
         return self.render(request, "error.html", status_code=status_code, message=message)
@@ -148,13 +101,13 @@ class _App:
         filters = pages.Filters(
             name=q.get("name", "").strip(),
             text=q.get("text", "").strip(),
-            min_share=_float(q.get("min_share")) / 100.0,
+            min_share=float_param(q.get("min_share")) / 100.0,
             kind=q.get("kind", ""),
             folder=q.get("folder", ""),
             date_from=q.get("date_from", ""),
             date_to=q.get("date_to", ""),
             sort=q.get("sort", "share"),
-            page=_int(q.get("page"), 1),
+            page=int_param(q.get("page"), 1),
         )
         try:
             with self.db.read() as con:
@@ -166,7 +119,7 @@ class _App:
     def document(self, request: Request) -> Response:
         try:
             with self.db.read() as con:
-                data = pages.document_page(con, request.path_params["doc_id"])
+                data = detail_pages.document_page(con, request.path_params["doc_id"])
         except QueryError as exc:
             return self.error(request, str(exc))
         return self.render(request, "document.html", data=data)
@@ -175,7 +128,7 @@ class _App:
         kind = "all" if request.query_params.get("kind") == "all" else "reuse"
         try:
             with self.db.read() as con:
-                data = pages.pair_page(
+                data = detail_pages.pair_page(
                     con, request.path_params["a"], request.path_params["b"], kind
                 )
         except QueryError as exc:
@@ -186,26 +139,26 @@ class _App:
         q = request.query_params
         kind = q.get("kind", "template")
         with self.db.read() as con:
-            data = pages.templates_page(con, _int(q.get("page"), 1), kind, q.get("name", ""))
+            data = pages.templates_page(con, int_param(q.get("page"), 1), kind, q.get("name", ""))
         return self.render(request, "templates.html", data=data)
 
     def template(self, request: Request) -> Response:
         try:
             with self.db.read() as con:
-                data = pages.template_page(con, request.path_params["template_id"])
+                data = detail_pages.template_page(con, request.path_params["template_id"])
         except QueryError as exc:
             return self.error(request, str(exc))
         return self.render(request, "template.html", data=data)
 
     def groups(self, request: Request) -> Response:
         with self.db.read() as con:
-            data = pages.groups_page(con, _int(request.query_params.get("page"), 1))
+            data = pages.groups_page(con, int_param(request.query_params.get("page"), 1))
         return self.render(request, "groups.html", data=data)
 
     def group(self, request: Request) -> Response:
         try:
             with self.db.read() as con:
-                data = pages.group_page(con, request.path_params["group_id"])
+                data = detail_pages.group_page(con, request.path_params["group_id"])
         except QueryError as exc:
             return self.error(request, str(exc))
         return self.render(request, "group.html", data=data)
@@ -217,14 +170,14 @@ class _App:
                 con,
                 text=q.get("text", "").strip(),
                 kind=q.get("kind", "reuse"),
-                min_similarity=_float(q.get("min_similarity")),
+                min_similarity=float_param(q.get("min_similarity")),
                 verdict=q.get("verdict", ""),
-                page=_int(q.get("page"), 1),
+                page=int_param(q.get("page"), 1),
             )
         return self.render(request, "matches.html", data=data, q=q)
 
     def sql(self, request: Request) -> Response:
-        from reuse.report.reports import (
+        from reuse.report.query import (
             QUERIES_DIR,
             available_queries,
             find_query,
@@ -271,15 +224,15 @@ class _App:
         with self.db.read() as con:
             state = pages.status(con)
         state["generation"] = self.db.generation
-        return JSONResponse(state, headers=_headers())
+        return JSONResponse(state, headers=security_headers())
 
     async def verdict(self, request: Request) -> Response:
-        form = await _form(request)
+        form = await read_form(request)
         if form is None:
             return self.error(request, "a verdict form is sent as a URL-encoded form", 400)
         if not secrets.compare_digest(str(form.get("token", "")), self.token):
             return self.error(request, "the form is out of date: reload the page", 403)
-        if not _same_origin(request):
+        if not same_origin(request):
             return self.error(request, "a verdict must be given from this server's pages", 403)
         verdict = str(form.get("verdict", ""))
         if verdict not in VERDICTS:
@@ -307,65 +260,6 @@ class _App:
             back = "/"
         sep = "&" if "?" in back else "?"
         return RedirectResponse(f"{back}{sep}recorded={len(ids)}", status_code=303)
-
-
-#: Bytes a verdict form may have (ids of a large search result included).
-FORM_LIMIT = 4 << 20
-
-
-class _Form:
-    """A URL-encoded form's fields (``get``: the first value, ``getlist``: all)."""
-
-    def __init__(self, fields: dict[str, list[str]]) -> None:
-        self.fields = fields
-
-    def get(self, name: str, default: str = "") -> str:
-        return self.fields.get(name, [default])[0]
-
-    def getlist(self, name: str) -> list[str]:
-        return self.fields.get(name, [])
-
-
-async def _form(request: Request) -> _Form | None:
-    """The fields of an ``application/x-www-form-urlencoded`` body (what an HTML
-    form sends), or None for any other body."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip()
-    if kind != "application/x-www-form-urlencoded":
-        return None
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > FORM_LIMIT:
-            return None
-    return _Form(parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True))
-
-
-def _query(request: Request, **changes: Any) -> str:
-    """This page's query string with ``changes`` (None removes a key)."""
-    params = dict(request.query_params)
-    for k, v in changes.items():
-        if v is None:
-            params.pop(k, None)
-        else:
-            params[k] = str(v)
-    params.pop("recorded", None)
-    return "?" + urlencode(params) if params else "?"
-
-
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin") or request.headers.get("referer")
-    if not origin:
-        return True  # not a browser's cross-site form (browsers send Origin on POST)
-    return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
-def _headers() -> dict[str, str]:
-    return {
-        "Content-Security-Policy": CSP,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "same-origin",
-        "Cache-Control": "no-store",
-    }
 
 
 def create_app(

@@ -2,7 +2,7 @@
 confined, reopened when a scan or a verdict publishes a new one.
 
 Every request reads through a cursor of one shared *confined* connection
-(:func:`reuse.report.reports.confined_connection`: read-only, no file or network
+(:func:`reuse.report.query.confined_connection`: read-only, no file or network
 access beyond the database, configuration locked), so the app's own pages
 and its SQL page run under the same guard as ``reuse query``.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from reuse.report.reports import confined_connection
+from reuse.report.query import confined_connection
 
 __all__ = ["Database"]
 
@@ -139,7 +139,7 @@ class Database:
     @contextmanager
     def released(self) -> Iterator[None]:
         """No connection of this process to the file, while the block runs
-        (for a write or for :func:`reuse.report.reports.run_query`, which opens its own)."""
+        (for a write or for :func:`reuse.report.query.run_query`, which opens its own)."""
         with self._lock.exclusive():
             with self._open_lock:
                 if self._con is not None:
