@@ -10,7 +10,7 @@ from conftest import write
 
 from reuse import Config, scan
 from reuse.config.detection import BoilerplateConfig
-from reuse.derive.boilerplate import covered_share, find_units, key_hash, load_list, unit_key
+from reuse.derive.boilerplate import find_units, key_hash, load_list, unit_key
 from reuse.text.normalise import normalise
 from reuse.text.segment import segment
 
@@ -44,12 +44,6 @@ def test_list_file(tmp_path: Path) -> None:
     path = write(tmp_path / "list", "# comment\n\n汇报完毕，请批评指正。\n")
     assert load_list(path) == frozenset({key_hash("汇报完毕请批评指正")})
     assert load_list("") == frozenset()
-
-
-def test_covered_share() -> None:
-    assert covered_share(0, 10, []) == 0.0
-    assert covered_share(0, 10, [(0, 10)]) == 1.0
-    assert covered_share(10, 20, [(0, 12), (18, 30)]) == pytest.approx(0.4)
 
 
 def _corpus(root: Path, n: int, line: str) -> None:

@@ -125,26 +125,3 @@ def find_units(
         start, end = norm.to_original(ns, ne)
         units.append(Unit(ns, ne, start, end, h, h in listed))
     return units
-
-
-def covered_share(start: int, end: int, spans: list[tuple[int, int]]) -> float:
-    """Share of ``[start, end)`` covered by the union of ``spans``.
-
-    >>> covered_share(0, 10, [(0, 4), (2, 6), (8, 20)])
-    0.8
-    """
-    if end <= start:
-        return 0.0
-    covered = 0
-    cur_s, cur_e = start, start
-    for s, e in sorted(spans):
-        s, e = max(s, start), min(e, end)
-        if e <= s:
-            continue
-        if s > cur_e:
-            covered += cur_e - cur_s
-            cur_s, cur_e = s, e
-        else:
-            cur_e = max(cur_e, e)
-    covered += cur_e - cur_s
-    return covered / (end - start)

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reuse.config import Config
-from reuse.derive.spans import SpanUnion
+from reuse.text.spans import SpanUnion
 
 __all__ = ["LabelInputs", "Labels", "Template", "label_rows", "ordered_templates"]
 

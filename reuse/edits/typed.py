@@ -7,8 +7,6 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
-
 from reuse.edits.jieba_words import (
     BLOCK_CHARS,
     BLOCK_RE,
@@ -29,6 +27,7 @@ from reuse.edits.rules import (
     structural,
     word_class,
 )
+from reuse.text.edit_script import changes
 
 #: ``(i1, i2, j1, j2)``: passage A's ``[i1, i2)`` changed into passage B's ``[j1, j2)``.
 _Span = tuple[int, int, int, int]
@@ -123,19 +122,6 @@ class _Work:
     win_b: _Window | None
 
 
-def _char_edits(pa: str, pb: str) -> list[_Span]:
-    """Non-equal opcodes of the Levenshtein script, touching ones merged."""
-    out: list[list[int]] = []
-    for op in Levenshtein.opcodes(pa, pb):
-        if op.tag == "equal":
-            continue
-        if out and out[-1][1] == op.src_start and out[-1][3] == op.dest_start:
-            out[-1][1], out[-1][3] = op.src_end, op.dest_end
-        else:
-            out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    return [(a, b, c, d) for a, b, c, d in out]
-
-
 def _widen(a: MatchSide, b: MatchSide, edit: _Span, room: tuple[int, int]) -> _Work:
     """Grow an edit by the same number of (equal) characters on both sides until
     each side with text starts and ends on a jieba word boundary.
@@ -206,22 +192,9 @@ def _mid_sentence(side: MatchSide, i: int) -> bool:
 
 
 def _original_range(side: MatchSide, i1: int, i2: int) -> tuple[int, int]:
-    """Original ``[start, end)`` of the passage's ``[i1, i2)``.
-
-    Empty ranges map to the original position of the normalised character at
-    ``i1`` (before which the other side's text goes), or just after the last
-    character of the passage when ``i1`` is its end.
-    """
-    nt, s, e = side.normalised, side.start + i1, side.start + i2
-    if e > s:
-        return nt.to_original(s, e)
-    if s > side.start and s == side.end:
-        p = int(nt.origin[s - 1]) + 1
-    elif s < len(nt.text):
-        p = int(nt.origin[s])
-    else:
-        p = nt.n_original
-    return p, p
+    """Original ``[start, end)`` of the passage's ``[i1, i2)`` (may be empty:
+    :meth:`~reuse.text.normalise.NormalisedText.passage_range`)."""
+    return side.normalised.passage_range(side.start + i1, side.start + i2, (side.start, side.end))
 
 
 def _classify(w: _Work, pa: str, pb: str) -> tuple[str, str]:
@@ -307,7 +280,7 @@ def typed_edits(a: MatchSide, b: MatchSide, max_edits: int = 500) -> list[Edit]:
 def _work(a: MatchSide, b: MatchSide, max_edits: int) -> list[_Work]:
     """The first ``max_edits`` edits of the character edit script: structural
     ones as they are, the others widened to words and merged when they touch."""
-    raw = _char_edits(a.text, b.text)
+    raw = changes(a.text, b.text)
     work: list[_Work] = []
     for k, edit in enumerate(raw):
         category = _structural_of(a, b, edit)

@@ -9,7 +9,6 @@ level-2 one. Offsets are code-point offsets into the original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 #: Section headings at the start of a line: 一、 二、 (level 1), （一） (一) (level 2),
@@ -52,23 +51,3 @@ def sections(text: str) -> list[dict[str, Any]]:
                 break
         out.append({"title": title, "level": level, "start": start, "end": end})
     return out
-
-
-def union_length(spans: Iterable[tuple[int, int]]) -> int:
-    """Characters covered by the union of ``[start, end)`` spans.
-
-    >>> union_length([(0, 10), (5, 15), (20, 25)])
-    20
-    """
-    total = 0
-    run: list[int] | None = None  # [start, end] of the spans merged so far
-    for s, e in sorted(spans):
-        if run is None or s > run[1]:
-            if run is not None:
-                total += run[1] - run[0]
-            run = [s, e]
-        else:
-            run[1] = max(run[1], e)
-    if run is not None:
-        total += run[1] - run[0]
-    return total

@@ -173,6 +173,31 @@ class NormalisedText:
             raise ValueError(f"bad normalised range [{start}, {end}) for length {len(self.text)}")
         return int(self.origin[start]), int(self.origin[end - 1]) + 1
 
+    def passage_range(self, start: int, end: int, passage: tuple[int, int]) -> tuple[int, int]:
+        """Original offsets of normalised ``[start, end)`` of the passage ``passage``
+        (normalised ``[p0, p1)``), where the range may be empty.
+
+        An empty range is where the other side's text of an edit goes: before
+        the character at ``start``, so at its original offset; at the end of the
+        passage, just after the passage's last character; at the end of an
+        empty passage at the end of the text, the text's original length.
+
+        >>> n = normalise("一二\\n三四")
+        >>> n.passage_range(1, 3, (0, 4))
+        (1, 4)
+        >>> n.passage_range(2, 2, (0, 2)), n.passage_range(2, 2, (0, 4))
+        ((2, 2), (3, 3))
+        """
+        if end > start:
+            return self.to_original(start, end)
+        if start > passage[0] and start == passage[1]:
+            at = int(self.origin[start - 1]) + 1
+        elif start < len(self.text):
+            at = int(self.origin[start])
+        else:
+            at = self.n_original
+        return at, at
+
 
 def normalise(text: str) -> NormalisedText:
     """Normalise ``text`` as described in the module docstring.
