@@ -37,6 +37,7 @@ from reuse.detect.verify import verify_texts
 from reuse.edits import MatchSide, typed_edits
 from reuse.ingest.read import DecodedDocument
 from reuse.store.documents import IndexedDocument
+from reuse.store.matches import DocumentSpan, MatchRow
 from reuse.text.dates import document_date
 from reuse.text.normalise import NormalisedText, normalise
 from reuse.text.quotes import quoted_spans
@@ -134,23 +135,15 @@ def _segment_row(
         distance, similarity = seg.edit_distance, seg.similarity
     oa0, oa1 = na.to_original(a0, a1)
     ob0, ob1 = nb.to_original(b0, b1)
-    return {
-        "doc_a": doc_a,
-        "a_start": oa0,
-        "a_end": oa1,
-        "doc_b": doc_b,
-        "b_start": ob0,
-        "b_end": ob1,
-        "similarity": similarity,
-        "edit_distance": distance,
-        "kind": "reuse",
-        "a_norm_start": a0,
-        "a_norm_end": a1,
-        "b_norm_start": b0,
-        "b_norm_end": b1,
-        "seeds": seg.seeds,
-        "source": "align",
-    }
+    return MatchRow(
+        DocumentSpan(doc_a, oa0, oa1, a0, a1),
+        DocumentSpan(doc_b, ob0, ob1, b0, b1),
+        similarity,
+        distance,
+        kind="reuse",
+        seeds=seg.seeds,
+        source="align",
+    ).columns()
 
 
 @dataclass(frozen=True)

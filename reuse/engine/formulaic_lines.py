@@ -24,7 +24,8 @@ from reuse.detect.plan import document_ranks
 from reuse.engine.core import Timers
 from reuse.engine.matching import MatchSet
 from reuse.store.database import Store
-from reuse.store.matches import MATCH_SCHEMA
+from reuse.store.document_reads import FormulaicUnit
+from reuse.store.matches import MATCH_SCHEMA, DocumentSpan, MatchRow
 from reuse.text.normalise import normalise_many
 
 __all__ = ["line_matches", "store_matches"]
@@ -42,44 +43,40 @@ def line_matches(store: Store, config: Config) -> pa.Table:
     units = store.formulaic_units(bp.min_documents(store.count_live_documents()))
     ids, dates, paths = store.document_order()
     ranks = document_ranks(ids, dates, paths)
-    by_key: dict[int, list[tuple]] = defaultdict(list)
+    by_key: dict[int, list[FormulaicUnit]] = defaultdict(list)
     for unit in units:
-        by_key[unit[0]].append(unit)
-    texts = store.document_texts(u[1] for u in units)
-    stars: list[tuple[tuple, tuple]] = []
+        by_key[unit.line_key].append(unit)
+    texts = store.document_texts(u.doc_id for u in units)
+    stars: list[tuple[FormulaicUnit, FormulaicUnit]] = []
     for members in by_key.values():
-        members.sort(key=lambda u: (ranks[u[1]], u[2]))
+        members.sort(key=lambda u: (ranks[u.doc_id], u.norm_start))
         rep = members[0]
-        stars.extend((rep, other) for other in members[1:] if other[1] != rep[1])
+        stars.extend((rep, other) for other in members[1:] if other.doc_id != rep.doc_id)
     # A line normalised alone is the line of the normalised document (it
     # starts and ends at non-space characters): only the lines are normalised.
-    lines = normalise_many([texts[u[1]][u[4] : u[5]] for pair in stars for u in pair])
+    lines = normalise_many([texts[u.doc_id][u.start : u.end] for pair in stars for u in pair])
     rows = []
     for k, (rep, other) in enumerate(stars):
-        head, tail = (rep, other) if rep[1] < other[1] else (other, rep)
+        head, tail = (rep, other) if rep.doc_id < other.doc_id else (other, rep)
         ta, tb = lines[2 * k].text, lines[2 * k + 1].text
         distance = Levenshtein.distance(ta, tb)
         rows.append(
-            {
-                "doc_a": head[1],
-                "a_start": head[4],
-                "a_end": head[5],
-                "doc_b": tail[1],
-                "b_start": tail[4],
-                "b_end": tail[5],
-                "similarity": 1.0 - distance / max(len(ta), len(tb)),
-                "edit_distance": distance,
-                "kind": "boilerplate",
-                "a_norm_start": head[2],
-                "a_norm_end": head[3],
-                "b_norm_start": tail[2],
-                "b_norm_end": tail[3],
-                "seeds": 0,
-                "source": "line",
-                "rep_doc": rep[1],
-            }
+            MatchRow(
+                _span(head),
+                _span(tail),
+                similarity=1.0 - distance / max(len(ta), len(tb)),
+                edit_distance=distance,
+                kind="boilerplate",
+                seeds=0,
+                source="line",
+                rep_doc=rep.doc_id,
+            ).columns()
         )
     return pa.Table.from_pylist(rows, schema=MATCH_SCHEMA)
+
+
+def _span(unit: FormulaicUnit) -> DocumentSpan:
+    return DocumentSpan(unit.doc_id, unit.start, unit.end, unit.norm_start, unit.norm_end)
 
 
 def store_matches(

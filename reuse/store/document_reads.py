@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,7 +18,20 @@ from reuse.detect.plan import ranking_date
 from reuse.errors import StoreError
 from reuse.store.connection import Connected
 
-__all__ = ["DocumentReads", "IndexReads"]
+__all__ = ["DocumentReads", "FormulaicUnit", "IndexReads"]
+
+
+class FormulaicUnit(NamedTuple):
+    """The first occurrence of a formulaic line in a document: the line's key
+    (``lines.line_key``), normalised ``[norm_start, norm_end)`` and original
+    ``[start, end)``."""
+
+    line_key: int
+    doc_id: int
+    norm_start: int
+    norm_end: int
+    start: int
+    end: int
 
 
 class DocumentReads(Connected):
@@ -146,13 +160,11 @@ class IndexReads(Connected):
             table.column("hash").to_numpy().astype(np.uint64),
         )
 
-    def formulaic_units(self, min_documents: int) -> list[tuple]:
-        """Units whose key is listed or shared by at least ``min_documents`` live documents.
-
-        Returns rows ``(line_key, doc_id, norm_start, norm_end, start, end)`` of
-        the first occurrence per document, for keys in two or more documents.
-        """
-        return self.con.execute(
+    def formulaic_units(self, min_documents: int) -> list[FormulaicUnit]:
+        """Units whose key is listed or shared by at least ``min_documents`` live
+        documents: the first occurrence per document, for keys in two or more
+        documents."""
+        rows = self.con.execute(
             """
             WITH live AS (
                 SELECT l.* FROM lines l JOIN live_documents d USING (doc_id)
@@ -173,6 +185,7 @@ class IndexReads(Connected):
             """,
             [min_documents],
         ).fetchall()
+        return [FormulaicUnit(*row) for row in rows]
 
     def formulaic_spans(self, min_documents: int) -> dict[int, list[tuple[int, int]]]:
         """Per document, the normalised spans of all its formulaic units (every occurrence)."""

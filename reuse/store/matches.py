@@ -11,6 +11,7 @@ replaced with them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -22,7 +23,13 @@ from reuse.store.meta import GROUPS_STALE, LABELS_STALE, SHARES_STALE, mark_stal
 from reuse.store.scans import add_counts
 from reuse.store.tables import MATCHES
 
-__all__ = ["MATCH_IDENTITY_COLUMNS", "MATCH_SCHEMA", "MatchTable"]
+__all__ = [
+    "MATCH_IDENTITY_COLUMNS",
+    "MATCH_SCHEMA",
+    "DocumentSpan",
+    "MatchRow",
+    "MatchTable",
+]
 
 #: Rows of new matches a scan hands :meth:`MatchTable.replace_matches`: the
 #: columns of ``matches`` that detection computes.
@@ -46,6 +53,63 @@ MATCH_SCHEMA = MATCHES.arrow_schema(
         "rep_doc",
     )
 )
+
+
+@dataclass(frozen=True)
+class DocumentSpan:
+    """One side of a match: document ``doc_id``'s original ``[start, end)``
+    (code points of ``documents.text``) and normalised ``[norm_start, norm_end)``."""
+
+    doc_id: int
+    start: int
+    end: int
+    norm_start: int
+    norm_end: int
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """A match a scan found, before it is stored: a row of :data:`MATCH_SCHEMA`.
+
+    ``a`` is the side of the lower ``doc_id``; ``similarity`` is in [0, 1];
+    ``edit_distance`` counts character edits of the normalised spans; ``kind``
+    is 'reuse' or 'boilerplate' (templates are labelled after storing);
+    ``seeds`` counts the verified passage pairs behind an aligned segment;
+    ``source`` is 'align' or 'line'; ``rep_doc`` the representative's document
+    of a template member's or a formulaic line's match, else None.
+    """
+
+    a: DocumentSpan
+    b: DocumentSpan
+    similarity: float
+    edit_distance: int
+    kind: str
+    seeds: int
+    source: str
+    rep_doc: int | None = None
+
+    def columns(self) -> dict[str, object]:
+        """The row as :data:`MATCH_SCHEMA`'s column names to values."""
+        a, b = self.a, self.b
+        return {
+            "doc_a": a.doc_id,
+            "a_start": a.start,
+            "a_end": a.end,
+            "doc_b": b.doc_id,
+            "b_start": b.start,
+            "b_end": b.end,
+            "similarity": self.similarity,
+            "edit_distance": self.edit_distance,
+            "kind": self.kind,
+            "a_norm_start": a.norm_start,
+            "a_norm_end": a.norm_end,
+            "b_norm_start": b.norm_start,
+            "b_norm_end": b.norm_end,
+            "seeds": self.seeds,
+            "source": self.source,
+            "rep_doc": self.rep_doc,
+        }
+
 
 #: Columns that make a new row the same match as a stored one (with ``rep_doc``,
 #: compared NULL to NULL).
