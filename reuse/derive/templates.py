@@ -26,7 +26,8 @@ representative document (``matches.rep_doc``). Here they become templates:
   each line is a template of kind ``'boilerplate'``.
 * **Fuzzy stock text** that only pairwise alignment found: a region of a
   document matched pairwise with at least ``T - 1`` others is text in ``T``
-  documents, a template whose members are those matches (:func:`_hubs`).
+  documents, a template whose members are those matches
+  (:mod:`reuse.derive.fuzzy_templates`).
 * **Pairwise matches** (pass 1) that templates explain are ``'boilerplate'``
   (the formulaic lines hold as much of them as all templates do) or
   ``'template'``; the others are ``'reuse'``. A match is explained when
@@ -49,32 +50,16 @@ by the next).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from reuse.config import Config
+from reuse.derive.fuzzy_templates import fuzzy_templates
+from reuse.derive.template_model import Side, Template, member_of, sides_of
 from reuse.text.spans import SpanUnion
 
 __all__ = ["LabelInputs", "Labels", "Template", "label_rows", "ordered_templates"]
-
-
-@dataclass
-class Template:
-    """A template: its kind (``'template'`` or ``'boilerplate'``), its
-    representative's document and span (normalised and original offsets),
-    and its members, each ``(doc, start, end, rep_start, rep_end, match_id,
-    similarity, edit_distance, norm_start, norm_end)``."""
-
-    kind: str
-    rep_doc: int
-    rep_norm: list[int]
-    rep_orig: list[int]
-    members: list[tuple] = field(default_factory=list)  # (doc, start, end, rs, re, match, sim, d)
-
-    @property
-    def documents(self) -> set[int]:
-        return {self.rep_doc} | {m[0] for m in self.members}
 
 
 #: The columns of a row of :func:`label_rows` (``Store.labelled_matches``).
@@ -84,9 +69,9 @@ _COLUMNS = (
 ).split()
 
 
-def _sides(row: dict) -> tuple[tuple[int, int, int, int, int], tuple[int, int, int, int, int]]:
-    """``(rep side, member side)`` as ``(doc, norm_start, norm_end, start, end)``."""
-    a, b = _sides_of(row)
+def _sides(row: dict) -> tuple[Side, Side]:
+    """``(rep side, member side)`` of a star's match."""
+    a, b = sides_of(row)
     return (a, b) if row["rep_doc"] == row["doc_a"] else (b, a)
 
 
@@ -98,26 +83,27 @@ def _regions(rows: list[dict], kind: str) -> list[Template]:
         by_rep[row["rep_doc"]].append(row)
     out: list[Template] = []
     for rep_doc in sorted(by_rep):
-        members = sorted(by_rep[rep_doc], key=lambda r: (_sides(r)[0][1], _sides(r)[0][2]))
+        members = sorted(
+            by_rep[rep_doc], key=lambda r: (_sides(r)[0].norm_start, _sides(r)[0].norm_end)
+        )
         current: Template | None = None
         for row in members:
             rep, member = _sides(row)
             joins = current is not None and (
-                rep[1] < current.rep_norm[1]
+                rep.norm_start < current.rep_norm[1]
                 if kind == "template"
-                else (rep[1], rep[2]) == tuple(current.rep_norm)
+                else (rep.norm_start, rep.norm_end) == tuple(current.rep_norm)
             )
             if not joins:
-                current = Template(kind, rep_doc, [rep[1], rep[2]], [rep[3], rep[4]])
+                current = Template(
+                    kind, rep_doc, [rep.norm_start, rep.norm_end], [rep.start, rep.end]
+                )
                 out.append(current)
             assert current is not None
-            current.rep_norm[1] = max(current.rep_norm[1], rep[2])
-            current.rep_orig[0] = min(current.rep_orig[0], rep[3])
-            current.rep_orig[1] = max(current.rep_orig[1], rep[4])
-            current.members.append(
-                (member[0], member[3], member[4], rep[3], rep[4], row["match_id"],
-                 row["similarity"], row["edit_distance"], member[1], member[2])
-            )  # fmt: skip
+            current.rep_norm[1] = max(current.rep_norm[1], rep.norm_end)
+            current.rep_orig[0] = min(current.rep_orig[0], rep.start)
+            current.rep_orig[1] = max(current.rep_orig[1], rep.end)
+            current.members.append(member_of(member, rep, row))
     return out
 
 
@@ -183,8 +169,11 @@ def _label_stars(
         nested = held_by_valid.holds(tpl)
         ok = len(tpl.documents) >= t
         for member in tpl.members:
-            match_id = member[5]
-            short = min(member[9] - member[8], member[4] - member[3]) < shortest
+            match_id = member.match_id
+            short = (
+                min(member.norm_end - member.norm_start, member.rep_end - member.rep_start)
+                < shortest
+            )
             stock = nested or ok or match_id in repeats or short
             kinds[match_id] = "template" if stock else "reuse"
         if ok and not nested:
@@ -202,7 +191,7 @@ def _label_pairwise(
 ) -> list[Template]:
     """Label the pairwise matches (``kinds``) by what the templates ``valid`` and
     the formulaic lines hold of them; returns the templates of fuzzy stock text
-    (:func:`_hubs`) found among what is still reuse."""
+    (:func:`reuse.derive.fuzzy_templates.fuzzy_templates`) found among what is still reuse."""
     line_spans = inputs.line_spans
     lines_held = {doc: SpanUnion(spans) for doc, spans in line_spans.items()}
     share = config.boilerplate.segment_share
@@ -212,9 +201,9 @@ def _label_pairwise(
         kinds[row["match_id"]] = _pairwise_kind(row, held, lines_held, share, shortest)
     # Fuzzy stock text among what is still pairwise reuse.
     reuse = [r for r in pairwise if kinds[r["match_id"]] == "reuse"]
-    hubs = _hubs(reuse, inputs.threshold, inputs.ranks)
+    hubs = fuzzy_templates(reuse, inputs.threshold, inputs.ranks)
     held = _held(valid + hubs, line_spans)
-    edges = {member[5] for tpl in hubs for member in tpl.members}
+    edges = {member.match_id for tpl in hubs for member in tpl.members}
     for row in pairwise:
         if row["match_id"] in edges:
             kinds[row["match_id"]] = "template"
@@ -232,7 +221,7 @@ class _Held:
     def add(self, tpl: Template) -> None:
         self.spans[tpl.rep_doc].append((tpl.rep_norm[0], tpl.rep_norm[1]))
         for m in tpl.members:
-            self.spans[m[0]].append((m[8], m[9]))
+            self.spans[m.doc].append((m.norm_start, m.norm_end))
 
     def _in(self, doc: int, start: int, end: int) -> bool:
         return any(
@@ -245,73 +234,8 @@ class _Held:
         text, starred from one of its members (a passage of the better
         representative fell into other LSH buckets)."""
         return self._in(tpl.rep_doc, *tpl.rep_norm) and all(
-            self._in(m[0], m[8], m[9]) for m in tpl.members
+            self._in(m.doc, m.norm_start, m.norm_end) for m in tpl.members
         )
-
-
-def _hubs(pairwise: list[dict], t: int, ranks: np.ndarray) -> list[Template]:
-    """Templates of fuzzy stock text that only pairwise alignment found: a region
-    of a document (overlapping sides of its pairwise matches, merged) matched
-    with at least ``t - 1`` other documents is text found in ``t`` documents.
-
-    Greedy star cover, deterministic: regions with the most partner documents
-    first (then the better-ranked document, then the earlier offset) become
-    representatives; their matches to regions not yet in a template are the
-    members. A member's region joins no other template, so nothing chains.
-    """
-    sides: dict[int, list[tuple[int, int, int, int, int, dict]]] = defaultdict(list)
-    for row in pairwise:
-        a, b = _sides_of(row)
-        sides[a[0]].append((*a[1:], b[0], row))
-        sides[b[0]].append((*b[1:], a[0], row))
-    island_of: dict[tuple[int, int], int] = {}  # (doc, match_id) -> island
-    islands: list[tuple[int, list[tuple]]] = []
-    for doc in sorted(sides):
-        end = -1
-        for side in sorted(sides[doc], key=lambda x: (x[0], x[1], x[5]["match_id"])):
-            if side[0] >= end:
-                islands.append((doc, []))
-            islands[-1][1].append(side)
-            island_of[(doc, side[5]["match_id"])] = len(islands) - 1
-            end = max(end, side[1])
-    hubs = [k for k, (doc, members) in enumerate(islands) if len({m[4] for m in members}) >= t - 1]
-    hubs.sort(
-        key=lambda k: (
-            -len({m[4] for m in islands[k][1]}),
-            ranks[islands[k][0]],
-            islands[k][1][0][0],
-        )
-    )
-    used: set[int] = set()
-    out: list[Template] = []
-    for k in hubs:
-        if k in used:
-            continue
-        doc, members = islands[k]
-        free = [m for m in members if island_of[(m[4], m[5]["match_id"])] not in used]
-        if len({m[4] for m in free}) < t - 1:
-            continue
-        rep_norm = [min(m[0] for m in free), max(m[1] for m in free)]
-        rep_orig = [min(m[2] for m in free), max(m[3] for m in free)]
-        tpl = Template("template", doc, rep_norm, rep_orig)
-        used.add(k)
-        for m in free:
-            row = m[5]
-            other = _sides_of(row)[1] if row["doc_a"] == doc else _sides_of(row)[0]
-            used.add(island_of[(m[4], row["match_id"])])
-            tpl.members.append(
-                (other[0], other[3], other[4], m[2], m[3], row["match_id"],
-                 row["similarity"], row["edit_distance"], other[1], other[2])
-            )  # fmt: skip
-        out.append(tpl)
-    return out
-
-
-def _sides_of(row: dict) -> tuple[tuple[int, int, int, int, int], tuple[int, int, int, int, int]]:
-    """``(side a, side b)`` as ``(doc, norm_start, norm_end, start, end)``."""
-    a = (row["doc_a"], row["a_norm_start"], row["a_norm_end"], row["a_start"], row["a_end"])
-    b = (row["doc_b"], row["b_norm_start"], row["b_norm_end"], row["b_start"], row["b_end"])
-    return a, b
 
 
 def _repeats(stars: list[dict], pairwise: list[dict]) -> set[int]:
@@ -340,7 +264,7 @@ def _held(
     for tpl in templates:
         held[tpl.rep_doc].append((tpl.rep_norm[0], tpl.rep_norm[1]))
         for m in tpl.members:
-            held[m[0]].append((m[8], m[9]))
+            held[m.doc].append((m.norm_start, m.norm_end))
     for doc, spans in lines_held.items():
         held[doc].extend(spans)
     return {doc: SpanUnion(spans) for doc, spans in held.items()}

@@ -57,7 +57,7 @@ def template_tables(templates: list[Template]) -> tuple[pa.Table, pa.Table]:
     """The ``templates`` and ``template_members`` rows of ``templates`` (in id
     order): one row per template, one per occurrence, the representative's first."""
     t_rows = []
-    m_rows = []
+    m_rows: list[tuple] = []
     for template_id, tpl in enumerate(templates, start=1):
         t_rows.append(
             (template_id, tpl.kind, tpl.rep_doc, tpl.rep_orig[0], tpl.rep_orig[1],
@@ -67,8 +67,11 @@ def template_tables(templates: list[Template]) -> tuple[pa.Table, pa.Table]:
             (template_id, tpl.rep_doc, tpl.rep_orig[0], tpl.rep_orig[1], tpl.rep_orig[0],
              tpl.rep_orig[1], None, 1.0, 0)
         )  # fmt: skip
-        for doc, start, end, rs, re_, match_id, sim, dist, _, _ in tpl.members:
-            m_rows.append((template_id, doc, start, end, rs, re_, match_id, sim, dist))
+        for m in tpl.members:
+            m_rows.append(
+                (template_id, m.doc, m.start, m.end, m.rep_start, m.rep_end, m.match_id,
+                 m.similarity, m.edit_distance)
+            )  # fmt: skip
     i32 = pa.int32()
     t_types = {
         "template_id": i32,
