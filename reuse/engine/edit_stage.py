@@ -26,7 +26,7 @@ from reuse.engine.result import Progress
 from reuse.engine.texts import budget_runs, normalise_documents
 from reuse.engine.workers import MapOptions, ordered_map, resolve_workers, task_state
 from reuse.store.database import Store
-from reuse.store.derived import EDIT_SCHEMA
+from reuse.store.derived import EDIT_SCHEMA, MatchToType
 from reuse.text.normalise import NormalisedText
 
 __all__ = ["EDIT_BATCH_MATCHES", "EDIT_TASK_MATCHES", "derive_edits"]
@@ -68,17 +68,21 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
     return done
 
 
-def _edit_windows(todo: list[tuple], lengths: dict[int, int], budget: int) -> Iterator[list[tuple]]:
+def _edit_windows(
+    todo: list[MatchToType], lengths: dict[int, int], budget: int
+) -> Iterator[list[MatchToType]]:
     """Runs of ``todo`` rows whose documents' texts fit ``budget`` characters together
     (a single match over budget gets a window of its own)."""
-    for run in budget_runs(((r[1], r[4]) for r in todo), lengths, budget):
+    for run in budget_runs(((r.doc_a, r.doc_b) for r in todo), lengths, budget):
         yield todo[run[0] : run[-1] + 1]
 
 
-def _type_window(store: Store, window: list[tuple], workers: int, timeout: float) -> Iterator[int]:
+def _type_window(
+    store: Store, window: list[MatchToType], workers: int, timeout: float
+) -> Iterator[int]:
     """Compute and commit the edits of one window's matches; yields the matches
     of each batch as it is committed."""
-    needed = sorted({r[1] for r in window} | {r[4] for r in window})
+    needed = sorted({r.doc_a for r in window} | {r.doc_b for r in window})
     texts = store.document_texts(needed)
     norms = normalise_documents(texts, needed, workers, timeout)
     # Tasks of EDIT_TASK_MATCHES matches, or fewer when the window is small,
@@ -90,7 +94,7 @@ def _type_window(store: Store, window: list[tuple], workers: int, timeout: float
     pending_ids: list[int] = []
     pending: list[pa.RecordBatch] = []
     for task, part in zip(tasks, ordered_map(_edits_task, tasks, options, EditState(norms, texts))):
-        pending_ids.extend(r[0] for r in task)
+        pending_ids.extend(r.match_id for r in task)
         pending.append(part)
         if len(pending_ids) >= EDIT_BATCH_MATCHES or task is tasks[-1]:
             store.write_edits(pending_ids, pa.Table.from_batches(pending, EDIT_SCHEMA))
@@ -98,9 +102,8 @@ def _type_window(store: Store, window: list[tuple], workers: int, timeout: float
             pending_ids, pending = [], []
 
 
-def _edits_task(rows: list[tuple]) -> pa.RecordBatch:
-    """Worker task: the edit rows of some matches (``matches_without_edits`` rows),
-    as one Arrow batch."""
+def _edits_task(rows: list[MatchToType]) -> pa.RecordBatch:
+    """Worker task: the edit rows of some matches, as one Arrow batch."""
     state = task_state(EditState)
     norms, texts = state.norms, state.texts
     columns: list[list] = [[] for _ in EDIT_SCHEMA.names]

@@ -80,7 +80,7 @@ def insert_edits(store: Store, matches: Path, id_map: dict[int, int]) -> int:
         }
     )
     typed = pa.table(
-        {"match_id": pa.array([r[0] for r in store.matches_without_edits()], pa.int64())}
+        {"match_id": pa.array([r.match_id for r in store.matches_without_edits()], pa.int64())}
     )
     if not typed.num_rows:
         return 0

@@ -9,6 +9,7 @@ clears or sets the stale marks of :mod:`reuse.store.meta`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import pyarrow as pa
 
@@ -16,7 +17,22 @@ from reuse.store.connection import Connected, insert_arrow, registered, rows_tab
 from reuse.store.meta import GROUPS_STALE, LABELS_STALE, SHARES_STALE, clear_stale, mark_stale
 from reuse.store.tables import EDITS, GROUP_MATCHES, GROUP_MEMBERS, GROUPS, MATCHES
 
-__all__ = ["EDIT_SCHEMA", "DerivedTables"]
+__all__ = ["EDIT_SCHEMA", "DerivedTables", "MatchToType"]
+
+
+class MatchToType(NamedTuple):
+    """A match whose typed edits are to be computed: its id and the normalised
+    spans ``[a_norm_start, a_norm_end)`` of ``doc_a`` and ``[b_norm_start,
+    b_norm_end)`` of ``doc_b``."""
+
+    match_id: int
+    doc_a: int
+    a_norm_start: int
+    a_norm_end: int
+    doc_b: int
+    b_norm_start: int
+    b_norm_end: int
+
 
 #: Rows of the ``edits`` table, in its column order (:meth:`DerivedTables.write_edits`).
 EDIT_SCHEMA = EDITS.arrow_schema()
@@ -55,17 +71,17 @@ class DerivedTables(Connected):
             mark_stale(con, GROUPS_STALE)
             mark_stale(con, SHARES_STALE)
 
-    def matches_without_edits(self) -> list[tuple]:
+    def matches_without_edits(self) -> list[MatchToType]:
         """Live aligned matches whose edits are not computed yet (reuse, and the
-        members of templates against their representative), as rows
-        ``(match_id, doc_a, a_norm_start, a_norm_end, doc_b, b_norm_start, b_norm_end)``
-        in (doc_a, doc_b, match_id) order."""
-        return self.con.execute(
+        members of templates against their representative), in (doc_a, doc_b,
+        match_id) order."""
+        rows = self.con.execute(
             "SELECT match_id, doc_a, a_norm_start, a_norm_end, doc_b, b_norm_start, b_norm_end "
             "FROM live_matches WHERE source = 'align' AND n_edits IS NULL "
             "AND (kind = 'reuse' OR match_id IN (SELECT match_id FROM template_members)) "
             "ORDER BY doc_a, doc_b, match_id"
         ).fetchall()
+        return [MatchToType(*row) for row in rows]
 
     def write_edits(self, match_ids: Sequence[int], edits: pa.Table) -> None:
         """Store the edits of ``match_ids`` (replacing any) and their counts, atomically."""
