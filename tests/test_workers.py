@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
@@ -146,12 +147,19 @@ def test_leaving_a_pool_ends_its_processes_whatever_happened() -> None:
         processes = list(pool.processes)
         assert processes and all(p.is_alive() for p in processes)
         raise KeyError("a consumer's error")
-    assert not any(p.is_alive() for p in processes)
+    assert _ended(processes)
     with WorkerPool(2) as pool:
         (future,) = pool.start(_pid, [[0]])
         assert pool.result(future, 10)[0] != os.getpid()
         processes = list(pool.processes)
-    assert not any(p.is_alive() for p in processes)
+    assert _ended(processes)
+
+
+def _ended(processes: list) -> bool:
+    """Every process has exited (its sentinel is ready; ``is_alive()`` would race
+    with the executor's thread that reaps them)."""
+    sentinels = [p.sentinel for p in processes]
+    return set(wait(sentinels, timeout=0)) == set(sentinels)
 
 
 def _pid(_: int) -> int:

@@ -39,6 +39,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -46,6 +47,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, TypeVar
@@ -288,14 +290,31 @@ def _deaths(processes: list[Any]) -> str:
 def _shut_down(pool: ProcessPoolExecutor, processes: list[Any], clean: bool) -> None:
     """Stop the pool without waiting on a worker that may never answer: after a
     clean run the workers exit on their own (bounded wait); otherwise they are
-    terminated, then killed."""
+    terminated, then killed.
+
+    A worker has ended when its sentinel is ready. The executor's own thread
+    reaps the workers (``waitpid``), so ``is_alive()`` from here races with it
+    and may call a reaped worker alive; the sentinel does not, and a worker is
+    signalled only while its sentinel says it runs (so its pid is still its own).
+    """
     pool.shutdown(wait=False, cancel_futures=True)
     if not clean:
-        for p in processes:
-            if p.is_alive():
-                p.terminate()
-    for p in processes:
-        p.join(timeout=10.0)
-        if p.is_alive():
-            p.kill()
-            p.join(timeout=5.0)
+        for p in _running(processes, 0.0):
+            p.terminate()
+    left = _running(processes, 10.0)
+    for p in left:
+        p.kill()
+    _running(left, 5.0)
+
+
+def _running(processes: list[Any], timeout: float) -> list[Any]:
+    """The processes still running after waiting at most ``timeout`` seconds for
+    all of them to end."""
+    deadline = time.monotonic() + timeout
+    running = list(processes)
+    while running:
+        ended = set(wait([p.sentinel for p in running], max(0.0, deadline - time.monotonic())))
+        running = [p for p in running if p.sentinel not in ended]
+        if not ended:
+            break
+    return running
