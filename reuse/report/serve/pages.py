@@ -21,6 +21,8 @@ from typing import Any
 
 import duckdb
 
+from reuse.report.serve.passage_search import matches_containing
+
 __all__ = [
     "PAGE_SIZE",
     "Filters",
@@ -228,11 +230,9 @@ def groups_page(con: duckdb.DuckDBPyConnection, page: int = 1) -> dict[str, Any]
 # --------------------------------------------------------------------------- matches
 
 
-def _match_filter(
-    kind: str, min_similarity: float, verdict: str, text: str
-) -> tuple[str, list[Any]]:
-    """The condition of the matches page's search on ``reviewed_matches m`` (its
-    documents ``da`` and ``db`` when it searches ``text``), and its parameters."""
+def _match_filter(kind: str, min_similarity: float, verdict: str) -> tuple[str, list[Any]]:
+    """The condition of the matches page's filters on ``reviewed_matches m``, and
+    its parameters."""
     clauses: list[str] = ["TRUE"]
     params: list[Any] = []
     if kind in ("reuse", "template", "boilerplate"):
@@ -246,12 +246,6 @@ def _match_filter(
     elif verdict in ("confirmed", "ignored"):
         clauses.append("m.verdict = ?")
         params.append(verdict)
-    if text:
-        clauses.append(
-            "(contains(substr(da.text, m.a_start + 1, m.a_end - m.a_start), ?) "
-            "OR contains(substr(db.text, m.b_start + 1, m.b_end - m.b_start), ?))"
-        )
-        params += [text, text]
     return " AND ".join(clauses), params
 
 
@@ -294,22 +288,20 @@ def matches_page(
     """Matches whose passage contains ``text`` (either side), filtered, one page;
     ``all_ids`` are the ids of every match the search finds (for a verdict on
     the whole result)."""
-    where, params = _match_filter(kind, min_similarity, verdict, text)
-    join = (
-        "JOIN documents da ON da.doc_id = m.doc_a JOIN documents db ON db.doc_id = m.doc_b"
-        if text
-        else ""
-    )
-    # One pass over the matches (and their texts, for a search) finds the
-    # result in page order; the page's rows are then read by id.
-    found = [
-        r[0]
-        for r in con.execute(
-            f"SELECT m.match_id FROM reviewed_matches m {join} WHERE {where} "
-            "ORDER BY m.a_end - m.a_start DESC, m.match_id",
-            params,
-        ).fetchall()
-    ]
+    where, params = _match_filter(kind, min_similarity, verdict)
+    if text:
+        found = matches_containing(con, where, params, text)
+    else:
+        # One pass over the matches finds the result in page order; the page's
+        # rows are then read by id.
+        found = [
+            r[0]
+            for r in con.execute(
+                f"SELECT m.match_id FROM reviewed_matches m WHERE {where} "
+                "ORDER BY m.a_end - m.a_start DESC, m.match_id",
+                params,
+            ).fetchall()
+        ]
     paging = _pages(len(found), page)
     shown = found[paging["offset"] : paging["offset"] + PAGE_SIZE]
     return {"rows": _match_rows(con, shown), **paging, "all_ids": sorted(found)}
