@@ -337,3 +337,22 @@ def test_prefix_dictionary_from_the_cache_equals_jiebas_own(tmp_path):
     broken.tmp_dir = str(tmp_path)
     jieba_words.load_prefix_dictionary(broken)  # jieba's own load fails too and rebuilds
     assert broken.total == built.total and broken.FREQ == built.FREQ
+
+
+def test_structural_rules_apply_in_table_order() -> None:
+    from reuse.edits.rules import STRUCTURAL_RULES, structural
+
+    assert [c for c, _ in STRUCTURAL_RULES] == [
+        "page_number",
+        "caption",
+        "caption",
+        "byline",
+        "caption",
+    ]
+    page = "前文\n12\n后文"
+    assert structural("12", page, 3, 5, mid_sentence=True) == "page_number"  # not a caption
+    line = "上文\n新华社记者 张三 摄\n下文"
+    assert structural("新华社记者 张三 摄", line, 3, 12) == "caption"
+    dropped = "上文\n一行标题\n下文"
+    assert structural("一行标题", dropped, 3, 7, mid_sentence=True) == "caption"
+    assert structural("一行标题", dropped, 3, 7, mid_sentence=False) is None

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from reuse.edits.jieba_words import jieba_state
@@ -79,10 +80,68 @@ _BYLINE_RE = re.compile(
 SENTENCE_BREAKS = frozenset("。!?;:")
 
 
+@dataclass(frozen=True)
+class OneSided:
+    """Text that only one side of a match holds, as the structural rules read it.
+
+    ``text`` is its normalised text, stripped; ``original[start:end]`` the
+    original; ``mid_sentence``: the other document continues a sentence across
+    the point where this text stands (no sentence break on either side of it).
+    """
+
+    text: str
+    original: str
+    start: int
+    end: int
+    mid_sentence: bool
+
+    def alone_on_line(self) -> bool:
+        return _alone_on_line(self.original, self.start, self.end)
+
+
+def _page_number(s: OneSided) -> bool:
+    return bool(_PAGE_RE.fullmatch(s.text)) or (
+        bool(_BARE_NUMBER_RE.fullmatch(s.text)) and s.alone_on_line()
+    )
+
+
+def _captioned(s: OneSided) -> bool:
+    return bool(_CAPTION_RE.search(s.text))
+
+
+def _credited_photo(s: OneSided) -> bool:
+    """Ends as a photo credit (摄, 供图), bracketed or on a line of its own."""
+    return bool(_CAPTION_END_RE.search(s.text)) and (
+        (s.text[0] in "([" and s.text[-1] in ")]") or s.alone_on_line()
+    )
+
+
+def _byline(s: OneSided) -> bool:
+    return bool(_BYLINE_RE.search(s.text))
+
+
+def _line_in_sentence(s: OneSided) -> bool:
+    """A line of its own dropped into a sentence: a caption or a heading."""
+    return s.mid_sentence and s.alone_on_line()
+
+
+#: The structural rules in the order they apply: the first that holds names
+#: the category. Adding one is a predicate and a row here.
+STRUCTURAL_RULES: tuple[tuple[str, Callable[[OneSided], bool]], ...] = (
+    ("page_number", _page_number),
+    ("caption", _captioned),
+    ("caption", _credited_photo),
+    ("byline", _byline),
+    ("caption", _line_in_sentence),
+)
+
+
 def structural(
     norm: str, original: str, start: int, end: int, mid_sentence: bool = False
 ) -> str | None:
-    """'page_number', 'caption', 'byline' or None for one-sided text.
+    """'page_number', 'caption', 'byline' or None for one-sided text: the first of
+    :data:`STRUCTURAL_RULES` that holds for it (none for text longer than
+    ``MAX_STRUCTURAL_CHARS``).
 
     ``norm`` is the normalised text, ``original[start:end]`` its original;
     ``mid_sentence``: the other document continues a sentence across the
@@ -91,20 +150,10 @@ def structural(
     text = norm.strip()
     if not text or len(text) > MAX_STRUCTURAL_CHARS:
         return None
-    if _PAGE_RE.fullmatch(text) or (
-        _BARE_NUMBER_RE.fullmatch(text) and _alone_on_line(original, start, end)
-    ):
-        return "page_number"
-    if _CAPTION_RE.search(text):
-        return "caption"
-    if _CAPTION_END_RE.search(text) and (
-        (text[0] in "([" and text[-1] in ")]") or _alone_on_line(original, start, end)
-    ):
-        return "caption"
-    if _BYLINE_RE.search(text):
-        return "byline"
-    if mid_sentence and _alone_on_line(original, start, end):
-        return "caption"  # a line of its own dropped into a sentence: a caption or heading
+    one_sided = OneSided(text, original, start, end, mid_sentence)
+    for category, holds in STRUCTURAL_RULES:
+        if holds(one_sided):
+            return category
     return None
 
 
