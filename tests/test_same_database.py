@@ -4,7 +4,7 @@ written by ``python jobs/compare_databases.py DB --write-digest FILE``).
 
 Each digest is a table's row count and the SHA-256 of its rows in a canonical
 order, with the columns that say when and where a scan ran left out (see
-jobs/compare_databases.py). A change that is meant to change what a scan
+jobs/evaluation/digests.py). A change that is meant to change what a scan
 stores rewrites the digests, and says so in its commit.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPORA, DATA, REPO
 
-from jobs.compare_databases import differences, table_digests
+from jobs.evaluation.digests import differences, table_digests
 from reuse import Config, scan
 
 DIGESTS = REPO / "tests" / "fixtures" / "digests"
