@@ -5,7 +5,7 @@
 -- param: min_documents = 2
 SELECT g.group_id, g.n_documents, g.n_matches, round(g.mean_chars) AS mean_chars,
        d.path, m.start_offset, m.end_offset,
-       substr(d.text, m.start_offset + 1, least(m.end_offset - m.start_offset, 40)) AS excerpt
+       m.excerpt
 FROM groups g
 JOIN group_members m USING (group_id)
 JOIN documents d USING (doc_id)

@@ -1,4 +1,4 @@
-"""Databases of schema versions 1 and 2 are migrated in place to version 3."""
+"""Databases of every older schema version are migrated in place to the current one."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ V2_COLUMNS = {
     "n_passages, status, indexed_scan, last_scan, deleted_at, doc_date, date_source, "
     "date_evidence",
     "errors": "error_id, scan_id, path, stage, message, recorded_at",
+    "group_members": "group_id, doc_id, start_offset, end_offset",
 }
-SAME = ("passages", "lines", "quotations", "edits", "groups", "group_members")
+SAME = ("passages", "lines", "quotations", "edits", "groups")
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
@@ -208,3 +209,27 @@ def test_v3_database_is_migrated_with_precisions_match_keys_and_new_dates(
     # A rescan of the migrated database changes nothing.
     scan([seed_dir], db, Config())
     assert rows(db, "SELECT match_id, match_key FROM matches ORDER BY match_id") == want_keys
+
+
+def test_v4_database_gains_group_excerpts(tmp_path: Path, seed_dir: Path) -> None:
+    """A version-4 database has no ``group_members.excerpt``: readers are told to
+    scan once; the scan migrates it and builds the groups again, each member
+    with the first 40 characters of its passage."""
+    db = tmp_path / "v4.duckdb"
+    scan([seed_dir], db, Config())
+    expected = rows(db, "SELECT * FROM group_members ORDER BY ALL")
+    assert expected and all(len(r[-1]) == min(40, r[3] - r[2]) for r in expected)
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE group_members DROP COLUMN excerpt")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(Exception, match="schema version 4"):
+        review(db, [1], "ignored")
+    scan([seed_dir], db, Config())
+    assert rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (str(schema.SCHEMA_VERSION),)
+    ]
+    assert rows(db, "SELECT * FROM group_members ORDER BY ALL") == expected
+    texts = dict(rows(db, "SELECT doc_id, text FROM documents"))
+    for _, doc_id, start, end, excerpt in expected:
+        assert excerpt == texts[doc_id][start : min(end, start + 40)]

@@ -15,7 +15,14 @@ import pyarrow as pa
 
 from reuse.store.connection import Connected, insert_arrow, registered, rows_table, transaction
 from reuse.store.meta import GROUPS_STALE, LABELS_STALE, SHARES_STALE, clear_stale, mark_stale
-from reuse.store.tables import EDITS, GROUP_MATCHES, GROUP_MEMBERS, GROUPS, MATCHES
+from reuse.store.tables import (
+    EDITS,
+    EXCERPT_CHARS,
+    GROUP_MATCHES,
+    GROUP_MEMBERS,
+    GROUPS,
+    MATCHES,
+)
 
 __all__ = ["EDIT_SCHEMA", "DerivedTables", "MatchToType"]
 
@@ -124,7 +131,17 @@ class DerivedTables(Connected):
             )
             for g in groups
         ]
-        member_rows = [(g.group_no, m.doc_id, m.start, m.end) for g in groups for m in g.members]
+        ids = sorted({m.doc_id for g in groups for m in g.members})
+        texts = dict(
+            con.execute(
+                "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        )
+        member_rows = [
+            (g.group_no, m.doc_id, m.start, m.end, _excerpt(texts[m.doc_id], m.start, m.end))
+            for g in groups
+            for m in g.members
+        ]
         match_rows = [(g.group_no, mid) for g in groups for mid in g.match_ids]
         with transaction(con):
             con.execute("DELETE FROM groups")
@@ -136,3 +153,9 @@ class DerivedTables(Connected):
             )
             insert_arrow(con, "group_matches", rows_table(match_rows, GROUP_MATCHES.arrow_schema()))
             clear_stale(con, GROUPS_STALE)
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    """The first :data:`EXCERPT_CHARS` characters of ``text[start:end]`` (code points,
+    as ``substr`` counts them)."""
+    return text[start : min(end, start + EXCERPT_CHARS)]

@@ -18,6 +18,10 @@ all in one transaction, so a migration either happens whole or not at all.
   Every document not dated by its metadata is dated again from its stored
   path and text (:func:`reuse.text.dates.document_date`: version 3 knew no
   year or month alone, no session number); a metadata date is a day.
+* Version 4 -> 5: ``group_members.excerpt``
+  (:data:`reuse.store.schema.V5_GROUP_COLUMNS`), filled when the groups are
+  built again: a migrated database's groups are marked stale, so the next
+  scan builds them.
 """
 
 from __future__ import annotations
@@ -43,6 +47,10 @@ def before_ddl(con: duckdb.DuckDBPyConnection, version: int | None) -> dict[str,
         return {}
     for view in VIEWS:
         con.execute(f"DROP VIEW IF EXISTS {view}")
+    if _has_table(con, "group_members"):
+        con.execute(schema.V5_GROUP_COLUMNS)
+    if version == 4:
+        return {}
     if version == 3:
         con.execute(schema.V4_DOCUMENT_COLUMNS)
         con.execute(schema.V4_MATCH_COLUMNS)

@@ -133,11 +133,11 @@ from __future__ import annotations
 from reuse.store.tables import TABLE_DDL
 from reuse.store.views import VIEW_DDL
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Versions a database can be migrated from (:data:`MIGRATIONS`, then
 #: :mod:`reuse.store.migrate` for the identity of documents).
-MIGRATABLE = (1, 2, 3)
+MIGRATABLE = (1, 2, 3, 4)
 
 #: The tables (:mod:`reuse.store.tables`), then the views (:mod:`reuse.store.views`).
 DDL = TABLE_DDL + VIEW_DDL
@@ -182,6 +182,12 @@ DELETE FROM lines;
 #: older database before the DDL, whose views use them).
 V4_DOCUMENT_COLUMNS = """
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS date_precision VARCHAR;
+"""
+
+#: Columns of version 5: a group member's excerpt, filled when the groups are
+#: built again (a migrated database's groups are marked stale).
+V5_GROUP_COLUMNS = """
+ALTER TABLE group_members ADD COLUMN IF NOT EXISTS excerpt VARCHAR;
 """
 
 #: The same for ``matches``; :data:`FILL_MATCH_KEYS` fills it.

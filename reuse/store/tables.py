@@ -329,8 +329,13 @@ GROUP_MEMBERS = Table(
         # original offsets of the passage in the document
         Column("start_offset", "INTEGER", "NOT NULL"),
         Column("end_offset", "INTEGER", "NOT NULL"),
+        # the passage's first EXCERPT_CHARS characters (schema version 5)
+        Column("excerpt", "VARCHAR"),
     ),
 )
+
+#: Characters of a group member's passage kept as its ``excerpt``.
+EXCERPT_CHARS = 40
 
 GROUP_MATCHES = Table(
     "group_matches",
