@@ -6,6 +6,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
+from reuse.cli.render_tables import SIMILARITY_COLUMNS
 from reuse.report.display import (
     PATH_READABLE,
     Column,
@@ -84,22 +85,10 @@ def similarity_rows() -> list[list[object]]:
     ]
 
 
-SIMILARITY = [
-    Column("document", "path"),
-    Column("chars", "number", optional=3, justify="right"),
-    Column("copied", "number", justify="right"),
-    Column("share", "number", justify="right"),
-    Column("stock", "number", optional=2, justify="right"),
-    Column("largest source", "path"),
-    Column("its share", "number", justify="right"),
-    Column("sources", "number", optional=1, justify="right"),
-]
-
-
 @pytest.mark.parametrize("width", [80, 100, 160])
 def test_a_table_fits_its_width_with_readable_distinct_paths(width: int) -> None:
     rows = similarity_rows()
-    table, dropped = fit_table(width, SIMILARITY, rows)
+    table, dropped = fit_table(width, SIMILARITY_COLUMNS, rows)
     lines = render(table, width)
     assert all(cell_len(line) <= width for line in lines)
     rule = next(k for k, line in enumerate(lines) if set(line.strip()) == {"─"})
@@ -113,7 +102,7 @@ def test_a_table_fits_its_width_with_readable_distinct_paths(width: int) -> None
             assert name in line, "a file name that fits is shown whole"
         assert "2551" in line and "4.2%" in line, "numbers are never cut"
     header = " ".join(lines[:rule])
-    for col in SIMILARITY:
+    for col in SIMILARITY_COLUMNS:
         if col.header not in dropped:
             assert all(word in header.split() for word in col.header.split())
     if width == 80:

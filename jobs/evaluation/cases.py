@@ -46,13 +46,10 @@ def _check_span(what: str, start: int, end: int) -> None:
 
 
 @dataclass(frozen=True)
-class Case:
-    """A true reuse case: ``susp[susp_start:susp_end]`` was taken from ``src[src_start:src_end]``.
-
-    ``susp`` and ``src`` are document keys (file names by default); offsets are
-    0-based, end-exclusive characters. ``level`` (obfuscation) and ``band``
-    (length) are labels for :func:`score_by`.
-    """
+class PassagePair:
+    """``susp[susp_start:susp_end]`` and ``src[src_start:src_end]``: ``susp`` and
+    ``src`` are document keys (file names by default); offsets are 0-based,
+    end-exclusive characters."""
 
     susp: str
     susp_start: int
@@ -60,8 +57,6 @@ class Case:
     src: str
     src_start: int
     src_end: int
-    level: str = ""
-    band: str = ""
 
     def __post_init__(self) -> None:
         _check_span("suspicious", self.susp_start, self.susp_end)
@@ -73,33 +68,23 @@ class Case:
 
     @property
     def n_chars(self) -> int:
-        """``|s|``: characters in both documents."""
+        """``|s|`` or ``|r|``: characters in both documents."""
         return (self.susp_end - self.susp_start) + (self.src_end - self.src_start)
 
 
 @dataclass(frozen=True)
-class Detection:
+class Case(PassagePair):
+    """A true reuse case: ``susp[susp_start:susp_end]`` was taken from
+    ``src[src_start:src_end]``. ``level`` (obfuscation) and ``band`` (length)
+    are labels for :func:`score_by`."""
+
+    level: str = ""
+    band: str = ""
+
+
+@dataclass(frozen=True)
+class Detection(PassagePair):
     """A reported reuse: ``susp[susp_start:susp_end]`` aligned to ``src[src_start:src_end]``."""
-
-    susp: str
-    susp_start: int
-    susp_end: int
-    src: str
-    src_start: int
-    src_end: int
-
-    def __post_init__(self) -> None:
-        _check_span("suspicious", self.susp_start, self.susp_end)
-        _check_span("source", self.src_start, self.src_end)
-
-    @property
-    def pair(self) -> Pair:
-        return (self.susp, self.src)
-
-    @property
-    def n_chars(self) -> int:
-        """``|r|``: characters in both documents."""
-        return (self.susp_end - self.susp_start) + (self.src_end - self.src_start)
 
 
 Span = Case | Detection

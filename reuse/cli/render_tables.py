@@ -14,9 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 from reuse.cli.console import DocumentPaths, out
 from reuse.cli.exits import db_errors
+from reuse.report.display import PATH_WANT, Column, crop, fit_table, strip_root
 
 if TYPE_CHECKING:
     from rich.text import Text
+
+#: Columns of ``reuse similarity``; a narrow terminal drops the optional ones
+#: (highest ``optional`` first).
+SIMILARITY_COLUMNS = [
+    Column("document", "path"),
+    Column("chars", "number", optional=3, justify="right"),
+    Column("copied", "number", justify="right"),
+    Column("share", "number", justify="right"),
+    Column("stock", "number", optional=2, justify="right"),
+    Column("largest source", "path"),
+    Column("its share", "number", justify="right"),
+    Column("sources", "number", optional=1, justify="right"),
+]
 
 #: Members of a template listed under it; the rest are counted.
 SHOWN_TEMPLATE_MEMBERS = 5
@@ -36,20 +50,9 @@ def _dropped_note(dropped: list[str]) -> None:
 
 def print_similarity_ranking(rows: list[dict[str, Any]], paths: DocumentPaths) -> None:
     """``reuse similarity``: a row per document, the most copied first."""
-    from reuse.report.display import Column, fit_table
-
     table, dropped = fit_table(
         out.width,
-        [
-            Column("document", "path"),
-            Column("chars", "number", optional=3, justify="right"),
-            Column("copied", "number", justify="right"),
-            Column("share", "number", justify="right"),
-            Column("stock", "number", optional=2, justify="right"),
-            Column("largest source", "path"),
-            Column("its share", "number", justify="right"),
-            Column("sources", "number", optional=1, justify="right"),
-        ],
+        SIMILARITY_COLUMNS,
         [
             [
                 paths(r["path"]),
@@ -76,8 +79,6 @@ def _member_lines(
     and kept apart, each tail cut to the line."""
     from rich.cells import cell_len
     from rich.text import Text
-
-    from reuse.report.display import PATH_WANT, crop
 
     if not members:
         return []
@@ -156,7 +157,6 @@ def print_templates(data: list[dict[str, Any]], paths: DocumentPaths) -> None:
 def print_provenance(records: list[dict[str, Any]], paths: DocumentPaths) -> None:
     """``reuse provenance``: source, copy and evidence per document pair; a
     pair whose source cannot be told is shown as ``A ?`` and ``B ?``."""
-    from reuse.report.display import Column, fit_table
 
     if not records:
         out.print("No reuse.")
@@ -189,7 +189,6 @@ def _is_number(value: Any) -> bool:
 def query_table(db: Path, columns: list[str], rows: list[tuple]) -> Any:
     """``reuse query``'s rows as a table that fits the console: document paths
     shortened, numbers right-aligned, headers folded rather than cut."""
-    from reuse.report.display import Column, fit_table, strip_root
     from reuse.report.query import run_query
 
     try:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import pyarrow as pa
 
 from reuse.store.connection import Connected, insert_arrow, registered, rows_table, transaction
+from reuse.store.document_reads import texts_of
 from reuse.store.meta import GROUPS_STALE, LABELS_STALE, SHARES_STALE, clear_stale, mark_stale
 from reuse.store.tables import (
     EDITS,
@@ -131,12 +132,7 @@ class DerivedTables(Connected):
             )
             for g in groups
         ]
-        ids = sorted({m.doc_id for g in groups for m in g.members})
-        texts = dict(
-            con.execute(
-                "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]
-            ).fetchall()
-        )
+        texts = texts_of(con, (m.doc_id for g in groups for m in g.members))
         member_rows = [
             (g.group_no, m.doc_id, m.start, m.end, _excerpt(texts[m.doc_id], m.start, m.end))
             for g in groups

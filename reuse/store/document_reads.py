@@ -12,13 +12,27 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
+import duckdb
 import numpy as np
 
 from reuse.detect.plan import ranking_date
 from reuse.errors import StoreError
 from reuse.store.connection import Connected
 
-__all__ = ["DocumentReads", "FormulaicUnit", "IndexReads"]
+__all__ = ["DocumentReads", "FormulaicUnit", "IndexReads", "texts_of"]
+
+
+def texts_of(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[int]) -> dict[int, str]:
+    """Original texts of many documents in one query (a point query per
+    document costs a scan of the table each)."""
+    ids = sorted(set(int(d) for d in doc_ids))
+    if not ids:
+        return {}
+    return dict(
+        con.execute(
+            "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]
+        ).fetchall()
+    )
 
 
 class FormulaicUnit(NamedTuple):
@@ -50,16 +64,8 @@ class DocumentReads(Connected):
         return str(row[0])
 
     def document_texts(self, doc_ids: Iterable[int]) -> dict[int, str]:
-        """Original texts of many documents in one query (a point query per
-        document costs a scan of the table each)."""
-        ids = sorted(set(int(d) for d in doc_ids))
-        if not ids:
-            return {}
-        return dict(
-            self.con.execute(
-                "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]
-            ).fetchall()
-        )
+        """Original texts of many documents in one query (:func:`texts_of`)."""
+        return texts_of(self.con, doc_ids)
 
     def metadata_dates(self, doc_ids: Iterable[int]) -> dict[int, dt.date]:
         """Stored dates that came from file metadata (kept when a document is
