@@ -7,11 +7,12 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from reuse.config.detection import AlignConfig
-from reuse.detect.align import align_pair, chain
+from reuse.detect.align import TextAids, align_pair, chain
 from reuse.detect.segments import Segment, drop_overlaps
 from reuse.detect.verify import Alphabet, verify
 from reuse.text.normalise import normalise
 from reuse.text.segment import segment
+from reuse.text.shingle import UnitCounts
 
 BODY = normalise(
     "经济开发区始终坚持多元协同、融合发展、资源共享的原则，打破单一的传统树状组织架构，"
@@ -168,6 +169,9 @@ def test_alignment_on_alphabet_keys_is_the_same() -> None:
     doc_a, doc_b = BODY + texts[2] + BODY, OTHER_A + BODY + copies[2] + OTHER_B
     alphabet = Alphabet([doc_a, doc_b])
     seeds = _seeds(doc_a, doc_b, cfg)
-    keys = (alphabet.keys(doc_a), alphabet.keys(doc_b))
+    aids = (
+        TextAids(alphabet.keys(doc_a), UnitCounts(doc_a)),
+        TextAids(alphabet.keys(doc_b), UnitCounts(doc_b)),
+    )
     plain = align_pair(doc_a, doc_b, seeds, cfg)
-    assert plain and align_pair(doc_a, doc_b, seeds, cfg, keys) == plain
+    assert plain and align_pair(doc_a, doc_b, seeds, cfg, aids) == plain

@@ -11,8 +11,10 @@ import pytest
 from reuse.config.detection import ShingleConfig
 from reuse.text.shingle import (
     Shingles,
+    UnitCounts,
     char_shingle_hash,
     char_shingles,
+    count_units,
     shingle,
     unit_shingles,
     units,
@@ -342,3 +344,23 @@ def test_shingle_dispatch(config: ShingleConfig, expected: Shingles) -> None:
 
 def test_shingle_without_config_uses_the_default() -> None:
     assert _same(shingle(SENTENCE), shingle(SENTENCE, ShingleConfig()))
+
+
+_MIXED = list("政府工作报告abcXYZ012 .,%éßΩж٣١２ａ\U00020000 ")
+
+
+def test_count_units_counts_the_units():
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice(_MIXED) for _ in range(rng.randint(0, 40)))
+        assert count_units(text) == len(units(text)[0]), text
+
+
+def test_unit_counts_of_every_slice_equal_count_units():
+    rng = random.Random(8)
+    for _ in range(500):
+        text = "".join(rng.choice(_MIXED) for _ in range(rng.randint(0, 40)))
+        counts = UnitCounts(text)
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 1, 3):
+                assert counts.count(start, end) == count_units(text[start:end]), (text, start)

@@ -44,11 +44,25 @@ from rapidfuzz.distance import Levenshtein
 
 from reuse.config.detection import AlignConfig
 from reuse.detect.segments import Segment, drop_overlaps
-from reuse.text.shingle import count_units
+from reuse.text.shingle import UnitCounts
 
-__all__ = ["SALVAGE_GAP", "align_pair", "chain"]
+__all__ = ["SALVAGE_GAP", "TextAids", "align_pair", "chain"]
 
 _CLAUSE_END = frozenset("。!?;,:.")
+
+
+class TextAids(NamedTuple):
+    """What makes aligning a text again and again faster, the results unchanged:
+    the text in the keys of an :class:`reuse.detect.verify.Alphabet` (for
+    rapidfuzz) and its units counted (:class:`reuse.text.shingle.UnitCounts`)."""
+
+    key: str
+    units: UnitCounts
+
+    @classmethod
+    def of(cls, text: str) -> TextAids:
+        """The aids of ``text`` with no alphabet (the text is its own key)."""
+        return cls(text, UnitCounts(text))
 
 
 #: ``(a0, a1, b0, b1)``: ``A[a0:a1]`` aligned with ``B[b0:b1]``, end-exclusive.
@@ -68,13 +82,16 @@ class _Piece(NamedTuple):
 
 @dataclass(frozen=True)
 class _Texts:
-    """The two normalised texts of a document pair, and the same texts in the
-    keys of an :class:`reuse.detect.verify.Alphabet` (for rapidfuzz)."""
+    """The two normalised texts of a document pair, the same texts in the keys
+    of an :class:`reuse.detect.verify.Alphabet` (for rapidfuzz), and their
+    units counted (:class:`reuse.text.shingle.UnitCounts`)."""
 
     a: str
     b: str
     key_a: str
     key_b: str
+    units_a: UnitCounts
+    units_b: UnitCounts
 
     def pieces(self, a0: int, a1: int, b0: int, b1: int, config: AlignConfig) -> list[_Span]:
         """:func:`_anchored_pieces` of ``A[a0:a1]`` and ``B[b0:b1]``, in offsets
@@ -206,15 +223,15 @@ def align_pair(
     text_b: str,
     seeds: np.ndarray,
     config: AlignConfig | None = None,
-    keys: tuple[str, str] | None = None,
+    aids: tuple[TextAids, TextAids] | None = None,
     shared_side: str | None = None,
 ) -> list[Segment]:
     """Reused segments between ``text_a`` and ``text_b`` grown from verified ``seeds``.
 
     Args:
         seeds: ``(m, 4)`` array of verified passage pairs ``(a0, a1, b0, b1)``.
-        keys: both texts in the keys of an :class:`reuse.detect.verify.Alphabet`
-            (for speed; the segments are the same without them).
+        aids: both texts' :class:`TextAids` (for speed; the segments are the
+            same without them).
         shared_side: ``"a"`` or ``"b"``: that text is a template's
             representative, which several occurrences in the other text may
             align to; only overlaps in the other text make a segment redundant.
@@ -222,8 +239,8 @@ def align_pair(
     config = config or AlignConfig()
     if len(seeds) == 0:
         return []
-    key_a, key_b = keys if keys is not None else (text_a, text_b)
-    texts = _Texts(text_a, text_b, key_a, key_b)
+    aid_a, aid_b = aids if aids is not None else (TextAids.of(text_a), TextAids.of(text_b))
+    texts = _Texts(text_a, text_b, aid_a.key, aid_b.key, aid_a.units, aid_b.units)
     segments: list[Segment] = []
     for piece in _merge_neighbours(texts, _chain_pieces(texts, seeds, config), config):
         seg = _measure(texts, piece, config)
@@ -324,7 +341,7 @@ def _measure(texts: _Texts, piece: _Piece, config: AlignConfig) -> Segment | Non
         return None
     # A word of a spaced script counts once (an English phrase of 40 letters
     # is seven words, not forty Chinese characters).
-    if min(count_units(text_a[sa:ea]), count_units(text_b[sb:eb])) < shortest:
+    if min(texts.units_a.count(sa, ea), texts.units_b.count(sb, eb)) < shortest:
         return None
     distance = Levenshtein.distance(texts.key_a[sa:ea], texts.key_b[sb:eb])
     similarity = 1.0 - distance / max(ea - sa, eb - sb)

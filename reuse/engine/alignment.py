@@ -29,6 +29,7 @@ from reuse.engine.texts import HeldTexts, budget_runs
 from reuse.engine.workers import MapOptions, ordered_map, task_state
 from reuse.store.matches import MATCH_SCHEMA
 from reuse.text.normalise import NormalisedText
+from reuse.text.shingle import UnitCounts
 
 __all__ = ["Aligner", "AlignState"]
 
@@ -45,11 +46,14 @@ class AlignState:
     reps: np.ndarray | None
     norms: dict[int, NormalisedText]
     keys: dict[int, str]
+    units: dict[int, UnitCounts]
     paths: dict[int, str]
     config: Config
 
     def side(self, doc_id: int) -> PairSide:
-        return PairSide(doc_id, self.norms[doc_id], self.paths[doc_id], self.keys[doc_id])
+        return PairSide(
+            doc_id, self.norms[doc_id], self.paths[doc_id], self.keys[doc_id], self.units[doc_id]
+        )
 
 
 @dataclass
@@ -82,7 +86,9 @@ class Aligner:
                 self.texts.hold(set(pairs[chosen].ravel().tolist()))
             tasks = _tasks(seeds, chosen)
             texts = self.texts
-            state = AlignState(seeds, reps, texts.norms, texts.keys, self.paths, self.config)
+            state = AlignState(
+                seeds, reps, texts.norms, texts.keys, texts.units, self.paths, self.config
+            )
             with self.timers("align"):
                 for task, task_rows in zip(tasks, ordered_map(_align_task, tasks, options, state)):
                     self.rows.extend(task_rows)

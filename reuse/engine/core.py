@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from reuse.config import Config
 from reuse.derive.boilerplate import find_units
-from reuse.detect.align import align_pair
+from reuse.detect.align import TextAids, align_pair
 from reuse.detect.bands import band_keys
 from reuse.detect.seeds import fingerprints
 from reuse.detect.segments import Segment
@@ -42,7 +42,7 @@ from reuse.text.dates import document_date
 from reuse.text.normalise import NormalisedText, normalise
 from reuse.text.quotes import quoted_spans
 from reuse.text.segment import segment
-from reuse.text.shingle import shingle
+from reuse.text.shingle import UnitCounts, shingle
 
 
 class Timers:
@@ -156,12 +156,14 @@ class PairSide:
         path: its path (a pair is aligned in the order of the paths).
         key: the normalised text in the keys of a :class:`reuse.detect.verify.Alphabet`
             (faster rapidfuzz calls, same rows), or the normalised text itself.
+        units: the normalised text's units counted, when the caller keeps them.
     """
 
     doc_id: int
     norm: NormalisedText
     path: str
     key: str
+    units: UnitCounts | None = None
 
 
 def align_document_pair(
@@ -201,17 +203,26 @@ def align_document_pair(
     rep_is_a = None if representative is None else representative == a.doc_id
     if a.path <= b.path:
         shared = None if rep_is_a is None else ("a" if rep_is_a else "b")
-        segs = align_pair(a.norm.text, b.norm.text, kept, config.align, (a.key, b.key), shared)
+        segs = align_pair(a.norm.text, b.norm.text, kept, config.align, _aids(a, b), shared)
     else:
         shared = None if rep_is_a is None else ("b" if rep_is_a else "a")
         swapped = np.concatenate((kept[:, 2:4], kept[:, 0:2]), axis=1)
         segs = [
             _swap_sides(g)
             for g in align_pair(
-                b.norm.text, a.norm.text, swapped, config.align, (b.key, a.key), shared
+                b.norm.text, a.norm.text, swapped, config.align, _aids(b, a), shared
             )
         ]
     return [_segment_row(g, a.doc_id, b.doc_id, a.norm, b.norm) for g in segs]
+
+
+def _aids(a: PairSide, b: PairSide) -> tuple[TextAids, TextAids]:
+    """Both sides' :class:`reuse.detect.align.TextAids` (their units counted now
+    when the caller keeps none)."""
+    return (
+        TextAids(a.key, a.units if a.units is not None else UnitCounts(a.norm.text)),
+        TextAids(b.key, b.units if b.units is not None else UnitCounts(b.norm.text)),
+    )
 
 
 def align_planned_pair(

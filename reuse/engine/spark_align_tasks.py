@@ -30,19 +30,21 @@ from reuse.detect.verify import Alphabet, verify_texts
 from reuse.engine.core import PairSide, align_planned_pair, edit_rows
 from reuse.engine.spark_output import EDIT_TYPE, MATCH_SCHEMA
 from reuse.text.normalise import NormalisedText, normalise
+from reuse.text.shingle import UnitCounts
 
 # Normalised texts kept by an executor's Python worker between rows and tasks,
 # with their keys in the worker's alphabet: document pairs come sorted by
 # document, so most lookups hit.
-_NORMS: OrderedDict[tuple[int, int], tuple[NormalisedText, str]] = OrderedDict()
+_NORMS: OrderedDict[tuple[int, int], tuple[NormalisedText, str, UnitCounts]] = OrderedDict()
 _NORM_CHARS = [0]
 # One alphabet per Python worker, made from the first text it normalises (any
 # permutation gives the same rows; see reuse.detect.verify.Alphabet).
 _ALPHABET: list[Alphabet] = []
 
 
-def _normalised(doc_id: int, text: str, budget: int) -> tuple[NormalisedText, str]:
-    """The normalised text of a document and the same text in the worker's keys."""
+def _normalised(doc_id: int, text: str, budget: int) -> tuple[NormalisedText, str, UnitCounts]:
+    """The normalised text of a document, the same text in the worker's keys and
+    its units counted."""
     key = (doc_id, hash(text))
     held = _NORMS.get(key)
     if held is not None:
@@ -51,11 +53,11 @@ def _normalised(doc_id: int, text: str, budget: int) -> tuple[NormalisedText, st
     norm = normalise(text)
     if not _ALPHABET:
         _ALPHABET.append(Alphabet([norm.text]))
-    held = (norm, _ALPHABET[0].keys(norm.text))
+    held = (norm, _ALPHABET[0].keys(norm.text), UnitCounts(norm.text))
     _NORMS[key] = held
     _NORM_CHARS[0] += len(text)
     while _NORM_CHARS[0] > budget and len(_NORMS) > 2:
-        _, (old, _) = _NORMS.popitem(last=False)
+        _, (old, _, _) = _NORMS.popitem(last=False)
         _NORM_CHARS[0] -= old.n_original
     return held
 
@@ -131,9 +133,9 @@ def _align_planned(items: list[_Planned], config: Config) -> list[dict]:
     left: list[str] = []
     right: list[str] = []
     for item in items:
-        na, key_a = _normalised(item.doc_a, item.text_a, budget)
-        nb, key_b = _normalised(item.doc_b, item.text_b, budget)
-        texts.append((na, key_a, nb, key_b))
+        na, key_a, units_a = _normalised(item.doc_a, item.text_a, budget)
+        nb, key_b, units_b = _normalised(item.doc_b, item.text_b, budget)
+        texts.append((na, key_a, units_a, nb, key_b, units_b))
         for a0, a1, b0, b1 in item.candidates.tolist():
             left.append(key_a[a0:a1])
             right.append(key_b[b0:b1])
@@ -141,11 +143,11 @@ def _align_planned(items: list[_Planned], config: Config) -> list[dict]:
     del left, right
     out: list[dict] = []
     offset = 0
-    for item, (na, key_a, nb, key_b) in zip(items, texts):
+    for item, (na, key_a, units_a, nb, key_b, units_b) in zip(items, texts):
         n = len(item.candidates)
         segments = align_planned_pair(
-            PairSide(item.doc_a, na, item.path_a, key_a),
-            PairSide(item.doc_b, nb, item.path_b, key_b),
+            PairSide(item.doc_a, na, item.path_a, key_a, units_a),
+            PairSide(item.doc_b, nb, item.path_b, key_b, units_b),
             item.candidates[verified[offset : offset + n]],
             item.exact,
             config,

@@ -16,6 +16,7 @@ from reuse.detect.verify import Alphabet
 from reuse.engine.workers import MapOptions, ordered_map
 from reuse.store.database import Store
 from reuse.text.normalise import NormalisedText, normalise_many
+from reuse.text.shingle import UnitCounts
 
 __all__ = ["HeldTexts", "budget_runs", "normalise_documents", "normalise_task"]
 
@@ -53,6 +54,7 @@ class HeldTexts:
         lengths: every document's normalised length (characters), for the windows.
         norms: the texts held now, by document.
         keys: the held texts in the keys of ``alphabet`` (see :meth:`hold`).
+        units: the held texts' units counted (for the alignment's length filter).
         alphabet: made from the first window's texts.
     """
 
@@ -62,12 +64,13 @@ class HeldTexts:
     lengths: dict[int, int]
     norms: dict[int, NormalisedText] = field(default_factory=dict)
     keys: dict[int, str] = field(default_factory=dict)
+    units: dict[int, UnitCounts] = field(default_factory=dict)
     alphabet: Alphabet | None = None
 
     def hold(self, needed: set[int]) -> None:
         """Keep exactly the texts of ``needed`` (loading and normalising the missing)."""
         for d in [d for d in self.norms if d not in needed]:
-            del self.norms[d], self.keys[d]
+            del self.norms[d], self.keys[d], self.units[d]
         missing = sorted(needed - self.norms.keys())
         texts = self.store.document_texts(missing)
         self.norms.update(normalise_documents(texts, missing, self.workers, self.timeout))
@@ -77,6 +80,7 @@ class HeldTexts:
             self.alphabet = Alphabet([self.norms[d].text for d in sorted(self.norms)])
         if self.alphabet is not None:
             self.keys.update((d, self.alphabet.keys(self.norms[d].text)) for d in missing)
+        self.units.update((d, UnitCounts(self.norms[d].text)) for d in missing)
 
 
 def budget_runs(

@@ -40,6 +40,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from reuse.text.cache_file import cached, source_key
+
 _DROP = np.uint32(0xFFFFFFFF)
 _MULTI = np.uint32(0xFFFFFFFE)
 _BMP = 0x10000
@@ -106,8 +108,37 @@ def _tables() -> tuple[np.ndarray, dict[int, str], np.ndarray, np.ndarray]:
 
     ``code[cp]`` is the single normalised code point of ``cp``, ``_DROP`` if it
     vanishes, ``_MULTI`` if it expands to several (``expansions[cp]``).
-    The masks are indexed by *normalised* code points.
+    The masks are indexed by *normalised* code points. Built once per machine
+    and kept on disk (:mod:`reuse.text.cache_file`): the key is this module's
+    source, the Unicode version and OpenCC's version.
     """
+    import opencc
+
+    key = f"{source_key(__file__)}:{unicodedata.unidata_version}:{opencc.__version__}"
+    code, expansions, space, wide = cached("normalise-tables", key, _build_tables, _tables_ok)
+    return (
+        np.frombuffer(code, dtype=np.uint32),
+        expansions,
+        np.frombuffer(space, dtype=bool),
+        np.frombuffer(wide, dtype=bool),
+    )
+
+
+def _tables_ok(value: object) -> bool:
+    """A cached value is four items: three tables of the right size and a dict."""
+    if not (isinstance(value, tuple) and len(value) == 4):
+        return False
+    code, expansions, space, wide = value
+    return (
+        isinstance(code, bytes)
+        and len(code) == 4 * _BMP
+        and isinstance(expansions, dict)
+        and all(isinstance(b, bytes) and len(b) == _BMP for b in (space, wide))
+    )
+
+
+def _build_tables() -> tuple[bytes, dict[int, str], bytes, bytes]:
+    """:func:`_tables` computed, as bytes (each table's buffer) and the expansions."""
     code = np.empty(_BMP, dtype=np.uint32)
     expansions: dict[int, str] = {}
     space = np.zeros(_BMP, dtype=bool)
@@ -127,7 +158,7 @@ def _tables() -> tuple[np.ndarray, dict[int, str], np.ndarray, np.ndarray]:
         else:
             code[cp] = _MULTI
             expansions[cp] = out
-    return code, expansions, space, wide
+    return code.tobytes(), expansions, space.tobytes(), wide.tobytes()
 
 
 @lru_cache(maxsize=4096)
