@@ -40,7 +40,8 @@ SEEDS_PER_TASK = 256
 @dataclass
 class AlignState:
     """What an alignment task reads (:func:`reuse.engine.workers.task_state`): the
-    unit's seeds and representatives, the texts held and the documents' paths."""
+    unit's seeds and representatives, the texts held and the documents' paths;
+    ``sides`` fills as the tasks ask for documents (:meth:`side`)."""
 
     seeds: SeedSet
     reps: np.ndarray | None
@@ -50,10 +51,15 @@ class AlignState:
     paths: dict[int, str]
     config: Config
 
+    sides: dict[int, PairSide] = field(default_factory=dict)
+
     def side(self, doc_id: int) -> PairSide:
-        return PairSide(
-            doc_id, self.norms[doc_id], self.paths[doc_id], self.keys[doc_id], self.units[doc_id]
-        )
+        """The document as one side of a pair (made once per process and document)."""
+        found = self.sides.get(doc_id)
+        if found is None:
+            norm, path, key = self.norms[doc_id], self.paths[doc_id], self.keys[doc_id]
+            found = self.sides[doc_id] = PairSide(doc_id, norm, path, key, self.units[doc_id])
+        return found
 
 
 @dataclass
