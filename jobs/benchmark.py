@@ -5,7 +5,9 @@
     python jobs/benchmark.py --sections nightly --corpus xwlb_news
 
 Sections (each prints a table; every scan runs in a fresh subprocess, from
-files to a new DuckDB file, so its wall time and peak RSS are its own):
+files to a new DuckDB file, so its wall time and peak RSS are its own;
+``--repeat N`` runs each scan and baseline N times and reports the run of
+median wall time, listing every run's):
 
 - ``scan``: the full scan of each corpus with every CPU (``scan.workers = 0``):
   characters per second end to end, seconds per stage, candidate passage
@@ -308,6 +310,28 @@ def _jvm_peak_mb(spark: Any) -> float:
     return 0.0
 
 
+#: Runs of each measured scan and baseline (``--repeat``): the machine's speed
+#: drifts by 10-20% from run to run, so with several runs each row reports the
+#: run of median wall time (its stage seconds and memory too) and lists every
+#: run's wall time.
+REPEAT = 1
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median wall time (the lower one of an even number), with
+    ``walls``: every run's wall time, in the order they ran."""
+    ordered = sorted(runs, key=lambda r: r["wall"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["walls"] = [r["wall"] for r in runs]
+    return chosen
+
+
+def _runs(r: dict[str, Any]) -> str:
+    """The wall times of a row's runs, when there were several."""
+    walls = r.get("walls", [])
+    return f"  runs: {' '.join(f'{w:.1f}' for w in walls)} s" if len(walls) > 1 else ""
+
+
 def _child(section: str, *args: Any) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter; its JSON result."""
     cmd = [sys.executable, __file__, "--child", section, *map(str, args)]
@@ -330,7 +354,12 @@ def measure_scan(
         stale.unlink()
     listing = work / f"{name}.list"
     listing.write_text("\n".join(str(r) for r in roots), encoding="utf-8")
-    out = _child("scan", listing, db, workers, int(edits), pair_budget)
+    runs = []
+    for _ in range(REPEAT):
+        for stale in work.glob(f"{name}.duckdb*"):
+            stale.unlink()
+        runs.append(_child("scan", listing, db, workers, int(edits), pair_budget))
+    out = _median_run(runs)
     out["db"] = str(db)
     return out
 
@@ -365,7 +394,7 @@ def section_scan(corpora: Path, names: list[str], work: Path) -> None:
         print(
             f"{name:14} {len(files):6d} {chars / 1e6:8.2f} {r['wall']:7.1f} "
             f"{_mc(chars, r['wall']):>7} {r['candidates']:11,d} {r['reuse']:8,d} "
-            f"{r['boilerplate']:8,d} {_peak(r):>20} {_tree(r):>7}",
+            f"{r['boilerplate']:8,d} {_peak(r):>20} {_tree(r):>7}{_runs(r)}",
             flush=True,
         )
         stage_rows.append((name, r["timings"]))
@@ -374,7 +403,7 @@ def section_scan(corpora: Path, names: list[str], work: Path) -> None:
         print(
             f"{label:14} {len(files):6d} {chars / 1e6:8.2f} {bare['wall']:7.1f} "
             f"{_mc(chars, bare['wall']):>7} {bare['candidates']:11,d} {bare['reuse']:8,d} "
-            f"{bare['boilerplate']:8,d} {_peak(bare):>20} {_tree(bare):>7}",
+            f"{bare['boilerplate']:8,d} {_peak(bare):>20} {_tree(bare):>7}{_runs(bare)}",
             flush=True,
         )
     print(
@@ -402,17 +431,17 @@ def section_naive(
     ours = measure_scan(files, work, "naive-ours")
     one = measure_scan(files, work, "naive-ours-1", workers=1)
     bare = measure_scan(files, work, "naive-ours-no-edits", edits=False)
-    naive = _child("naive", listing)
+    naive = _median_run([_child("naive", listing) for _ in range(REPEAT)])
     print(f"{'pipeline':44} {'wall s':>7} {'M ch/s':>7} {'cand pairs':>11} {'ratio':>7}")
     rows = [
-        ("naive: MinHash.update per shingle + MinHashLSH", naive["wall"], naive["candidates"]),
-        ("reuse scan, 1 worker (with align + store)", one["wall"], one["candidates"]),
-        ("reuse scan, every CPU (with align + store)", ours["wall"], ours["candidates"]),
-        ("reuse scan, every CPU, no typed edits", bare["wall"], bare["candidates"]),
+        ("naive: MinHash.update per shingle + MinHashLSH", naive),
+        ("reuse scan, 1 worker (with align + store)", one),
+        ("reuse scan, every CPU (with align + store)", ours),
+        ("reuse scan, every CPU, no typed edits", bare),
     ]
-    for label, wall, cands in rows:
-        ratio = naive["wall"] / wall
-        print(f"{label:44} {wall:7.1f} {_mc(chars, wall):>7} {cands:11,d} {ratio:6.1f}x")
+    for label, r in rows:
+        wall, cands, ratio = r["wall"], r["candidates"], naive["wall"] / r["wall"]
+        print(f"{label:44} {wall:7.1f} {_mc(chars, wall):>7} {cands:11,d} {ratio:6.1f}x{_runs(r)}")
     print(
         f"(ratio: the naive pipeline's time / this one's; the scan found {ours['reuse']:,d} "
         f"reuse passages; the naive pipeline verifies nothing)"
@@ -507,7 +536,7 @@ def section_scaling(corpora: Path, name: str, work: Path) -> None:
         print(
             f"{'1/' + str(k) if k > 1 else 'all':>6} {len(part):6d} {chars / 1e6:8.2f} "
             f"{r['wall']:7.1f} {grow:>7} {_mc(chars, r['wall']):>7} {r['candidates']:11,d} "
-            f"{_peak(r):>20} {_tree(r):>7} {mgrow:>7}",
+            f"{_peak(r):>20} {_tree(r):>7} {mgrow:>7}{_runs(r)}",
             flush=True,
         )
         prev = (r["wall"], peak)
@@ -699,11 +728,16 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="folder for databases")
     parser.add_argument("--naive-chars", type=int, default=1_000_000)
     parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each scan and baseline; the median is shown"
+    )
+    parser.add_argument(
         "--text-dedup-python",
         default=None,
         help="a Python with text-dedup installed: also time it (naive section)",
     )
     args = parser.parse_args()
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     names = [n for n in args.corpus.split(",") if n]
     sections = [s for s in args.sections.split(",") if s]
     for s in sections:

@@ -3,7 +3,6 @@ on two workers stores what one stores."""
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import time
@@ -16,7 +15,6 @@ from test_nightly import dump, make_corpus
 
 from reuse import Config, scan
 from reuse.engine.workers import (
-    WORKER_GC_THRESHOLDS,
     MapOptions,
     WorkerPool,
     ordered_map,
@@ -55,19 +53,6 @@ def test_ordered_map_keeps_order_and_uses_processes() -> None:
     assert [v for v, _ in out] == [x * x + 1 for x in range(200)]
     assert len({pid for _, pid in out}) == 2 and os.getpid() not in {pid for _, pid in out}
     assert _no_state_published(), "the state is cleared after the map"
-
-
-def _gc_thresholds(_: int) -> tuple[tuple[int, ...], int]:
-    time.sleep(0.002)
-    return gc.get_threshold(), os.getpid()
-
-
-def test_workers_collect_garbage_less_often_and_this_process_is_unchanged() -> None:
-    before = gc.get_threshold()
-    out = list(ordered_map(_gc_thresholds, range(200), MapOptions(2, chunksize=3)))
-    assert {pid for _, pid in out} - {os.getpid()}, "ran in worker processes"
-    assert {thresholds for thresholds, _ in out} == {WORKER_GC_THRESHOLDS}
-    assert gc.get_threshold() == before
 
 
 def test_small_maps_run_in_process() -> None:

@@ -137,20 +137,6 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-#: The worker processes' garbage collection thresholds (``gc.set_threshold``):
-#: a young collection every 50,000 net allocations instead of 700. Tasks
-#: allocate millions of short-lived tuples and lists and make no reference
-#: cycles, while the caches they fill (jieba's words of a block: ~1 M
-#: tuples) make every older collection walk them all: typed edits take ~7%
-#: less time.
-WORKER_GC_THRESHOLDS = (50_000, 20, 100)
-
-
-def _worker_started() -> None:
-    """Worker side, once: the collection thresholds (:data:`WORKER_GC_THRESHOLDS`)."""
-    gc.set_threshold(*WORKER_GC_THRESHOLDS)
-
-
 def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     """Worker side: one chunk of tasks, results in order."""
     return [func(item) for item in chunk]
@@ -216,9 +202,7 @@ class WorkerPool:
     """
 
     def __init__(self, workers: int) -> None:
-        self.executor = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_started
-        )
+        self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         self.processes: list[BaseProcess] = []
 
     def __enter__(self) -> WorkerPool:
