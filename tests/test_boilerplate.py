@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 from conftest import write
 
 from reuse import Config, scan
 from reuse.config.detection import BoilerplateConfig
-from reuse.derive.boilerplate import find_units, key_hash, load_list, unit_key
+from reuse.derive.boilerplate import UnitColumns, find_units, key_hash, load_list, unit_key
 from reuse.text.normalise import normalise
 from reuse.text.segment import segment
 
@@ -38,6 +39,18 @@ def test_units_are_lines_and_sentences_with_original_offsets() -> None:
     assert "取得了明显成效。" in originals
     for u in units:
         assert normalise(text[u.start : u.end]).text == norm.text[u.norm_start : u.norm_end]
+
+
+def test_unit_columns_hold_the_units_in_order() -> None:
+    text = "尊敬的各位领导，同志们：\n近年来，我区坚持党建引领。取得了明显成效。\n谢谢大家！"
+    norm = normalise(text)
+    listed = frozenset({key_hash(unit_key("谢谢大家"))})
+    units = find_units(text, norm, segment(norm.text), BoilerplateConfig(), listed)
+    columns = UnitColumns.of(units)
+    assert columns.n_units == len(units) > 3
+    assert columns.units() == units
+    assert columns.key.dtype == np.uint64 and columns.listed.tolist().count(True) == 1
+    assert UnitColumns.of([]).n_units == 0 and UnitColumns.of([]).units() == []
 
 
 def test_list_file(tmp_path: Path) -> None:

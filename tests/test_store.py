@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from reuse.derive.boilerplate import UnitColumns
 from reuse.errors import StoreError
 from reuse.store.connection import connect
 from reuse.store.database import Store
@@ -29,7 +30,7 @@ def _doc(path: str, text: str = "正文内容。") -> IndexedDocument:
         passage_spans=np.array([[0, len(text)]], dtype=np.int64),
         passage_shingles=np.array([3], dtype=np.int64),
         band_keys=np.array([[1, 2, 3]], dtype=np.uint64),
-        units=[],
+        units=UnitColumns.of([]),
     )
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from reuse.config import Config
-from reuse.derive.boilerplate import find_units
+from reuse.derive.boilerplate import UnitColumns, find_units
 from reuse.detect.align import TextAids, align_pair
 from reuse.detect.bands import band_keys
 from reuse.detect.seeds import fingerprints
@@ -92,7 +92,7 @@ def index_document(
     with timers("seeds"):
         fp_positions, fp_hashes = fingerprints(norm.text, config.seeds.kgram, config.seeds.window)
     with timers("boilerplate"):
-        units = find_units(doc.text, norm, seg, config.boilerplate, listed)
+        units = UnitColumns.of(find_units(doc.text, norm, seg, config.boilerplate, listed))
     with timers("provenance"):
         quotes = quoted_spans(doc.text)
         dated = document_date(doc.path, doc.text, doc.metadata_date)

@@ -31,7 +31,7 @@ import pyarrow.dataset as ds
 
 from reuse import __version__
 from reuse.config import Config
-from reuse.derive.boilerplate import Unit
+from reuse.derive.boilerplate import Unit, UnitColumns
 from reuse.engine.core import Timers
 from reuse.engine.spark_import_matches import aligned_table, insert_edits
 from reuse.engine.spark_output import read_manifest
@@ -78,7 +78,7 @@ def _indexed(row: dict) -> IndexedDocument:
         passage_spans=np.stack((starts, ends), axis=1) if n else np.zeros((0, 2), np.int64),
         passage_shingles=np.asarray(row["passage_shingles"], dtype=np.int64),
         band_keys=keys.reshape(n, -1) if n else np.zeros((0, 0), np.uint64),
-        units=units,
+        units=UnitColumns.of(units),
         fingerprint_positions=positions,
         fingerprint_hashes=hashes,
         quotes=[(q["start"], q["end"]) for q in row["quotes"] or []],

@@ -90,7 +90,7 @@ def _indexed_columns(indexed: IndexedDocument) -> dict[str, Any]:
                 "key": int(np.uint64(u.key).view(np.int64)),
                 "listed": u.listed,
             }
-            for u in indexed.units
+            for u in indexed.units.units()
         ],
         "quotes": [{"start": s, "end": e} for s, e in indexed.quotes],
         "fp_positions": indexed.fingerprint_positions.tolist(),

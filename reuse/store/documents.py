@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from reuse.derive.boilerplate import UnitColumns
 from reuse.store.connection import (
     Connected,
     insert_arrow,
@@ -64,7 +65,7 @@ class IndexedDocument:
     passage_spans: np.ndarray  # (p, 2) int64, normalised offsets
     passage_shingles: np.ndarray  # (p,) int64
     band_keys: np.ndarray  # (p, bands) uint64
-    units: list  # list[boilerplate.Unit]
+    units: UnitColumns  # its lines and sentences that may be formulaic
     fingerprint_positions: np.ndarray = (
         field(  # (f,) int32, normalised offsets (reuse.detect.seeds)
             default_factory=lambda: np.zeros(0, dtype=np.int32)
@@ -302,13 +303,14 @@ def _insert_fingerprints(
 def _insert_lines(
     con: duckdb.DuckDBPyConnection, ids: list[int], docs: list[IndexedDocument]
 ) -> None:
-    rows = [
-        (doc_id, u.norm_start, u.norm_end, u.start, u.end, u.key, u.listed)
-        for doc_id, d in zip(ids, docs)
-        for u in d.units
-    ]
-    if rows:
-        insert_arrow(con, "lines", rows_table(rows, LINES.arrow_schema()))
+    counts = [d.units.n_units for d in docs]
+    if not sum(counts):
+        return
+    columns = {"doc_id": np.repeat(np.asarray(ids, dtype=np.int32), counts)}
+    schema = LINES.arrow_schema()
+    for name, part in zip(schema.names[1:], UnitColumns._fields):
+        columns[name] = np.concatenate([getattr(d.units, part) for d in docs])
+    insert_arrow(con, "lines", pa.table(columns, schema=schema))
 
 
 def _insert_quotations(
