@@ -350,8 +350,6 @@ def measure_scan(
     pair_budget: int = -1,
 ) -> dict[str, Any]:
     db = work / f"{name}.duckdb"
-    for stale in work.glob(f"{name}.duckdb*"):
-        stale.unlink()
     listing = work / f"{name}.list"
     listing.write_text("\n".join(str(r) for r in roots), encoding="utf-8")
     runs = []

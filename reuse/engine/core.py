@@ -156,14 +156,14 @@ class PairSide:
         path: its path (a pair is aligned in the order of the paths).
         key: the normalised text in the keys of a :class:`reuse.detect.verify.Alphabet`
             (faster rapidfuzz calls, same rows), or the normalised text itself.
-        units: the normalised text's units counted, when the caller keeps them.
+        units: the normalised text's units counted (:class:`reuse.text.shingle.UnitCounts`).
     """
 
     doc_id: int
     norm: NormalisedText
     path: str
     key: str
-    units: UnitCounts | None = None
+    units: UnitCounts
 
 
 def align_document_pair(
@@ -217,12 +217,8 @@ def align_document_pair(
 
 
 def _aids(a: PairSide, b: PairSide) -> tuple[TextAids, TextAids]:
-    """Both sides' :class:`reuse.detect.align.TextAids` (their units counted now
-    when the caller keeps none)."""
-    return (
-        TextAids(a.key, a.units if a.units is not None else UnitCounts(a.norm.text)),
-        TextAids(b.key, b.units if b.units is not None else UnitCounts(b.norm.text)),
-    )
+    """Both sides' :class:`reuse.detect.align.TextAids`."""
+    return TextAids(a.key, a.units), TextAids(b.key, b.units)
 
 
 def align_planned_pair(

@@ -25,7 +25,6 @@ string, which makes the signatures reproducible with datasketch itself).
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -147,6 +146,7 @@ def word_shingles(text: str, n: int) -> Shingles:
     return Shingles(hashes, t_starts[:count], t_ends[k - 1 : k - 1 + count])
 
 
+@lru_cache(maxsize=1)
 def _word_char_table() -> np.ndarray:
     """Per BMP code point: True for letters and digits of *spaced* scripts."""
     import unicodedata
@@ -159,7 +159,12 @@ def _word_char_table() -> np.ndarray:
     return table
 
 
-_WORD_CHARS: np.ndarray | None = None
+def _word_mask(cps: np.ndarray) -> np.ndarray:
+    """Per code point of ``cps``: True for a word character (none outside the BMP)."""
+    word = np.zeros(len(cps), dtype=bool)
+    bmp = cps < 0x10000
+    word[bmp] = _word_char_table()[cps[bmp].astype(np.int64)]
+    return word
 
 
 def units(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -173,17 +178,12 @@ def units(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> [("GDP增长5.2%, the rate")[a:b] for a, b in zip(s.tolist(), e.tolist())]
     ['GDP', '增', '长', '5', '.', '2', '%', ',', 'the', 'rate']
     """
-    global _WORD_CHARS
-    if _WORD_CHARS is None:
-        _WORD_CHARS = _word_char_table()
     cps = _code_points(text)
     m = len(cps)
     if m == 0:
         z = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=np.uint64), z, z
-    bmp = cps < 0x10000
-    word = np.zeros(m, dtype=bool)
-    word[bmp] = _WORD_CHARS[cps[bmp].astype(np.int64)]
+    word = _word_mask(cps)
     space = cps == 32
     prev_word = np.concatenate(([False], word[:-1]))
     next_word = np.concatenate((word[1:], [False]))
@@ -212,20 +212,14 @@ def units(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def count_units(text: str) -> int:
     """The number of :func:`units` of ``text`` (a Chinese character, a word, a mark).
 
-    Every character that is not a space is a unit, except that a run of ``L``
-    word characters (letters and digits of spaced scripts) is one: the count
-    is ``len(text) - spaces - sum(L - 1 over runs)``, the runs found by one
-    regular expression (no array per call: alignment counts short texts).
-
     >>> count_units("GDP增长5.2%, the rate"), count_units("政府GDP工作")
     (10, 5)
     """
-    runs = _word_runs().findall(text)
-    return len(text) - text.count(" ") - sum(map(len, runs)) + len(runs)
+    return UnitCounts(text).count(0, len(text))
 
 
 class UnitCounts:
-    """:func:`count_units` of any slice of one text, in constant time.
+    """The number of :func:`units` of any slice of one text, in constant time.
 
     ``prefix[i]`` is the number of units that start in ``text[:i]`` (a unit
     starts at every character that is not a space and does not continue a
@@ -243,13 +237,8 @@ class UnitCounts:
     __slots__ = ("prefix", "text")
 
     def __init__(self, text: str) -> None:
-        global _WORD_CHARS
-        if _WORD_CHARS is None:
-            _WORD_CHARS = _word_char_table()
         cps = _code_points(text)
-        word = np.zeros(len(cps), dtype=bool)
-        bmp = cps < 0x10000
-        word[bmp] = _WORD_CHARS[cps[bmp].astype(np.int64)]
+        word = _word_mask(cps)
         continuing = np.zeros(len(cps), dtype=bool)
         continuing[1:] = word[1:] & word[:-1]
         starts = (cps != 32) & ~continuing
@@ -266,20 +255,6 @@ class UnitCounts:
         if prefix[start + 1] == prefix[start] and self.text[start] != " ":
             n += 1  # the slice begins inside a run of word characters
         return n
-
-
-@lru_cache(maxsize=1)
-def _word_runs() -> re.Pattern[str]:
-    """Runs of at least two word characters (the BMP's ``_WORD_CHARS``, as ranges)."""
-    global _WORD_CHARS
-    if _WORD_CHARS is None:
-        _WORD_CHARS = _word_char_table()
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], _WORD_CHARS.astype(np.int8), [0]))))
-    ranges = "".join(
-        f"{re.escape(chr(lo))}-{re.escape(chr(hi - 1))}"
-        for lo, hi in zip(edges[0::2].tolist(), edges[1::2].tolist())
-    )
-    return re.compile(f"[{ranges}]{{2,}}")
 
 
 def unit_shingles(text: str, n: int) -> Shingles:
