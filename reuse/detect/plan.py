@@ -80,6 +80,22 @@ def document_ranks(doc_ids: list[int], dates: list[object], paths: list[str]) ->
     return ranks
 
 
+def _unique_pairs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(rows, axis=0, return_inverse=True)`` for ``(n, 2)`` rows of
+    non-negative integers, through one int64 key per row (``a * (max(b) + 1) + b``,
+    which sorts as the rows do): a sort of n integers instead of n row records,
+    ~10x faster. Returns ``(pairs, inverse)``, the pairs as int64."""
+    rows = rows.astype(np.int64, copy=False)
+    if len(rows) == 0:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    width = int(rows[:, 1].max()) + 1
+    if int(rows[:, 0].max()) >= (2**63 - 1) // width:  # pragma: no cover - ids beyond 2**31
+        pairs, inverse = np.unique(rows, axis=0, return_inverse=True)
+        return pairs, inverse.reshape(-1)
+    keys, inverse = np.unique(rows[:, 0] * width + rows[:, 1], return_inverse=True)
+    return np.stack((keys // width, keys % width), axis=1), inverse.reshape(-1)
+
+
 def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(starts, sizes)`` of the runs of equal values of a sorted array."""
     n = len(sorted_values)
@@ -151,7 +167,7 @@ def stock_buckets(
         del s_starts
     if not found:
         return pairable, np.zeros((0, 2), dtype=np.int64)
-    star = np.unique(np.concatenate(found), axis=0)
+    star, _ = _unique_pairs(np.concatenate(found))
     return pairable, star
 
 
@@ -270,8 +286,7 @@ def seed_set(
             np.zeros(1, dtype=np.int64),
             np.zeros(0, dtype=np.uint64),
         )
-    pairs, inverse = np.unique(all_docs, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    pairs, inverse = _unique_pairs(all_docs)
     n_pairs = len(pairs)
     cand_group = inverse[: len(cand_docs)]
     exact_group = inverse[len(cand_docs) :]
