@@ -300,6 +300,33 @@ def test_words_are_jiebas_words_of_the_whole_document():
     assert [t[0] for t in tokens[1:]] == [t[1] for t in tokens[:-1]]
 
 
+def test_compiled_router_gives_jiebas_route_and_leaves_ascii_blocks_to_it() -> None:
+    jb = jieba_words.jieba_state()
+    assert jb.compiled_cut is not None, "rjieba is a dependency and passed its check"
+    blocks = [
+        "持续防范化解重点领域风险着力稳就业稳企业稳市场稳预期",
+        "郑州市第九届人民代表大会常务委员会第七次会议通过",
+        "氢氘氚锗铟碲铋钋砹氡",
+        "1000总吨以上的海上机动船舶",  # rjieba's cut joins 1000; jieba's route does not
+        "A股市场3D打印",
+    ]
+    for block in blocks:
+        assert jieba_words.route_words(block) == jieba_words._route_words(
+            block, jieba_words._route(block, jb)
+        )
+    assert jieba_words.route_words("1000米")[:4] == ["1", "0", "0", "0"]
+
+
+def test_compiled_router_that_disagrees_with_jieba_is_not_used(monkeypatch) -> None:
+    import jieba
+    import rjieba
+
+    jb = jieba_words.jieba_state()
+    assert jieba_words._compiled_cut(jb, jieba) is not None
+    monkeypatch.setattr(rjieba, "cut", lambda text, hmm: list(text))
+    assert jieba_words._compiled_cut(jb, jieba) is None
+
+
 def test_words_come_from_the_whole_block_not_a_window():
     # 人民代表大会常务委员会 is one jieba word (nt): the edit covers all of it.
     a = "2014年2月25日上海市第十四届人民代表大会常务委员会第十一次会议通过"
