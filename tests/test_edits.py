@@ -301,6 +301,7 @@ def test_words_are_jiebas_words_of_the_whole_document():
 
 
 def test_compiled_router_gives_jiebas_route_and_leaves_ascii_blocks_to_it() -> None:
+    jieba_words.load_jieba(compiled=True)
     jb = jieba_words.jieba_state()
     assert jb.compiled_cut is not None, "rjieba is a dependency and passed its check"
     blocks = [
