@@ -25,11 +25,16 @@ Steps (all counts are in characters, i.e. Unicode code points):
    longer than ``MAX_BLOCK_EXTENSION`` (48) characters either side of the
    edit is cut there), each block once per process (LRU cache keyed by the
    block's text, which recurs across the matches of a document and across
-   reused text). jieba's HMM (its unknown-word recogniser, a Viterbi search
-   over ~250 POS states per character) runs only on the runs of unknown
-   characters that overlap the edit widened by ``HOT_MARGIN`` (2)
-   characters, each run once per process; elsewhere unknown characters stay
-   one-character words with their dictionary tags. Characters between
+   reused text). A block's words follow jieba's most probable route through
+   its word graph (no HMM); for a block of Han characters that route comes
+   from jieba-rs (``rjieba``, the same dictionary and route, compiled) once
+   it has given jieba's own route on a built-in sample in the process
+   (:func:`reuse.edits.jieba_words.route_words`). jieba's HMM (its
+   unknown-word recogniser, a Viterbi search over ~250 POS states per
+   character) runs only on the runs of unknown characters that overlap the
+   edit widened by ``HOT_MARGIN`` (2) characters, each run once per
+   process; elsewhere unknown characters stay one-character words with
+   their dictionary tags. Characters between
    blocks (punctuation, spaces) are one-character words tagged ``x``. If the
    first (last) changed character of a side lies inside a word, the edit
    grows to the left (right) by ``k`` characters on BOTH sides: the ``k``
