@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from reuse.detect.plan import _unique_pairs, seed_set, stock_buckets
+from reuse.detect.seeds import pair_seeds
 
 
 @pytest.mark.parametrize("n, high", [(0, 5), (1, 5), (50, 3), (2_000, 40), (500, 2**31 - 1)])
@@ -72,3 +73,38 @@ def test_stock_buckets_pair_each_member_with_the_representatives_passage() -> No
     pairable, star = stock_buckets(keys, doc_ids, ranks, 10)
     assert not pairable[:12, 0].any() and pairable[12:, 0].all() and pairable[:, 1].all()
     assert star.tolist() == [[11, m] for m in range(11)]
+
+
+def _pair_seeds_by_definition(docs, positions, hashes, rare) -> list[tuple[int, int, int, int]]:
+    rows = []
+    idx = np.flatnonzero(rare).tolist()
+    for x in idx:
+        for y in idx:
+            if hashes[x] == hashes[y] and docs[x] < docs[y]:
+                rows.append((int(docs[x]), int(positions[x]), int(docs[y]), int(positions[y])))
+    return sorted(rows, key=lambda r: (r[0], r[2], r[1], r[3]))  # by document pair, then positions
+
+
+def test_pair_seeds_pair_every_occurrence_across_documents_and_none_within() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        n = int(rng.integers(0, 120))
+        docs = np.sort(rng.integers(0, int(rng.integers(1, 6)), n))
+        positions = np.arange(n, dtype=np.int64) * 7
+        hashes = rng.integers(0, int(rng.integers(1, 12)), n).astype(np.uint64)
+        rare = rng.random(n) < 0.8
+        got = pair_seeds(docs, positions, hashes, rare)
+        assert [tuple(r) for r in got.tolist()] == _pair_seeds_by_definition(
+            docs, positions, hashes, rare
+        )
+
+
+def test_pair_seeds_of_a_text_repeated_in_one_document_grow_with_the_pairs_made() -> None:
+    # One k-gram 20,000 times in document 1 and once in document 2: 20,000 seeds,
+    # made without the 200 million pairs within document 1.
+    n = 20_001
+    docs = np.array([1] * (n - 1) + [2])
+    positions = np.arange(n, dtype=np.int64)
+    seeds = pair_seeds(docs, positions, np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool))
+    assert seeds.shape == (n - 1, 4)
+    assert (seeds[:, 0] == 1).all() and (seeds[:, 2] == 2).all() and (seeds[:, 3] == n - 1).all()

@@ -100,6 +100,14 @@ def fingerprints(text: str, k: int, window: int) -> tuple[np.ndarray, np.ndarray
     return positions, hashes[positions]
 
 
+def _next_start(is_start: np.ndarray) -> np.ndarray:
+    """For each element, the index where the next run begins (``len`` for the
+    last run), the runs beginning where ``is_start`` is True."""
+    starts = np.flatnonzero(is_start)
+    ends = np.append(starts[1:], len(is_start))
+    return ends[np.cumsum(is_start) - 1]
+
+
 def pair_seeds(
     doc_ids: np.ndarray, positions: np.ndarray, hashes: np.ndarray, rare: np.ndarray
 ) -> np.ndarray:
@@ -116,24 +124,29 @@ def pair_seeds(
     if len(idx) == 0:
         return np.zeros((0, 4), dtype=np.int64)
     order = idx[np.lexsort((positions[idx], doc_ids[idx], hashes[idx]))]
-    h = hashes[order]
-    cuts = np.flatnonzero(h[1:] != h[:-1]) + 1
-    starts = np.concatenate(([0], cuts))
-    ends = np.concatenate((cuts, [len(order)]))
-    sizes = ends - starts
-    out: list[np.ndarray] = []
-    # Pairs of occurrences within each run of equal hashes, vectorised by run size.
-    for size in np.unique(sizes[sizes > 1]).tolist():
-        runs = starts[sizes == size]
-        i, j = np.triu_indices(size, k=1)
-        left = order[runs[:, None] + i[None, :]].ravel()
-        right = order[runs[:, None] + j[None, :]].ravel()
-        keep = doc_ids[left] != doc_ids[right]
-        left, right = left[keep], right[keep]
-        swap = doc_ids[left] > doc_ids[right]
-        left, right = np.where(swap, right, left), np.where(swap, left, right)
-        out.append(np.stack((doc_ids[left], positions[left], doc_ids[right], positions[right]), 1))
-    if not out:
+    h, d = hashes[order], doc_ids[order]
+    n = len(order)
+    # In hash order, then document: each run of equal hashes is made of one
+    # sub-run per document. An occurrence pairs with every occurrence after
+    # its document's sub-run, up to the end of its hash's run: every pair of
+    # occurrences in different documents once, and no pair within a document
+    # is ever made (a text repeated 1,600 times in one file would otherwise
+    # make 1.3 million pairs per hash before they were dropped).
+    new_hash = np.ones(n, dtype=bool)
+    new_hash[1:] = h[1:] != h[:-1]
+    new_doc = new_hash.copy()
+    new_doc[1:] |= d[1:] != d[:-1]
+    run_end = _next_start(new_hash)
+    doc_end = _next_start(new_doc)
+    count = run_end - doc_end
+    total = int(count.sum())
+    if total == 0:
         return np.zeros((0, 4), dtype=np.int64)
-    seeds = np.concatenate(out).astype(np.int64)
+    first = np.cumsum(count) - count
+    left = np.repeat(np.arange(n), count)
+    right = np.arange(total) - np.repeat(first - doc_end, count)
+    left, right = order[left], order[right]
+    seeds = np.stack(
+        (doc_ids[left], positions[left], doc_ids[right], positions[right]), axis=1
+    ).astype(np.int64)
     return seeds[np.lexsort((seeds[:, 3], seeds[:, 1], seeds[:, 2], seeds[:, 0]))]
