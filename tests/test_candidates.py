@@ -393,3 +393,29 @@ def test_document_runs_keep_documents_whole_and_fit_the_budget() -> None:
     # per document: 6, 1, 6, 9 (over budget: alone), 1
     assert _document_runs(doc_ids, load, 7) == [(0, 3), (3, 6), (6, 7), (7, 8)]
     assert _document_runs(doc_ids, load, 100) == [(0, 8)]
+
+
+def test_pairs_across_groups_are_the_pairs_of_different_groups() -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        n = int(rng.integers(0, 200))
+        keys = np.sort(rng.integers(0, int(rng.integers(1, 30)), n))
+        groups = np.zeros(n, dtype=np.int64)
+        for key in np.unique(keys):  # documents in order within each bucket
+            at = np.flatnonzero(keys == key)
+            groups[at] = np.sort(rng.integers(0, 6, len(at)))
+        first = rng.random(n) < 0.7
+        ii, jj = _pairs_in_sorted_runs(keys, first)
+        differ = groups[ii] != groups[jj]
+        want = sorted(zip(ii[differ].tolist(), jj[differ].tolist()))
+        gi, gj = _pairs_in_sorted_runs(keys, first, groups)
+        assert sorted(zip(gi.tolist(), gj.tolist())) == want
+
+
+def test_one_passage_repeated_in_a_document_pairs_only_with_other_documents() -> None:
+    # 20,000 copies in document 0 and one in document 1 share a bucket: 20,000
+    # pairs, without the 200 million within document 0.
+    keys = np.zeros(20_001, dtype=np.uint64)
+    groups = np.array([0] * 20_000 + [1])
+    ii, jj = _pairs_in_sorted_runs(keys, None, groups)
+    assert len(ii) == 20_000 and (jj == 20_000).all()
