@@ -15,11 +15,11 @@ from reuse.detect.bands import band_keys
 from reuse.detect.candidates import (
     BandedPassages,
     _document_runs,
-    _pairs_in_sorted_runs,
     candidate_pair_blocks,
     candidate_pairs,
     candidate_pairs_datasketch,
 )
+from reuse.detect.run_pairs import pairs_in_sorted_runs
 from reuse.detect.sketch import passage_signatures
 from reuse.text.normalise import normalise
 from reuse.text.segment import segment
@@ -80,7 +80,7 @@ def test_band_keys_rejects_short_signatures() -> None:
 
 
 # ---------------------------------------------------------------------------
-# _pairs_in_sorted_runs
+# pairs_in_sorted_runs
 
 
 def _brute_runs(sorted_keys: np.ndarray) -> set[tuple[int, int]]:
@@ -100,7 +100,7 @@ def _brute_runs(sorted_keys: np.ndarray) -> set[tuple[int, int]]:
 )
 def test_pairs_in_sorted_runs_cases(keys: list[int]) -> None:
     arr = np.array(keys, dtype=np.uint64)
-    ii, jj = _pairs_in_sorted_runs(arr)
+    ii, jj = pairs_in_sorted_runs(arr)
     got = list(zip(ii.tolist(), jj.tolist()))
     assert len(got) == len(set(got))
     assert set(got) == _brute_runs(arr)
@@ -111,7 +111,7 @@ def test_pairs_in_sorted_runs_random() -> None:
     for _ in range(200):
         n = int(rng.integers(0, 40))
         arr = np.sort(rng.integers(0, int(rng.integers(1, 12)), size=n).astype(np.uint64))
-        ii, jj = _pairs_in_sorted_runs(arr)
+        ii, jj = pairs_in_sorted_runs(arr)
         got = list(zip(ii.tolist(), jj.tolist()))
         assert len(got) == len(set(got))
         assert set(got) == _brute_runs(arr)
@@ -405,10 +405,10 @@ def test_pairs_across_groups_are_the_pairs_of_different_groups() -> None:
             at = np.flatnonzero(keys == key)
             groups[at] = np.sort(rng.integers(0, 6, len(at)))
         first = rng.random(n) < 0.7
-        ii, jj = _pairs_in_sorted_runs(keys, first)
+        ii, jj = pairs_in_sorted_runs(keys, first)
         differ = groups[ii] != groups[jj]
         want = sorted(zip(ii[differ].tolist(), jj[differ].tolist()))
-        gi, gj = _pairs_in_sorted_runs(keys, first, groups)
+        gi, gj = pairs_in_sorted_runs(keys, first, groups)
         assert sorted(zip(gi.tolist(), gj.tolist())) == want
 
 
@@ -417,5 +417,5 @@ def test_one_passage_repeated_in_a_document_pairs_only_with_other_documents() ->
     # pairs, without the 200 million within document 0.
     keys = np.zeros(20_001, dtype=np.uint64)
     groups = np.array([0] * 20_000 + [1])
-    ii, jj = _pairs_in_sorted_runs(keys, None, groups)
+    ii, jj = pairs_in_sorted_runs(keys, None, groups)
     assert len(ii) == 20_000 and (jj == 20_000).all()

@@ -37,82 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reuse.detect.run_pairs import grouped_in_runs, later_in_run, pairs_in_sorted_runs
 from reuse.engine.workers import MapOptions, ordered_map, task_state
-
-
-def _later_in_run(sorted_keys: np.ndarray) -> np.ndarray:
-    """For each position of a sorted array, how many later positions hold the same value."""
-    n = len(sorted_keys)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    boundary = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
-    run_ends = np.concatenate((boundary, [n]))
-    sizes = np.diff(np.concatenate(([0], run_ends)))
-    return np.repeat(run_ends, sizes) - np.arange(n) - 1
-
-
-def _pairs_in_sorted_runs(
-    sorted_keys: np.ndarray, first: np.ndarray | None = None, groups: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs ``(i, j)``, ``i < j``, of equal values in a sorted array; O(pairs).
-
-    ``first``: optional boolean mask; only pairs whose ``i`` it marks.
-    ``groups``: optional group of each position (a document), each group's
-    positions contiguous within a run: only pairs of different groups are
-    made, so a run holding one passage 1,600 times from one document and
-    once from another makes 1,600 pairs, not 1.3 million to be dropped.
-    """
-    n = len(sorted_keys)
-    if n < 2:
-        e = np.zeros(0, dtype=np.int64)
-        return e, e
-    if groups is not None:
-        return _pairs_across_groups(sorted_keys, groups, first)
-    remaining = _later_in_run(sorted_keys)
-    ok = remaining > 0
-    if first is not None:
-        ok &= first
-    active = np.flatnonzero(ok)
-    if len(active) == 0:
-        e = np.zeros(0, dtype=np.int64)
-        return e, e
-    out_i: list[np.ndarray] = []
-    out_j: list[np.ndarray] = []
-    d = 1
-    while len(active):
-        out_i.append(active)
-        out_j.append(active + d)
-        d += 1
-        active = active[remaining[active] >= d]
-    return np.concatenate(out_i), np.concatenate(out_j)
-
-
-def _pairs_across_groups(
-    sorted_keys: np.ndarray, groups: np.ndarray, first: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_pairs_in_sorted_runs` with ``groups``: position ``i`` pairs with
-    every position after its group's stretch, up to the end of its run."""
-    n = len(sorted_keys)
-    same_key = sorted_keys[1:] == sorted_keys[:-1]
-    new_group = np.ones(n, dtype=bool)
-    new_group[1:] = ~same_key | (groups[1:] != groups[:-1])
-    run_end = _later_in_run(sorted_keys) + np.arange(n) + 1
-    starts = np.flatnonzero(new_group)
-    group_end = np.append(starts[1:], n)[np.cumsum(new_group) - 1]
-    count = run_end - group_end
-    if first is not None:
-        count = np.where(first, count, 0)
-    total = int(count.sum())
-    offsets = np.cumsum(count) - count
-    ii = np.repeat(np.arange(n, dtype=np.int64), count)
-    jj = np.arange(total, dtype=np.int64) - np.repeat(offsets - group_end, count)
-    return ii, jj
-
-
-def _grouped_in_runs(sorted_keys: np.ndarray, groups: np.ndarray) -> bool:
-    """True when, within every run of equal keys, the groups do not decrease
-    (each group's positions are contiguous there)."""
-    return not bool(((sorted_keys[1:] == sorted_keys[:-1]) & (groups[1:] < groups[:-1])).any())
 
 
 def candidate_pairs(
@@ -353,7 +279,7 @@ def _band_sorted(band: int) -> tuple[np.ndarray, np.ndarray]:
     order, sorted_keys = _sorted_band(band)
     if len(order) < 2**31:
         order = order.astype(np.int32)
-    return order, _later_in_run(sorted_keys)
+    return order, later_in_run(sorted_keys)
 
 
 def _band_pairs(task: tuple[int, int, int]) -> np.ndarray:
@@ -368,8 +294,8 @@ def _band_pairs(task: tuple[int, int, int]) -> np.ndarray:
     # A bucket's passages are in passage order, so in document order: pair
     # across documents only (else every pair, those within a document dropped below).
     docs = doc_ids[order]
-    ii, jj = _pairs_in_sorted_runs(
-        sorted_keys, first, docs if _grouped_in_runs(sorted_keys, docs) else None
+    ii, jj = pairs_in_sorted_runs(
+        sorted_keys, first, docs if grouped_in_runs(sorted_keys, docs) else None
     )
     a = order[ii].astype(np.int64, copy=False)
     b = order[jj].astype(np.int64, copy=False)
