@@ -1,5 +1,6 @@
-"""Pairs of equal keys in a sorted array: the pairs of an LSH bucket, made in
-O(pairs) (:mod:`reuse.detect.candidates`)."""
+"""Pairs of equal keys in a sorted array, made in O(pairs): the passage pairs of
+an LSH bucket (:mod:`reuse.detect.candidates`) and the occurrence pairs of an
+exact seed (:func:`reuse.detect.seeds.pair_seeds`)."""
 
 from __future__ import annotations
 

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from reuse.detect.run_pairs import pairs_in_sorted_runs
+
 __all__ = ["fingerprints", "kgram_hashes", "pair_seeds", "winnow"]
 
 #: Base of the polynomial hash (odd, so multiplication permutes 64-bit values).
@@ -100,14 +102,6 @@ def fingerprints(text: str, k: int, window: int) -> tuple[np.ndarray, np.ndarray
     return positions, hashes[positions]
 
 
-def _next_start(is_start: np.ndarray) -> np.ndarray:
-    """For each element, the index where the next run begins (``len`` for the
-    last run), the runs beginning where ``is_start`` is True."""
-    starts = np.flatnonzero(is_start)
-    ends = np.append(starts[1:], len(is_start))
-    return ends[np.cumsum(is_start) - 1]
-
-
 def pair_seeds(
     doc_ids: np.ndarray, positions: np.ndarray, hashes: np.ndarray, rare: np.ndarray
 ) -> np.ndarray:
@@ -124,28 +118,13 @@ def pair_seeds(
     if len(idx) == 0:
         return np.zeros((0, 4), dtype=np.int64)
     order = idx[np.lexsort((positions[idx], doc_ids[idx], hashes[idx]))]
-    h, d = hashes[order], doc_ids[order]
-    n = len(order)
-    # In hash order, then document: each run of equal hashes is made of one
-    # sub-run per document. An occurrence pairs with every occurrence after
-    # its document's sub-run, up to the end of its hash's run: every pair of
-    # occurrences in different documents once, and no pair within a document
-    # is ever made (a text repeated 1,600 times in one file would otherwise
-    # make 1.3 million pairs per hash before they were dropped).
-    new_hash = np.ones(n, dtype=bool)
-    new_hash[1:] = h[1:] != h[:-1]
-    new_doc = new_hash.copy()
-    new_doc[1:] |= d[1:] != d[:-1]
-    run_end = _next_start(new_hash)
-    doc_end = _next_start(new_doc)
-    count = run_end - doc_end
-    total = int(count.sum())
-    if total == 0:
+    # In hash order, then document: occurrences pair across documents only
+    # (a text repeated 1,600 times in one file would otherwise make 1.3
+    # million pairs per hash within that file, to be dropped).
+    ii, jj = pairs_in_sorted_runs(hashes[order], None, doc_ids[order])
+    if len(ii) == 0:
         return np.zeros((0, 4), dtype=np.int64)
-    first = np.cumsum(count) - count
-    left = np.repeat(np.arange(n), count)
-    right = np.arange(total) - np.repeat(first - doc_end, count)
-    left, right = order[left], order[right]
+    left, right = order[ii], order[jj]
     seeds = np.stack(
         (doc_ids[left], positions[left], doc_ids[right], positions[right]), axis=1
     ).astype(np.int64)

@@ -198,7 +198,7 @@ def _sample_blocks() -> list[str]:
             listed = fh.read()
     except OSError:  # pragma: no cover - package data
         listed = ""
-    return [b for b in _HAN_RE.findall(_ROUTE_SAMPLE + "\n" + listed)]
+    return _HAN_RE.findall(_ROUTE_SAMPLE + "\n" + listed)
 
 
 #: Text whose Han blocks check the compiled router (:func:`_compiled_cut`):
@@ -212,8 +212,9 @@ _ROUTE_SAMPLE = (
     "持续防范化解重点领域风险，着力稳就业、稳企业、稳市场、稳预期，推动经济实现质的有效提升和量的合理增长，"
     "保持社会和谐稳定。各位代表：现在，我代表市人民政府，向大会报告工作，请予审议，并请市政协委员提出意见。"
     "郑州市金水区历下区张伟同志李晓明副市长在会上讲话。新华社北京电记者王小丫摄影报道。"
-    "氢氘氚锗铟碲铋钋砹氡钫镭锕钍镤铀镎钚镅锔锫锎锿镄钔锘铹𬬻𬭊𬭳𬭛𬬭"
+    "氢氘氚锗铟碲铋钋砹氡钫镭锕钍镤铀镎钚镅锔锫锎锿镄钔锘铹"
 )
+#: A run of the Han characters of jieba's blocks (``_BLOCK_CLASS``).
 _HAN_RE = re.compile(r"[\u4e00-\u9fd5]+")
 
 
@@ -232,12 +233,9 @@ def route_words(block: str) -> list[str]:
     compiled router's for a Han block where it is exact (:func:`_compiled_cut`),
     else :func:`_route`'s."""
     jb = jieba_state()
-    if jb.compiled_cut is not None and _HAN_BLOCK_RE.fullmatch(block):
+    if jb.compiled_cut is not None and _HAN_RE.fullmatch(block):
         return jb.compiled_cut(block, False)
     return _route_words(block, _route(block, jb))
-
-
-_HAN_BLOCK_RE = re.compile(r"[\u4e00-\u9fd5]+")
 
 
 def _route(block: str, jb: _Jieba) -> list[int]:
