@@ -12,7 +12,7 @@ candidate passage pairs:
    documents and its diagonal ``b_start - a_start`` differs from the
    cluster's by at most ``max_gap`` (an insertion of up to ``max_gap``
    characters on one side, such as a photo caption, shifts the diagonal by
-   its length).
+   its length); :mod:`reuse.detect.chain`.
 3. **Align.** Each cluster's span, widened by ``extend_chars`` on both sides
    so that reuse starting or ending mid-sentence is not cut short, is aligned
    with the Levenshtein edit script (rapidfuzz ``Levenshtein.opcodes``).
@@ -43,6 +43,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from reuse.config.detection import AlignConfig
+from reuse.detect.chain import chain
 from reuse.detect.segments import Segment, drop_overlaps
 from reuse.text.shingle import UnitCounts
 
@@ -100,48 +101,6 @@ class _Texts:
             self.a[a0:a1], self.b[b0:b1], config, self.key_a[a0:a1], self.key_b[b0:b1]
         )
         return [(a0 + p0, a0 + p1, b0 + q0, b0 + q1) for p0, p1, q0, q1 in local]
-
-
-def chain(seeds: np.ndarray, max_gap: int) -> list[np.ndarray]:
-    """Group seeds ``(a_start, a_end, b_start, b_end)`` into diagonal clusters.
-
-    Returns a list of index arrays into ``seeds``, each one cluster.
-
-    >>> s = np.array([[0, 60, 10, 70], [50, 110, 60, 120], [500, 560, 0, 60]])
-    >>> [c.tolist() for c in chain(s, max_gap=100)]
-    [[0, 1], [2]]
-    """
-    order = np.lexsort((seeds[:, 2], seeds[:, 0]))
-    rows = seeds.tolist()
-    clusters: list[list[int]] = []
-    # per cluster: a_end, b_start, b_end, diagonal of its last seed
-    state: list[list[int]] = []
-    active: list[int] = []
-    for idx in order.tolist():
-        a0, a1, b0, b1 = rows[idx]
-        diag = b0 - a0
-        active = [c for c in active if state[c][0] + max_gap >= a0]
-        best = -1
-        best_dist = max_gap + 1
-        for c in active:
-            c_a1, c_b0, c_b1, c_diag = state[c]
-            if b0 > c_b1 + max_gap or b1 < c_b0:
-                continue
-            dist = abs(diag - c_diag)
-            if dist < best_dist:
-                best, best_dist = c, dist
-        if best < 0:
-            clusters.append([idx])
-            state.append([a1, b0, b1, diag])
-            active.append(len(clusters) - 1)
-        else:
-            clusters[best].append(idx)
-            st = state[best]
-            st[0] = max(st[0], a1)
-            st[1] = min(st[1], b0)
-            st[2] = max(st[2], b1)
-            st[3] = diag
-    return [np.array(sorted(c), dtype=np.int64) for c in clusters]
 
 
 def _chains(seeds: np.ndarray, max_gap: int) -> list[list[list[int]]]:
