@@ -31,8 +31,8 @@ Steps (all counts are in characters, i.e. Unicode code points):
    it has given jieba's own route on a built-in sample in the process
    (:func:`reuse.edits.jieba_words.route_words`). jieba's HMM (its
    unknown-word recogniser, a Viterbi search over ~250 POS states per
-   character) runs only on the runs of unknown characters that overlap the
-   edit widened by ``HOT_MARGIN`` (2) characters, each run once per
+   character, :mod:`reuse.edits.pos_hmm`) runs only on the runs of unknown
+   characters that overlap the edit widened by ``HOT_MARGIN`` (2) characters, each run once per
    process; elsewhere unknown characters stay one-character words with
    their dictionary tags. Characters between
    blocks (punctuation, spaces) are one-character words tagged ``x``. If the

@@ -19,6 +19,7 @@ from itertools import islice
 from types import ModuleType
 
 from reuse.edits.model import Token
+from reuse.edits.pos_hmm import hmm_tokens
 from reuse.text.cache_file import cached, file_key
 
 log = logging.getLogger("reuse")
@@ -331,15 +332,9 @@ def _block(block: str) -> tuple[tuple[Token, ...], list[int], tuple[tuple[int, i
 @lru_cache(maxsize=_HMM_CACHE_SIZE)
 def _hmm(run: str) -> tuple[Token, ...]:
     """Words and tags of a run of unknown Han characters: ``jieba.posseg.cut(run, HMM=True)``
-    (its HMM, a Viterbi search over ~250 POS states per character)."""
-    out: list[Token] = []
-    pos = 0
-    for p in jieba_state().dt.cut(run, HMM=True):
-        out.append((pos, pos + len(p.word), p.word, p.flag))
-        pos += len(p.word)
-    if pos != len(run):  # pragma: no cover - never seen
-        return tuple((i, i + 1, c, "x") for i, c in enumerate(run))
-    return tuple(out)
+    (its HMM, a Viterbi search over ~250 POS states per character; :mod:`reuse.edits.pos_hmm`)."""
+    jb = jieba_state()
+    return hmm_tokens(run, route_words(run), jb.freq, jb.tags)
 
 
 @lru_cache(maxsize=_HMM_CACHE_SIZE)
