@@ -92,7 +92,25 @@ def _scan_clusters(
 
 
 def _indexed_clusters(rows: list[list[int]], order: list[int], max_gap: int) -> list[list[int]]:
-    """:func:`chain`'s clusters, candidates found through an index of B ranges.
+    """:func:`chain`'s clusters, candidates found through a :class:`_ClusterIndex`."""
+    index = _ClusterIndex(max_gap)
+    clusters: list[list[int]] = []
+    for idx in order:
+        a0, a1, b0, b1 = rows[idx]
+        index.retire_before(a0 - max_gap)
+        best = index.nearest(b0, b1, b0 - a0)
+        if best < 0:
+            clusters.append([idx])
+            index.add(a1, b0, b1, b0 - a0)
+        else:
+            clusters[best].append(idx)
+            index.extend(best, a1, b0, b1, b0 - a0)
+    return clusters
+
+
+class _ClusterIndex:
+    """The clusters of :func:`_indexed_clusters`: their A ends, B ranges and last
+    diagonals, an index of the B ranges and a heap of the A ends.
 
     A cluster ``c`` can take a seed ``[b0, b1]`` when ``c_b0 <= b1`` and
     ``b0 <= c_b1 + max_gap``: then the seed's range meets the range between
@@ -100,39 +118,38 @@ def _indexed_clusters(rows: list[list[int]], order: list[int], max_gap: int) -> 
     that range is found in a cell of the seed's range. Retired clusters are
     skipped and dropped from the cells they are met in.
     """
-    cell = max(max_gap, _MIN_CELL)
-    clusters: list[list[int]] = []
-    a_end: list[int] = []
-    b_start: list[int] = []
-    b_end: list[int] = []
-    last_diag: list[int] = []
-    alive: list[bool] = []
-    cell_lo: list[int] = []  # the cells a cluster is registered in: [cell_lo, cell_hi]
-    cell_hi: list[int] = []
-    cells: dict[int, list[int]] = {}
-    ends: list[tuple[int, int]] = []  # heap of (a_end when pushed, cluster)
 
-    def register(c: int, lo: int, hi: int) -> None:
-        for k in range(lo, hi + 1):
-            members = cells.get(k)
-            if members is None:
-                cells[k] = [c]
-            else:
-                members.append(c)
+    def __init__(self, max_gap: int) -> None:
+        self.max_gap = max_gap
+        self.cell = max(max_gap, _MIN_CELL)
+        self.a_end: list[int] = []
+        self.b_start: list[int] = []
+        self.b_end: list[int] = []
+        self.last_diag: list[int] = []
+        self.alive: list[bool] = []
+        self.cell_lo: list[int] = []  # a cluster is registered in cells [cell_lo, cell_hi]
+        self.cell_hi: list[int] = []
+        self.cells: dict[int, list[int]] = {}
+        self.ends: list[tuple[int, int]] = []  # heap of (a_end when pushed, cluster)
 
-    for idx in order:
-        a0, a1, b0, b1 = rows[idx]
-        diag = b0 - a0
-        limit = a0 - max_gap  # a cluster ending before this is retired for good
+    def retire_before(self, limit: int) -> None:
+        """Retire, for good, the clusters whose A end is before ``limit``."""
+        ends, a_end = self.ends, self.a_end
         while ends and ends[0][0] < limit:
             end, c = heapq.heappop(ends)
-            if a_end[c] != end:
+            if a_end[c] != end:  # it grew since: back in the heap with its end now
                 heapq.heappush(ends, (a_end[c], c))
             else:
-                alive[c] = False
-        best = -1
-        best_dist = max_gap + 1
-        for k in range(min(b0, b1) // cell, max(b0, b1) // cell + 1):
+                self.alive[c] = False
+
+    def nearest(self, b0: int, b1: int, diag: int) -> int:
+        """The live cluster that can take a seed ``[b0, b1]`` of diagonal ``diag``
+        with the nearest diagonal, at most ``max_gap`` away (the lowest-numbered
+        on a tie); -1 if none."""
+        max_gap, alive, cells = self.max_gap, self.alive, self.cells
+        b_start, b_end, last_diag = self.b_start, self.b_end, self.last_diag
+        best, best_dist = -1, max_gap + 1
+        for k in range(min(b0, b1) // self.cell, max(b0, b1) // self.cell + 1):
             members = cells.get(k)
             if not members:
                 continue
@@ -148,31 +165,45 @@ def _indexed_clusters(rows: list[list[int]], order: list[int], max_gap: int) -> 
                     best, best_dist = c, dist
             if retired:
                 cells[k] = [c for c in members if alive[c]]
-        if best < 0:
-            c = len(clusters)
-            clusters.append([idx])
-            a_end.append(a1)
-            b_start.append(b0)
-            b_end.append(b1)
-            last_diag.append(diag)
-            alive.append(True)
-            lo, hi = sorted((b0 // cell, (b1 + max_gap) // cell))
-            cell_lo.append(lo)
-            cell_hi.append(hi)
-            register(c, lo, hi)
-            heapq.heappush(ends, (a1, c))
-        else:
-            c = best
-            clusters[c].append(idx)
-            a_end[c] = max(a_end[c], a1)
-            b_start[c] = min(b_start[c], b0)
-            b_end[c] = max(b_end[c], b1)
-            last_diag[c] = diag
-            lo, hi = sorted((b_start[c] // cell, (b_end[c] + max_gap) // cell))
-            if lo < cell_lo[c]:
-                register(c, lo, cell_lo[c] - 1)
-                cell_lo[c] = lo
-            if hi > cell_hi[c]:
-                register(c, cell_hi[c] + 1, hi)
-                cell_hi[c] = hi
-    return clusters
+        return best
+
+    def add(self, a1: int, b0: int, b1: int, diag: int) -> None:
+        """A new cluster of one seed."""
+        c = len(self.a_end)
+        self.a_end.append(a1)
+        self.b_start.append(b0)
+        self.b_end.append(b1)
+        self.last_diag.append(diag)
+        self.alive.append(True)
+        lo, hi = self._cells_of(c)
+        self.cell_lo.append(lo)
+        self.cell_hi.append(hi)
+        self._register(c, lo, hi)
+        heapq.heappush(self.ends, (a1, c))
+
+    def extend(self, c: int, a1: int, b0: int, b1: int, diag: int) -> None:
+        """Cluster ``c`` takes a seed."""
+        self.a_end[c] = max(self.a_end[c], a1)
+        self.b_start[c] = min(self.b_start[c], b0)
+        self.b_end[c] = max(self.b_end[c], b1)
+        self.last_diag[c] = diag
+        lo, hi = self._cells_of(c)
+        if lo < self.cell_lo[c]:
+            self._register(c, lo, self.cell_lo[c] - 1)
+            self.cell_lo[c] = lo
+        if hi > self.cell_hi[c]:
+            self._register(c, self.cell_hi[c] + 1, hi)
+            self.cell_hi[c] = hi
+
+    def _cells_of(self, c: int) -> tuple[int, int]:
+        """First and last cell between ``b_start`` and ``b_end + max_gap`` of ``c``."""
+        x, y = self.b_start[c] // self.cell, (self.b_end[c] + self.max_gap) // self.cell
+        return (x, y) if x <= y else (y, x)
+
+    def _register(self, c: int, lo: int, hi: int) -> None:
+        for k in range(lo, hi + 1):
+            members = self.cells.get(k)
+            if members is None:
+                self.cells[k] = [c]
+            else:
+                members.append(c)
