@@ -300,7 +300,7 @@ def test_words_are_jiebas_words_of_the_whole_document():
     assert [t[0] for t in tokens[1:]] == [t[1] for t in tokens[:-1]]
 
 
-def test_compiled_router_gives_jiebas_route_and_leaves_ascii_blocks_to_it() -> None:
+def test_compiled_router_gives_jiebas_route_with_ascii_runs_split_back() -> None:
     jieba_words.load_jieba(compiled=True)
     jb = jieba_words.jieba_state()
     assert jb.compiled_cut is not None, "rjieba is a dependency and passed its check"
@@ -310,12 +310,23 @@ def test_compiled_router_gives_jiebas_route_and_leaves_ascii_blocks_to_it() -> N
         "氢氘氚锗铟碲铋钋砹氡",
         "1000总吨以上的海上机动船舶",  # rjieba's cut joins 1000; jieba's route does not
         "A股市场3D打印",
+        "IC卡和IP电话x86_64及C++语言",
+        "第12条第3.5款",
     ]
     for block in blocks:
         assert jieba_words.route_words(block) == jieba_words._route_words(
             block, jieba_words._route(block, jb)
         )
     assert jieba_words.route_words("1000米")[:4] == ["1", "0", "0", "0"]
+
+
+def test_dictionary_has_no_word_of_ascii_letters_and_digits_only() -> None:
+    """What splitting the compiled router's joined ASCII runs back relies on."""
+    import re
+
+    jb = jieba_words.jieba_state()
+    ascii_run = re.compile("[a-zA-Z0-9]{2,}")
+    assert not [w for w, f in jb.freq.items() if f and ascii_run.fullmatch(w)]
 
 
 def test_compiled_router_that_disagrees_with_jieba_is_not_used(monkeypatch) -> None:

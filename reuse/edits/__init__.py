@@ -26,16 +26,16 @@ Steps (all counts are in characters, i.e. Unicode code points):
    edit is cut there), each block once per process (LRU cache keyed by the
    block's text, which recurs across the matches of a document and across
    reused text). A block's words follow jieba's most probable route through
-   its word graph (no HMM); for a block of Han characters that route comes
-   from jieba-rs (``rjieba``, the same dictionary and route, compiled) once
-   it has given jieba's own route on a built-in sample in the process
+   its word graph (no HMM); that route comes from jieba-rs (``rjieba``, the
+   same dictionary and route, compiled) once it has given jieba's own route
+   on a built-in sample in the process
    (:func:`reuse.edits.jieba_words.route_words`). jieba's HMM (its
    unknown-word recogniser, a Viterbi search over ~250 POS states per
    character, :mod:`reuse.edits.pos_hmm`) runs only on the runs of unknown
-   characters that overlap the edit widened by ``HOT_MARGIN`` (2) characters, each run once per
-   process; elsewhere unknown characters stay one-character words with
-   their dictionary tags. Characters between
-   blocks (punctuation, spaces) are one-character words tagged ``x``. If the
+   characters that overlap the edit widened by ``HOT_MARGIN`` (2) characters,
+   each run once per process; elsewhere unknown characters stay one-character
+   words with their dictionary tags. Characters between blocks (punctuation,
+   spaces) are one-character words tagged ``x``. If the
    first (last) changed character of a side lies inside a word, the edit
    grows to the left (right) by ``k`` characters on BOTH sides: the ``k``
    characters next to an edit are equal in A and B (they belong to the equal
@@ -115,7 +115,8 @@ jieba's ``x``. For a page number, caption or byline they are the tags of the
 whole one-sided text, segmented on its own.
 """
 
-from reuse.edits.jieba_words import load_jieba, load_prefix_dictionary
+from reuse.edits.jieba_load import load_prefix_dictionary
+from reuse.edits.jieba_words import load_jieba
 from reuse.edits.model import CATEGORIES, Edit, MatchSide
 from reuse.edits.typed import typed_edits
 

@@ -4,23 +4,16 @@ a block, and jieba's HMM only on the unknown runs near an edit."""
 
 from __future__ import annotations
 
-import importlib
-import io
 import logging
-import marshal
 import math
-import os
 import re
-import sys
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import islice
 from types import ModuleType
 
+from reuse.edits.jieba_load import import_jieba, import_posseg, load_prefix_dictionary
 from reuse.edits.model import Token
 from reuse.edits.pos_hmm import hmm_tokens
-from reuse.text.cache_file import cached, file_key
 
 log = logging.getLogger("reuse")
 
@@ -54,91 +47,8 @@ class _Jieba:
         self.freq: dict[str, int] = self.dt.tokenizer.FREQ
         self.tags: dict[str, str] = self.dt.word_tag_tab
         self.logtotal = math.log(self.dt.tokenizer.total)
-        self.compiled_cut: Callable[[str, bool], list[str]] | None = None
+        self.compiled_cut: Callable[[str], list[str]] | None = None
         self.compiled_checked = False
-
-
-def import_jieba() -> ModuleType:
-    """``import jieba``, without the ``pkg_resources`` it imports only to open its
-    own data files (~0.15 s of a process's start; jieba then opens them by path)."""
-    if "jieba" in sys.modules:
-        return sys.modules["jieba"]
-    blocked = "pkg_resources" not in sys.modules
-    if blocked:
-        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import fails at once
-    try:
-        import jieba
-    finally:
-        if blocked:
-            del sys.modules["pkg_resources"]
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def import_posseg(jieba: ModuleType) -> ModuleType:
-    """``import jieba.posseg``, its part-of-speech table read from a cache file.
-
-    Importing ``jieba.posseg`` builds ``word_tag_tab`` (word -> tag, 349,046
-    entries) by parsing jieba's dictionary line by line, ~0.3 s. For the
-    default dictionary the import here hands it an empty file instead and
-    sets the table from :func:`reuse.text.cache_file.cached`, keyed on the
-    dictionary file's path, size and time; the table is the same.
-    """
-    if "jieba.posseg" in sys.modules:
-        return sys.modules["jieba.posseg"]
-    dt = jieba.dt
-    dict_path = os.path.join(os.path.dirname(str(jieba.__file__)), jieba.DEFAULT_DICT_NAME)
-    if dt.dictionary != jieba.DEFAULT_DICT or not os.path.isfile(dict_path):
-        return importlib.import_module("jieba.posseg")
-    key = f"{file_key(dict_path)}:{jieba.__version__}"
-    dt.get_dict_file = lambda: io.BytesIO()  # an instance attribute, for the import only
-    try:
-        posseg = importlib.import_module("jieba.posseg")
-    finally:
-        del dt.get_dict_file
-
-    def read_tags() -> dict[str, str]:
-        posseg.dt.load_word_tag(dt.get_dict_file())  # jieba's own parser
-        return dict(posseg.dt.word_tag_tab)
-
-    posseg.dt.word_tag_tab = cached("jieba-tags", key, read_tags, _tags_ok)
-    return posseg
-
-
-def _tags_ok(value: object) -> bool:
-    """A cached tag table: a non-empty dict of strings."""
-    return (
-        isinstance(value, dict)
-        and bool(value)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in islice(value.items(), 100))
-    )
-
-
-def load_prefix_dictionary(tokenizer: object) -> None:
-    """``tokenizer.initialize()`` (a ``jieba.Tokenizer``), its cache read in one piece.
-
-    jieba keeps its prefix dictionary (~500,000 words and prefixes with their
-    counts) in a marshal file, ``jieba.cache`` in the temporary directory,
-    and reads it with ``marshal.load(file)``, which asks the file object for
-    a few bytes per value: ~1.2 s here, against ~0.2 s for ``marshal.loads``
-    of the file's bytes. For the default dictionary and cache file (jieba
-    does not check that cache's age either) this reads those bytes itself and
-    sets the same ``FREQ`` and ``total``; otherwise (no cache yet, another
-    dictionary or cache file, an unreadable cache) jieba initialises as usual.
-    """
-    t = tokenizer
-    if not t.initialized and t.dictionary is None and not t.cache_file:  # type: ignore[attr-defined]
-        path = os.path.join(t.tmp_dir or tempfile.gettempdir(), "jieba.cache")  # type: ignore[attr-defined]
-        try:
-            with open(path, "rb") as fh:
-                freq, total = marshal.loads(fh.read())
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-        else:
-            if isinstance(freq, dict) and freq and isinstance(total, int):
-                with t.lock:  # type: ignore[attr-defined]
-                    t.FREQ, t.total, t.initialized = freq, total, True  # type: ignore[attr-defined]
-    t.initialize()  # type: ignore[attr-defined]
 
 
 _JIEBA: _Jieba | None = None
@@ -162,19 +72,22 @@ def load_jieba(compiled: bool = True) -> None:
         jb.compiled_checked = True
 
 
-def _compiled_cut(jb: _Jieba, jieba: ModuleType) -> Callable[[str, bool], list[str]] | None:
-    """``rjieba.cut`` (jieba-rs, compiled), where it routes Han text exactly as
-    :func:`_route` does; ``None`` where it may not.
+def _compiled_cut(jb: _Jieba, jieba: ModuleType) -> Callable[[str], list[str]] | None:
+    """A router built on ``rjieba.cut`` (jieba-rs, compiled) that gives the
+    words of :func:`_route` for a block; ``None`` where it may not.
 
     jieba-rs is jieba's algorithm (the same prefix dictionary, word graph and
     log-probability route) on the same ``dict.txt``, ~5x faster. Its ``cut``
-    without the HMM joins runs of single ASCII letters and digits into one
-    word, so it is used for blocks of Han characters only, with jieba's
-    default dictionary only, and only after it gave the same words as
-    :func:`_route` for every Han block of a built-in sample (and of
-    ``reuse/boilerplate.list``) in this process. On cn_laws_regs it gave
-    the same words for all 283,585 distinct Han blocks of a third of the
-    corpus.
+    without the HMM joins each run of one-character words that are ASCII
+    letters or digits into one word (as jieba's own ``cut(..., HMM=False)``
+    does); jieba's dictionary holds no word of two or more ASCII letters and
+    digits only, so such a word is one of those runs and is split back into
+    characters. It is used with jieba's default dictionary only, and only
+    after it gave the same words as :func:`_route` for every block of a
+    built-in sample (and of ``reuse/boilerplate.list``) in this process. On
+    cn_laws_regs it gave the same words for all 283,585 distinct Han blocks
+    of a third of the corpus and all 27,187 distinct blocks with ASCII
+    characters of the whole corpus.
     """
     if jb.dt.tokenizer.dictionary != jieba.DEFAULT_DICT:
         return None
@@ -183,15 +96,28 @@ def _compiled_cut(jb: _Jieba, jieba: ModuleType) -> Callable[[str, bool], list[s
     except ImportError:  # pragma: no cover - a dependency; a platform without its wheel
         return None
     cut: Callable[[str, bool], list[str]] = rjieba.cut
+
+    def route(block: str) -> list[str]:
+        words = cut(block, False)
+        if _HAN_RE.fullmatch(block):
+            return words
+        out: list[str] = []
+        for word in words:
+            if len(word) > 1 and _ASCII_RUN_RE.fullmatch(word):
+                out.extend(word)
+            else:
+                out.append(word)
+        return out
+
     for block in _sample_blocks():
-        if cut(block, False) != _route_words(block, _route(block, jb)):
+        if route(block) != _route_words(block, _route(block, jb)):
             log.debug("rjieba routes %r differently from jieba: not used", block)
             return None
-    return cut
+    return route
 
 
 def _sample_blocks() -> list[str]:
-    """Han blocks of :data:`_ROUTE_SAMPLE` and of the shipped boilerplate list."""
+    """Blocks of :data:`_ROUTE_SAMPLE` and of the shipped boilerplate list."""
     from reuse.config.detection import DEFAULT_LIST_PATH
 
     try:
@@ -199,12 +125,12 @@ def _sample_blocks() -> list[str]:
             listed = fh.read()
     except OSError:  # pragma: no cover - package data
         listed = ""
-    return _HAN_RE.findall(_ROUTE_SAMPLE + "\n" + listed)
+    return BLOCK_RE.findall(_ROUTE_SAMPLE + "\n" + listed)
 
 
-#: Text whose Han blocks check the compiled router (:func:`_compiled_cut`):
-#: formulas, clauses, names, dates in words, and runs of characters jieba's
-#: dictionary does not hold as words.
+#: Text whose blocks check the compiled router (:func:`_compiled_cut`):
+#: formulas, clauses, names, dates, numbers and codes, the dictionary's words
+#: with ASCII characters, and runs of characters it does not hold as words.
 _ROUTE_SAMPLE = (
     "第一条为了规范地方立法活动，根据《中华人民共和国立法法》和有关法律，结合本市实际，制定本条例。"
     "二〇一四年二月二十五日上海市第十四届人民代表大会常务委员会第十一次会议通过。"
@@ -214,9 +140,13 @@ _ROUTE_SAMPLE = (
     "保持社会和谐稳定。各位代表：现在，我代表市人民政府，向大会报告工作，请予审议，并请市政协委员提出意见。"
     "郑州市金水区历下区张伟同志李晓明副市长在会上讲话。新华社北京电记者王小丫摄影报道。"
     "氢氘氚锗铟碲铋钋砹氡钫镭锕钍镤铀镎钚镅锔锫锎锿镄钔锘铹"
+    "第3条、第12条；1000总吨以上的海上机动船舶；A股市场3D打印；C++语言；AT&T公司；B超检查；"
+    "IC卡和IP电话；5G网络；GB/T2260-2007；3.5%；No.12；2024年3月5日；x86_64；K歌之王"
 )
 #: A run of the Han characters of jieba's blocks (``_BLOCK_CLASS``).
 _HAN_RE = re.compile(r"[\u4e00-\u9fd5]+")
+#: A word of ASCII letters and digits only.
+_ASCII_RUN_RE = re.compile(r"[a-zA-Z0-9]+")
 
 
 def _route_words(block: str, route: list[int]) -> list[str]:
@@ -231,11 +161,11 @@ def _route_words(block: str, route: list[int]) -> list[str]:
 
 def route_words(block: str) -> list[str]:
     """The words of ``block`` on jieba's most probable route (no HMM): the
-    compiled router's for a Han block where it is exact (:func:`_compiled_cut`),
-    else :func:`_route`'s."""
+    compiled router's where it is exact (:func:`_compiled_cut`), else
+    :func:`_route`'s."""
     jb = jieba_state()
-    if jb.compiled_cut is not None and _HAN_RE.fullmatch(block):
-        return jb.compiled_cut(block, False)
+    if jb.compiled_cut is not None:
+        return jb.compiled_cut(block)
     return _route_words(block, _route(block, jb))
 
 
