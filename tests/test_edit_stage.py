@@ -27,3 +27,43 @@ def test_interleaved_runs_examples() -> None:
     assert interleaved_runs(6, 3) == [0, 2, 4, 1, 3, 5]
     assert interleaved_runs(3, 8) == [0, 1, 2]
     assert interleaved_runs(4, 1) == [0, 1, 2, 3]
+
+
+def test_edits_read_the_texts_the_alignment_held(seed_dir, tmp_path, monkeypatch) -> None:
+    """A scan types its edits from the normalised texts the alignment held (none
+    normalised again), and they are the edits typed from texts normalised anew."""
+    import duckdb
+
+    from reuse import Config, scan
+    from reuse.engine import edit_stage
+
+    normalised: list[int] = []
+    real = edit_stage.normalise_documents
+
+    def counting(texts, ids, workers, timeout):
+        normalised.extend(ids)
+        return real(texts, ids, workers, timeout)
+
+    monkeypatch.setattr(edit_stage, "normalise_documents", counting)
+    config = Config.load(overrides={"scan.workers": 1})
+    db = tmp_path / "held.duckdb"
+    scan([seed_dir], db, config)
+    assert normalised == []
+
+    def edits(path):
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.execute("SELECT * EXCLUDE (match_id) FROM edits ORDER BY ALL").fetchall()
+
+    typed = edits(db)
+    assert typed  # the seeds' pair 000/004 has edits
+    fresh = tmp_path / "fresh.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM edits")
+        con.execute("UPDATE matches SET n_edits = NULL WHERE n_edits IS NOT NULL")
+    from reuse.store.database import Store
+
+    with Store(db) as store:
+        edit_stage.derive_edits(store, config)
+    assert normalised  # nothing held: normalised here
+    assert edits(db) == typed
+    assert not fresh.exists()

@@ -63,8 +63,9 @@ class ScanConfig:
             (0 = every available CPU, 1 = in process).
         batch_documents: documents per store transaction.
         text_budget_chars: normalised texts held in memory at once while
-            aligning, in characters (~10 bytes each with the offset map);
-            document pairs are aligned in windows whose documents fit it.
+            aligning and typing edits, in characters (~10 bytes each with the
+            offset map); document pairs are aligned, and matches typed, in
+            windows whose documents fit it.
         candidate_budget_pairs: candidate passage pairs made and held at once
             (an upper estimate; ~60 bytes each while they are sorted and
             aligned); the corpus's pairs are made and aligned in blocks of

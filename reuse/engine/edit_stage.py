@@ -58,9 +58,17 @@ class EditState:
     texts: dict[int, str]
 
 
-def derive_edits(store: Store, config: Config, progress: Progress | None = None) -> int:
+def derive_edits(
+    store: Store,
+    config: Config,
+    progress: Progress | None = None,
+    norms: dict[int, NormalisedText] | None = None,
+) -> int:
     """Compute and store the typed edits of every live aligned match that has none
-    yet (see the module docstring). Returns the number of matches processed."""
+    yet (see the module docstring). ``norms``: normalised texts at hand, by
+    document (those the alignment held), not normalised again; the first
+    window of matches takes what it needs and ``norms`` is emptied after it.
+    Returns the number of matches processed."""
     todo = store.matches_without_edits()
     if not todo:
         return 0
@@ -72,11 +80,13 @@ def derive_edits(store: Store, config: Config, progress: Progress | None = None)
     lengths = store.normalised_lengths()
     timeout = config.scan.task_timeout_seconds
     done = 0
+    held = norms if norms is not None else {}
     for window in _edit_windows(todo, lengths, config.scan.text_budget_chars):
-        for committed in _type_window(store, window, workers, timeout):
+        for committed in _type_window(store, window, workers, timeout, held):
             done += committed
             if progress:
                 progress("edits", done, len(todo))
+        held.clear()  # the first window took what it needs: the budget bounds the rest
     return done
 
 
@@ -90,13 +100,20 @@ def _edit_windows(
 
 
 def _type_window(
-    store: Store, window: list[MatchToType], workers: int, timeout: float
+    store: Store,
+    window: list[MatchToType],
+    workers: int,
+    timeout: float,
+    held: dict[int, NormalisedText],
 ) -> Iterator[int]:
-    """Compute and commit the edits of one window's matches; yields the matches
-    of each batch as it is committed."""
+    """Compute and commit the edits of one window's matches (the normalised texts
+    of ``held`` used as they are); yields the matches of each batch as it is
+    committed."""
     needed = sorted({r.doc_a for r in window} | {r.doc_b for r in window})
     texts = store.document_texts(needed)
-    norms = normalise_documents(texts, needed, workers, timeout)
+    missing = [d for d in needed if d not in held]
+    norms = normalise_documents(texts, missing, workers, timeout)
+    norms.update((d, held[d]) for d in needed if d in held)
     # Tasks of EDIT_TASK_MATCHES matches, or fewer when the window is small,
     # so that it still makes 4 tasks a worker (a map of fewer than 4 tasks
     # runs in this process: 1,088 matches were 3 tasks and one core).

@@ -24,6 +24,7 @@ from reuse.engine.edit_stage import derive_edits
 from reuse.engine.labels import label_matches
 from reuse.engine.result import Progress, ScanResult, record_scan
 from reuse.store.database import Store
+from reuse.text.normalise import NormalisedText
 
 __all__ = ["finish_scan"]
 
@@ -36,9 +37,10 @@ def finish_scan(
     result: ScanResult,
     timers: Timers,
     progress: Progress | None = None,
+    norms: dict[int, NormalisedText] | None = None,
 ) -> None:
     """The derived stages (templates, typed edits, shares, groups), the counts,
-    and the scan's record."""
+    and the scan's record; ``norms``: normalised texts at hand, by document."""
     if store.is_stale("labels_stale"):
         with timers("templates"):
             stats = label_matches(store, config)
@@ -51,7 +53,9 @@ def finish_scan(
         )
     if config.scan.edits:
         with timers("edits"):
-            result.n_edited = derive_edits(store, config, progress)
+            result.n_edited = derive_edits(store, config, progress, norms)
+    if norms:
+        norms.clear()  # not needed beyond the typed edits
     if store.is_stale("shares_stale"):
         with timers("shares"):
             store.write_shares()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +28,7 @@ from reuse.engine.result import Progress
 from reuse.engine.texts import HeldTexts
 from reuse.engine.workers import resolve_workers
 from reuse.store.database import Store
+from reuse.text.normalise import NormalisedText
 
 log = logging.getLogger("reuse")
 
@@ -44,6 +45,9 @@ class MatchSet:
             rows are replaced by ``rows``) or no longer planned (removed).
         plans: ``(doc_a, doc_b, pass, signature)`` of every planned pair.
         n_candidates: candidate passage pairs of both passes.
+        n_aligned_pairs: document pairs aligned.
+        norms: the normalised texts the alignment held last, by document (the
+            typed edits read them again).
     """
 
     rows: pa.Table
@@ -51,6 +55,7 @@ class MatchSet:
     plans: pa.Table
     n_candidates: int = 0
     n_aligned_pairs: int = 0
+    norms: dict[int, NormalisedText] = field(default_factory=dict)
 
 
 def find_matches(
@@ -68,7 +73,13 @@ def find_matches(
     with timers("candidates"):
         corpus = Corpus.load(store, b)
         stored = {p: store.pair_plans(p) for p in (1, 2)}
-    texts = HeldTexts(store, workers, config.scan.task_timeout_seconds, store.normalised_lengths())
+    texts = HeldTexts(
+        store,
+        workers,
+        config.scan.task_timeout_seconds,
+        store.normalised_lengths(),
+        config.scan.text_budget_chars,
+    )
     aligner = Aligner(texts, dict(zip(corpus.ids, corpus.paths)), config, timers, progress)
     dirty = np.fromiter(sorted(dirty_docs), dtype=np.int64, count=len(dirty_docs))
     out = _Collector(align)
@@ -82,6 +93,7 @@ def find_matches(
         _run_pass(unit, stored[unit.pass_no], dirty, out, aligner)
     result = out.result(stored, aligner.rows.table())
     result.n_candidates = stats.candidates
+    result.norms = texts.norms
     log.info(
         "candidates: %d passages, %d fingerprints, template threshold %d documents; "
         "%d candidate passage pairs (%d blocks)",

@@ -134,7 +134,7 @@ def _run_stages(run: ScanRun, targets: list[str]) -> None:
     renamed = index_documents(run, listing, known, vanished, listed)
     gone = _delete_vanished(run, vanished, renamed)
     _match(run, bool(gone or renamed))
-    finish_scan(run.store, run.config, run.result, run.timers, run.progress)
+    finish_scan(run.store, run.config, run.result, run.timers, run.progress, run.norms)
 
 
 def _check_detection_parameters(run: ScanRun) -> None:
@@ -171,3 +171,4 @@ def _match(run: ScanRun, removed: bool) -> None:
         found = find_matches(store, run.config, dirty, run.timers, run.progress)
         result.n_candidates += found.n_candidates
         store_matches(store, run.config, found, dirty, result.scan_id, run.timers)
+        run.norms = found.norms

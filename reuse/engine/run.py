@@ -16,6 +16,7 @@ from reuse.engine.result import Progress, ScanResult
 from reuse.errors import DocumentError
 from reuse.ingest.paths import escape_path
 from reuse.store.database import Store
+from reuse.text.normalise import NormalisedText
 
 __all__ = ["ScanRun"]
 
@@ -24,13 +25,16 @@ log = logging.getLogger("reuse")
 
 @dataclass
 class ScanRun:
-    """A scan in progress: its store, configuration, result, timers and progress."""
+    """A scan in progress: its store, configuration, result, timers and progress,
+    and the normalised texts the alignment held last (by document), which the
+    typed edits read again."""
 
     store: Store
     config: Config
     result: ScanResult
     timers: Timers = field(default_factory=Timers)
     progress: Progress | None = None
+    norms: dict[int, NormalisedText] = field(default_factory=dict)
 
     def reject(self, err: DocumentError) -> None:
         """A file that cannot be scanned: logged, kept in the result, and an ``errors`` row."""

@@ -52,6 +52,9 @@ class HeldTexts:
         store: where the texts are read.
         workers, timeout: the processes that normalise them, and the seconds a task may take.
         lengths: every document's normalised length (characters), for the windows.
+        budget: characters of the texts held at once, at most (unless one
+            window needs more): texts a window does not need are kept while
+            they fit, for the next window, the next pass and the typed edits.
         norms: the texts held now, by document.
         keys: the held texts in the keys of ``alphabet`` (see :meth:`hold`).
         units: the held texts' units counted (for the alignment's length filter).
@@ -62,15 +65,19 @@ class HeldTexts:
     workers: int
     timeout: float
     lengths: dict[int, int]
+    budget: int
     norms: dict[int, NormalisedText] = field(default_factory=dict)
     keys: dict[int, str] = field(default_factory=dict)
     units: dict[int, UnitCounts] = field(default_factory=dict)
     alphabet: Alphabet | None = None
 
     def hold(self, needed: set[int]) -> None:
-        """Keep exactly the texts of ``needed`` (loading and normalising the missing)."""
-        for d in [d for d in self.norms if d not in needed]:
-            del self.norms[d], self.keys[d], self.units[d]
+        """Hold the texts of ``needed`` (loading and normalising the missing); the
+        others held are let go when all would exceed the budget."""
+        held = sum(self.lengths.get(d, 0) for d in self.norms.keys() | needed)
+        if held > self.budget:
+            for d in [d for d in self.norms if d not in needed]:
+                del self.norms[d], self.keys[d], self.units[d]
         missing = sorted(needed - self.norms.keys())
         texts = self.store.document_texts(missing)
         self.norms.update(normalise_documents(texts, missing, self.workers, self.timeout))
