@@ -33,19 +33,31 @@ __all__ = [
 #: where a sequential scan takes 0.05 s (DuckDB 2.0).
 CONNECTION_SETTINGS = ("SET index_scan_max_count = 0",)
 
+#: Settings of a connection that writes (the scan's). DuckDB folds its
+#: write-ahead log into the file (a checkpoint) at a commit that finds the log
+#: over ``checkpoint_threshold`` (16 MB by default); a scan commits every
+#: ``scan.batch_documents`` documents, and each checkpoint rewrites the blocks
+#: changed since the last. At 1 GB, a scan of cn_laws_regs (18 M characters,
+#: a 250 MB database) checkpoints once, when it closes the file: its store
+#: stage took 5.1 s instead of 9.9 s, the scan 57.6 s instead of 67.6 s, the
+#: main process's peak memory was no larger, and the database is the same.
+#: A killed scan's log is replayed when the next scan opens the file.
+WRITER_SETTINGS = ("SET checkpoint_threshold = '1GB'",)
+
 
 def connect(
     path: str, read_only: bool = False, config: dict | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to ``path`` with :data:`CONNECTION_SETTINGS` applied
-    (``config``: DuckDB settings given when it opens).
+    """A DuckDB connection to ``path`` with :data:`CONNECTION_SETTINGS` applied,
+    and :data:`WRITER_SETTINGS` unless ``read_only`` (``config``: DuckDB
+    settings given when it opens).
 
     Use the same settings in your own sessions: ``duckdb FILE -cmd "SET index_scan_max_count = 0"``.
     """
     con = duckdb.connect(path, read_only=read_only, config=dict(config or {}))
     locked = con.execute("SELECT current_setting('lock_configuration')").fetchall()
     if not locked[0][0]:  # (a locked instance was set up by whoever locked it)
-        for statement in CONNECTION_SETTINGS:
+        for statement in CONNECTION_SETTINGS + (() if read_only else WRITER_SETTINGS):
             con.execute(statement)
     return con
 
