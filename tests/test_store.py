@@ -187,3 +187,27 @@ def test_connections_never_fetch_document_texts_through_the_index(tmp_path: Path
     plain = duckdb.connect(str(db), read_only=True)  # what the setting prevents
     assert "Index Scan" in plain.execute(query).fetchall()[0][1]
     plain.close()
+
+
+def test_match_keys_are_the_sql_definition(tmp_path: Path) -> None:
+    """The keys the store fills in Python are :data:`MATCH_KEY_SQL`'s, also for
+    characters outside the BMP, combining marks and line breaks."""
+    from reuse import Config, scan
+    from reuse.store import schema
+
+    shared = (
+        "各区要坚持𠀀𠀁创新驱动发展战略，加快建设现代化产业体系，推动数字经济和实体经济深度融合，"
+        "e\u0301培育壮大新兴产业和未来产业，\r\n巩固提升传统优势产业🙂，持续优化营商环境。"
+    ) * 2
+    (tmp_path / "a.txt").write_text("甲方开头。" + shared + "甲方结尾。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("乙方的开头不同。\n" + shared + "乙方结尾。", encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    scan([tmp_path / "a.txt", tmp_path / "b.txt"], db, Config.load(overrides={"scan.workers": 1}))
+    con = connect(str(db), read_only=True)
+    rows = con.execute(
+        f"SELECT m.match_key, {schema.MATCH_KEY_SQL} FROM matches m "
+        "JOIN documents da ON da.doc_id = m.doc_a JOIN documents db ON db.doc_id = m.doc_b"
+    ).fetchall()
+    con.close()
+    assert rows
+    assert all(key == expected for key, expected in rows)

@@ -10,6 +10,7 @@ replaced with them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,6 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from reuse.store import schema
 from reuse.store.connection import Connected, registered, transaction
 from reuse.store.meta import GROUPS_STALE, LABELS_STALE, SHARES_STALE, mark_stale
 from reuse.store.scans import add_counts
@@ -291,7 +291,7 @@ def _add_new(con: duckdb.DuckDBPyConnection, scan_id: int) -> int:
         """,
         [base, scan_id],
     ).fetchone()
-    con.execute(schema.FILL_MATCH_KEYS)
+    fill_match_keys(con)
     con.execute(
         "INSERT INTO meta SELECT 'max_match_id', "
         "CAST(coalesce(max(match_id), 0) AS VARCHAR) "
@@ -299,6 +299,39 @@ def _add_new(con: duckdb.DuckDBPyConnection, scan_id: int) -> int:
         "CAST(meta.value AS BIGINT), CAST(excluded.value AS BIGINT))::VARCHAR"
     )
     return int(added[0]) if added else 0
+
+
+def fill_match_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill ``matches.match_key`` where it is NULL: :data:`reuse.store.schema.MATCH_KEY_SQL`
+    computed here, ``md5`` of both document ids and both passages' original
+    text joined by ``chr(31)`` (the same keys; 209,819 new matches of a
+    cn_laws_regs scan: 1.4 s, where DuckDB's ``substr``, which walks the
+    UTF-8 text up to the offset, took 2.9 s)."""
+    rows = con.execute(
+        "SELECT match_id, doc_a, a_start, a_end, doc_b, b_start, b_end FROM matches "
+        "WHERE match_key IS NULL"
+    ).fetchall()
+    if not rows:
+        return
+    docs = sorted({r[1] for r in rows} | {r[4] for r in rows})
+    texts = dict(
+        con.execute(
+            "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))", [docs]
+        ).fetchall()
+    )
+    ids, keys = [], []
+    for match_id, doc_a, a0, a1, doc_b, b0, b1 in rows:
+        if doc_a not in texts or doc_b not in texts:  # (as the SQL join: no key)
+            continue
+        text = f"{doc_a}\x1f{doc_b}\x1f{texts[doc_a][a0:a1]}\x1f{texts[doc_b][b0:b1]}"
+        ids.append(match_id)
+        keys.append(hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest())
+    table = pa.table({"match_id": pa.array(ids, pa.int64()), "match_key": pa.array(keys)})
+    with registered(con, new_keys=table):
+        con.execute(
+            "UPDATE matches m SET match_key = k.match_key FROM new_keys k "
+            "WHERE m.match_id = k.match_id"
+        )
 
 
 def _replace_plans(con: duckdb.DuckDBPyConnection, plans: pa.Table | None) -> None:
