@@ -83,12 +83,10 @@ def _regions(rows: list[dict], kind: str) -> list[Template]:
         by_rep[row["rep_doc"]].append(row)
     out: list[Template] = []
     for rep_doc in sorted(by_rep):
-        members = sorted(
-            by_rep[rep_doc], key=lambda r: (_sides(r)[0].norm_start, _sides(r)[0].norm_end)
-        )
+        sided = [(_sides(row), row) for row in by_rep[rep_doc]]
+        sided.sort(key=lambda x: (x[0][0].norm_start, x[0][0].norm_end))
         current: Template | None = None
-        for row in members:
-            rep, member = _sides(row)
+        for (rep, member), row in sided:
             joins = current is not None and (
                 rep.norm_start < current.rep_norm[1]
                 if kind == "template"
