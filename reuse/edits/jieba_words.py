@@ -13,7 +13,7 @@ from types import ModuleType
 
 from reuse.edits.jieba_load import import_jieba, import_posseg, load_prefix_dictionary
 from reuse.edits.model import Token
-from reuse.edits.pos_hmm import hmm_tokens
+from reuse.edits.pos_hmm import HAN_DETAIL_RE, hmm_tokens, other_words
 
 log = logging.getLogger("reuse")
 
@@ -28,10 +28,6 @@ _HMM_CACHE_SIZE = 1 << 14
 _BLOCK_CLASS = r"\u4e00-\u9fd5a-zA-Z0-9+#&._"
 BLOCK_RE = re.compile("[" + _BLOCK_CLASS + "]+")
 UP_TO_LAST_NON_BLOCK_RE = re.compile(".*[^" + _BLOCK_CLASS + "]", re.S)
-_HAN_DETAIL_RE = re.compile(r"([\u4e00-\u9fd5]+)")
-_SKIP_DETAIL_RE = re.compile(r"([.0-9]+|[a-zA-Z0-9]+)")
-_NUM_START_RE = re.compile(r"[.0-9]")
-_ENG_START_RE = re.compile(r"[a-zA-Z0-9]")
 BLOCK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#&._")
 
 
@@ -220,7 +216,7 @@ def _block(block: str) -> tuple[tuple[Token, ...], list[int], tuple[tuple[int, i
             singles(s, e)
             return
         pos = s
-        for piece in _HAN_DETAIL_RE.split(buf):  # as jieba's __cut_detail
+        for piece in HAN_DETAIL_RE.split(buf):  # as jieba's __cut_detail
             if not piece:
                 continue
             end = pos + len(piece)
@@ -229,17 +225,9 @@ def _block(block: str) -> tuple[tuple[Token, ...], list[int], tuple[tuple[int, i
                     runs.append((s, e))
                 singles(pos, end)
             else:
-                for x in _SKIP_DETAIL_RE.split(piece):
-                    if x:
-                        tag = (
-                            "m"
-                            if _NUM_START_RE.match(x)
-                            else "eng"
-                            if _ENG_START_RE.match(x)
-                            else "x"
-                        )
-                        out.append((pos, pos + len(x), x, tag))
-                        pos += len(x)
+                for x, tag in other_words(piece):
+                    out.append((pos, pos + len(x), x, tag))
+                    pos += len(x)
             pos = end
 
     x, run = 0, -1

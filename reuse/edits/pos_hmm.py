@@ -28,11 +28,12 @@ from functools import lru_cache
 
 from reuse.edits.model import Token
 
-__all__ = ["hmm_tokens", "viterbi"]
+__all__ = ["HAN_DETAIL_RE", "hmm_tokens", "other_words", "viterbi"]
 
 _MIN_FLOAT = -3.14e100
 _NEG_INF = float("-inf")
-_HAN_DETAIL_RE = re.compile("([\u4e00-\u9fd5]+)")
+#: jieba.posseg's ``re_han_detail``: the Han pieces of a run of one-character words.
+HAN_DETAIL_RE = re.compile("([\u4e00-\u9fd5]+)")
 _SKIP_DETAIL_RE = re.compile(r"([.0-9]+|[a-zA-Z0-9]+)")
 _NUM_RE = re.compile(r"[.0-9]+")
 _ENG_RE = re.compile("[a-zA-Z0-9]+")
@@ -129,16 +130,24 @@ def _decode(piece: str, out: list[tuple[str, str]]) -> None:
 
 def _detail(buf: str, out: list[tuple[str, str]]) -> None:
     """jieba.posseg's ``__cut_detail``."""
-    for blk in _HAN_DETAIL_RE.split(buf):
+    for blk in HAN_DETAIL_RE.split(buf):
         if not blk:
             continue
-        if _HAN_DETAIL_RE.match(blk):
+        if HAN_DETAIL_RE.match(blk):
             _decode(blk, out)
         else:
-            for x in _SKIP_DETAIL_RE.split(blk):
-                if x:
-                    tag = "m" if _NUM_RE.match(x) else "eng" if _ENG_RE.match(x) else "x"
-                    out.append((x, tag))
+            out.extend(other_words(blk))
+
+
+def other_words(piece: str) -> list[tuple[str, str]]:
+    """jieba.posseg's ``__cut_detail`` of a piece without Han characters:
+    ``(word, tag)``, numbers ``m``, other runs of letters and digits ``eng``,
+    any other character ``x``."""
+    out = []
+    for x in _SKIP_DETAIL_RE.split(piece):
+        if x:
+            out.append((x, "m" if _NUM_RE.match(x) else "eng" if _ENG_RE.match(x) else "x"))
+    return out
 
 
 def hmm_tokens(
